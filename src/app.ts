@@ -1,0 +1,109 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { Keyring } from './core/crypto.js';
+import { type IdGenerator, randomIds } from './core/ids.js';
+import type { ServiceDeps } from './services/deps.js';
+import { smtpTransport } from './services/mail/sender.js';
+import type { Principal } from './services/merchants/sessions.js';
+import type { Store } from './store/database.js';
+import { API_BODY_LIMIT, managementApi } from './web/api/plugin.js';
+import { registerAssets } from './web/assets.js';
+import { registerHealthRoutes } from './web/health.js';
+import { createMetrics, type Metrics, registerMetricsRoutes } from './web/metrics.js';
+import { registerHomePage } from './web/pages/home.js';
+import { registerVerifyEmailPage } from './web/pages/verify-email.js';
+import { createWorker, type Worker } from './worker/worker.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who made the request, filled by the auth hook of the plugin that serves it. */
+    auth: Principal | null;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  keyring: Keyring;
+  log: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export interface App {
+  server: FastifyInstance;
+  worker: Worker;
+  deps: ServiceDeps;
+  metrics: Metrics;
+  /** Once listening on port 0, the real base URL for links the services build. */
+  setPublicUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds every part of one gateway. No module-level state: two apps can live in one process. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, store, keyring, log } = options;
+  const deps: { -readonly [K in keyof ServiceDeps]: ServiceDeps[K] } = {
+    store,
+    keyring,
+    log,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    publicUrl: config.publicUrl,
+  };
+  const metrics = createMetrics();
+
+  let seq = 0;
+  const server: FastifyInstance = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: API_BODY_LIMIT,
+    // A caller's X-Request-Id is kept when it is sane, so logs join across systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+      seq += 1;
+      return `req-${Date.now().toString(36)}-${seq.toString(36)}`;
+    },
+    forceCloseConnections: false,
+    return503OnClosing: true,
+  });
+  server.decorateRequest('auth', null);
+  server.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await server.register(cookie);
+
+  registerMetricsRoutes(server, metrics);
+  registerHealthRoutes(server, store);
+  registerAssets(server);
+  registerVerifyEmailPage(server, deps);
+  registerHomePage(server, deps);
+  await server.register(managementApi, { deps });
+
+  const worker = createWorker({
+    store,
+    keyring,
+    log: log.child({ part: 'worker' }),
+    now: () => deps.clock.now(),
+    mailTransport: config.smtpUrl ? smtpTransport(config.smtpUrl, 'Tollgate <no-reply@tollgate.local>') : undefined,
+  });
+
+  return {
+    server,
+    worker,
+    deps,
+    metrics,
+    setPublicUrl(url) {
+      deps.publicUrl = url;
+    },
+    async close() {
+      await server.close();
+      await worker.stop();
+    },
+  };
+}

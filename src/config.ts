@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, parsed once. Flags win over environment variables, which win over defaults.
+ * Only main.ts and the CLI call loadConfig; everything else receives the frozen result.
+ */
+const schema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.coerce
+      .number({ error: 'the port must be a number' })
+      .int('the port must be a whole number')
+      .min(0, 'the port must be between 0 and 65535')
+      .max(65535, 'the port must be between 0 and 65535')
+      .default(8080),
+    dataDir: z.string().min(1).default('./data'),
+    databaseUrl: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), 'the database URL must start with postgres:// or postgresql://')
+      .optional(),
+    publicUrl: z.url({ error: 'the public URL must be an absolute http(s) URL' }).optional(),
+    demo: z.boolean().default(true),
+    masterKey: z.string().optional(),
+    smtpUrl: z.string().optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    worker: z.boolean().default(true),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof schema>;
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  /** The base for URLs handed to clients; without a trailing slash. */
+  readonly publicUrl: string;
+  readonly publicUrlExplicit: boolean;
+  readonly demo: boolean;
+  readonly masterKey: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly worker: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Which environment variable feeds which option. */
+export const ENV_NAMES = {
+  host: 'TOLLGATE_HOST',
+  port: 'TOLLGATE_PORT',
+  dataDir: 'TOLLGATE_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  publicUrl: 'TOLLGATE_PUBLIC_URL',
+  masterKey: 'TOLLGATE_MASTER_KEY',
+  smtpUrl: 'TOLLGATE_SMTP_URL',
+  logLevel: 'TOLLGATE_LOG_LEVEL',
+} as const satisfies Partial<Record<keyof ConfigInput, string>>;
+
+export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const merged: Record<string, unknown> = { ...fromEnv };
+  for (const [key, value] of Object.entries(flags)) if (value !== undefined) merged[key] = value;
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const key = first?.path.join('.') ?? '';
+    const name = key in ENV_NAMES ? `${key} (${ENV_NAMES[key as keyof typeof ENV_NAMES]})` : key;
+    throw new ConfigError(`invalid configuration: ${name}: ${first?.message ?? 'invalid value'}`);
+  }
+  const c = parsed.data;
+  const publicUrl = (c.publicUrl ?? `http://${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`).replace(
+    /\/+$/,
+    '',
+  );
+  return Object.freeze({
+    host: c.host,
+    port: c.port,
+    dataDir: c.dataDir,
+    databaseUrl: c.databaseUrl,
+    publicUrl,
+    publicUrlExplicit: c.publicUrl !== undefined,
+    demo: c.demo,
+    masterKey: c.masterKey,
+    smtpUrl: c.smtpUrl,
+    logLevel: c.logLevel,
+    worker: c.worker,
+  });
+}
+
+/** When the port was 0 the real one is known only after listening; the default public URL follows it. */
+export function withListeningPort(config: Config, port: number): Config {
+  if (config.publicUrlExplicit || config.port === port) return config;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return Object.freeze({ ...config, port, publicUrl: `http://${host}:${port}` });
+}

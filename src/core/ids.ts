@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+
+/** Prefixed, branded ids: one per entity, so a merchant id can never be passed where an integration id goes. */
+export const ID_PREFIXES = {
+  merchant: 'mer_',
+  operator: 'opr_',
+  integration: 'int_',
+  credential: 'crd_',
+  session: 'ses_',
+  apiToken: 'tok_',
+  audit: 'aud_',
+  mail: 'mail_',
+  job: 'job_',
+} as const;
+export type IdKind = keyof typeof ID_PREFIXES;
+export type Id<K extends IdKind> = string & { readonly __id: K };
+
+export type MerchantId = Id<'merchant'>;
+export type OperatorId = Id<'operator'>;
+export type IntegrationId = Id<'integration'>;
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** Random base-36 text of `length` characters from a CSPRNG, without modulo bias. */
+export function randomAlphanumeric(length: number, alphabet = ALPHABET): string {
+  const out: string[] = [];
+  const limit = 256 - (256 % alphabet.length);
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit) out.push(alphabet[byte % alphabet.length] as string);
+      if (out.length === length) break;
+    }
+  }
+  return out.join('');
+}
+
+export interface IdGenerator {
+  next<K extends IdKind>(kind: K): Id<K>;
+}
+
+/** Time-ordered ids: 9 base-36 chars of milliseconds, then 12 random ones; sortable by creation. */
+export const randomIds: IdGenerator = {
+  next<K extends IdKind>(kind: K): Id<K> {
+    const time = Date.now().toString(36).padStart(9, '0');
+    return `${ID_PREFIXES[kind]}${time}${randomAlphanumeric(12)}` as Id<K>;
+  },
+};
+
+export function isId<K extends IdKind>(kind: K, value: unknown): value is Id<K> {
+  return typeof value === 'string' && value.startsWith(ID_PREFIXES[kind]) && /^[a-z_]+[0-9a-z]{21}$/.test(value);
+}

@@ -1,0 +1,72 @@
+import { buildApp } from './app.js';
+import { openRuntime } from './bootstrap.js';
+import { type Config, withListeningPort } from './config.js';
+import { createDemoMerchant, describeCredentials } from './services/demo.js';
+import { createLogger } from './web/logger.js';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `tollgate serve`: the only place that listens. Prints what a newcomer needs, and on SIGTERM/SIGINT
+ * stops accepting, lets in-flight requests finish, releases the database and exits 0.
+ */
+export async function serve(config: Config, say: (line: string) => void, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const runtime = await openRuntime(config, say);
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ config, store: runtime.store, keyring: runtime.keyring, log });
+    await app.server.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await runtime.store.close().catch(() => {});
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new Error(`cannot listen on ${config.host}:${config.port}: the port is in use`);
+    if (e.code === 'EACCES') throw new Error(`cannot listen on ${config.host}:${config.port}: permission denied`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new Error(`cannot listen on ${config.host}: no such local address`);
+    throw err;
+  }
+  const address = app.server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const effective = withListeningPort(config, port);
+  app.setPublicUrl(effective.publicUrl);
+
+  if (runtime.firstStart && config.demo) {
+    const demo = await createDemoMerchant(app.deps);
+    say('First start: created a demo merchant with one test-mode integration.');
+    say(`  Login     ${demo.email} / ${demo.password}`);
+    for (const line of describeCredentials(demo.credentials)) say(line);
+  }
+  say(`Tollgate is listening on ${effective.publicUrl} (${runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`})`);
+  say(`  Dashboard ${effective.publicUrl}/`);
+  say(`  API docs  ${effective.publicUrl}/docs`);
+  if (config.worker) app.worker.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      await app.close();
+      await runtime.store.close();
+    })();
+    return stopping;
+  };
+  if (options.handleSignals !== false) {
+    const onSignal = (signal: string) => {
+      say(`${signal} received: finishing in-flight requests`);
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  }
+  return { url: effective.publicUrl, stop };
+}

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { Keyring } from '../core/crypto.js';
+import type { IdGenerator } from '../core/ids.js';
+import type { Store } from '../store/database.js';
+
+/** What every service is built from; assembled once in buildApp. */
+export interface ServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly keyring: Keyring;
+  readonly log: Logger;
+  /** Base for links put into mails and responses. */
+  readonly publicUrl: string;
+}

@@ -1,0 +1,213 @@
+import { randomToken, sha256Hex } from '../../core/crypto.js';
+import { TollgateError } from '../../core/errors.js';
+import { conflictAs } from '../../store/errors.js';
+import {
+  emailKey,
+  findLogin,
+  findMerchant,
+  insertMerchant,
+  type LoginRecord,
+  type Merchant,
+  recordFailedLogin,
+  resetFailedLogins,
+  setVerifyToken,
+  updateMerchantProfile,
+  verifyMerchantEmail,
+} from '../../store/repos/merchants.js';
+import { findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
+import type { ServiceDeps } from '../deps.js';
+import { enqueueMail } from '../mail/outbox.js';
+import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';
+
+export const MAX_FAILED_LOGINS = 10;
+export const LOCK_MS = 30 * 60_000;
+
+export interface BankAccount {
+  bankName: string;
+  accountName: string;
+  accountNumber: string;
+  branch?: string | undefined;
+  swift?: string | undefined;
+}
+
+export interface MerchantView {
+  id: string;
+  email: string;
+  companyName: string;
+  companyEmail: string;
+  emailVerified: boolean;
+  bankAccount: BankAccount | null;
+  createdAt: string;
+}
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  companyName: string;
+  companyEmail?: string | undefined;
+  bankAccount?: BankAccount | undefined;
+}
+
+export function merchantView(deps: Pick<ServiceDeps, 'keyring'>, m: Merchant): MerchantView {
+  return {
+    id: m.id,
+    email: m.email,
+    companyName: m.companyName,
+    companyEmail: m.companyEmail,
+    emailVerified: m.emailVerifiedAt !== null,
+    bankAccount: m.bankAccountEncrypted === null ? null : (JSON.parse(deps.keyring.decrypt(m.bankAccountEncrypted)) as BankAccount),
+    createdAt: new Date(m.createdAt).toISOString(),
+  };
+}
+
+function verificationMail(deps: ServiceDeps, email: string, token: string) {
+  return {
+    to: email,
+    subject: 'Verify your Tollgate email address',
+    kind: 'verify_email' as const,
+    body: `Welcome to Tollgate.\n\nOpen this link to verify your email address:\n${deps.publicUrl}/verify-email?token=${token}\n\nUntil you do, you can log in and test, but not go live.\n`,
+  };
+}
+
+/** Creates a merchant and queues the verification mail in the same transaction. */
+export async function registerMerchant(
+  deps: ServiceDeps,
+  input: RegisterInput,
+  options: { verified?: boolean } = {},
+): Promise<{ merchant: MerchantView; verifyToken: string | null }> {
+  checkPasswordPolicy(input.password);
+  const passwordHash = await hashPassword(input.password);
+  const now = deps.clock.now();
+  const id = deps.ids.next('merchant');
+  const token = options.verified ? null : randomToken(24);
+  const email = input.email.trim();
+  await deps.store.transaction(async (tx) => {
+    await conflictAs('a merchant with this email address is already registered', () =>
+      insertMerchant(tx, {
+        id,
+        email,
+        email_key: emailKey(email),
+        password_hash: passwordHash,
+        company_name: input.companyName,
+        company_email: (input.companyEmail ?? email).trim(),
+        bank_account: input.bankAccount ? deps.keyring.encrypt(JSON.stringify(input.bankAccount)) : null,
+        email_verified_at: options.verified ? now : null,
+        verify_token_hash: token === null ? null : sha256Hex(token),
+        failed_logins: 0,
+        locked_until: null,
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+    if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
+  });
+  const merchant = await findMerchant(deps.store.db, id);
+  if (!merchant) throw new TollgateError('internal', 'merchant vanished after insert');
+  return { merchant: merchantView(deps, merchant), verifyToken: token };
+}
+
+export async function verifyEmail(deps: ServiceDeps, token: string): Promise<string> {
+  const id = await deps.store.transaction((tx) => verifyMerchantEmail(tx, sha256Hex(token), deps.clock.now()));
+  if (id === undefined) throw new TollgateError('not_found', 'this verification link is unknown or was already used');
+  return id;
+}
+
+export async function resendVerification(deps: ServiceDeps, merchantId: string): Promise<void> {
+  const merchant = await findMerchant(deps.store.db, merchantId);
+  if (!merchant) throw new TollgateError('not_found', 'merchant not found');
+  if (merchant.emailVerifiedAt !== null) throw new TollgateError('invalid_state', 'the email address is already verified');
+  const token = randomToken(24);
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    await setVerifyToken(tx, merchantId, sha256Hex(token), now);
+    await enqueueMail(tx, deps, verificationMail(deps, merchant.email, token), now);
+  });
+}
+
+export async function getMerchant(deps: ServiceDeps, merchantId: string): Promise<MerchantView> {
+  const m = await findMerchant(deps.store.db, merchantId);
+  if (!m) throw new TollgateError('not_found', 'merchant not found');
+  return merchantView(deps, m);
+}
+
+export async function updateMerchant(
+  deps: ServiceDeps,
+  merchantId: string,
+  patch: { companyName?: string | undefined; companyEmail?: string | undefined; bankAccount?: BankAccount | null | undefined },
+): Promise<MerchantView> {
+  await deps.store.transaction((tx) =>
+    updateMerchantProfile(
+      tx,
+      merchantId,
+      {
+        ...(patch.companyName !== undefined && { company_name: patch.companyName }),
+        ...(patch.companyEmail !== undefined && { company_email: patch.companyEmail.trim() }),
+        ...(patch.bankAccount !== undefined && {
+          bank_account: patch.bankAccount === null ? null : deps.keyring.encrypt(JSON.stringify(patch.bankAccount)),
+        }),
+      },
+      deps.clock.now(),
+    ),
+  );
+  return getMerchant(deps, merchantId);
+}
+
+/**
+ * Checks a password with the lockout rule: ten failures lock the account for thirty minutes;
+ * while locked even the right password is refused. Unknown emails cost the same time as known ones.
+ */
+export async function checkLogin(
+  deps: ServiceDeps,
+  table: 'merchants' | 'operators',
+  email: string,
+  password: string,
+): Promise<string> {
+  const record: LoginRecord | undefined = await findLogin(deps.store.db, table, email);
+  const now = deps.clock.now();
+  if (!record) {
+    await verifyPassword(await dummyHash(), password);
+    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
+  }
+  if (record.lockedUntil !== null && record.lockedUntil > now) {
+    throw new TollgateError(
+      'locked',
+      `too many failed logins: the account is locked until ${new Date(record.lockedUntil).toISOString()}`,
+    );
+  }
+  if (!(await verifyPassword(record.passwordHash, password))) {
+    const relock = record.lockedUntil !== null && record.lockedUntil <= now;
+    await deps.store.transaction(async (tx) => {
+      // A lock that ran out starts a fresh count.
+      if (relock) await resetFailedLogins(tx, table, record.id);
+      await recordFailedLogin(tx, table, record.id, MAX_FAILED_LOGINS, now + LOCK_MS);
+    });
+    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
+  }
+  if (record.failedLogins > 0 || record.lockedUntil !== null) {
+    await deps.store.transaction((tx) => resetFailedLogins(tx, table, record.id));
+  }
+  return record.id;
+}
+
+export async function createOperator(deps: ServiceDeps, email: string, password: string): Promise<Operator> {
+  checkPasswordPolicy(password);
+  const passwordHash = await hashPassword(password);
+  const now = deps.clock.now();
+  const id = deps.ids.next('operator');
+  await deps.store.transaction((tx) =>
+    conflictAs('an operator with this email address already exists', () =>
+      insertOperator(tx, {
+        id,
+        email: email.trim(),
+        email_key: emailKey(email),
+        password_hash: passwordHash,
+        failed_logins: 0,
+        locked_until: null,
+        created_at: now,
+      }),
+    ),
+  );
+  const op = await findOperatorByEmail(deps.store.db, email);
+  if (!op) throw new TollgateError('internal', 'operator vanished after insert');
+  return op;
+}

@@ -1,0 +1,186 @@
+import {
+  CREDENTIAL_SLOTS,
+  type CredentialSet,
+  type CredentialSlot,
+  generateCredential,
+  ROTATION_GROUPS,
+  type RotationGroup,
+  toCredentialSet,
+} from '../../core/credentials.js';
+import { constantTimeEqual, type Keyring } from '../../core/crypto.js';
+import type { IdGenerator } from '../../core/ids.js';
+import {
+  activeCredentials,
+  expireCurrentCredentials,
+  findCredentialByLookup,
+  insertCredentials,
+  type StoredCredential,
+} from '../../store/repos/credentials.js';
+import { findIntegrationAnyMerchant, type Integration, type Mode } from '../../store/repos/integrations.js';
+import type { Db, Tx } from '../../store/schema.js';
+
+interface CredDeps {
+  ids: IdGenerator;
+  keyring: Keyring;
+}
+
+/** Slots looked up by value (the value identifies the integration); the others are only compared. */
+const LOOKUP_SLOTS = new Set<CredentialSlot>([
+  'paynow_pl.sandbox.api_key',
+  'paynow_pl.production.api_key',
+  'paydunya.master_key',
+]);
+
+async function storeValues(
+  tx: Tx,
+  deps: CredDeps,
+  integrationId: string,
+  values: ReadonlyMap<CredentialSlot, string>,
+  now: number,
+): Promise<void> {
+  await insertCredentials(
+    tx,
+    [...values].map(([slot, value]) => ({
+      id: deps.ids.next('credential'),
+      integration_id: integrationId,
+      slot,
+      // Only lookup slots need a searchable hash; the others get one too, keyed and unique, so the index holds.
+      lookup_hash: deps.keyring.lookupHash(LOOKUP_SLOTS.has(slot) ? slot : `${slot}:${integrationId}`, value),
+      ciphertext: deps.keyring.encrypt(value),
+      created_at: now,
+      expires_at: null,
+    })),
+  );
+}
+
+/** Generates every credential of a new integration; `chosen` values (from a fixture file) win. */
+export async function createCredentials(
+  tx: Tx,
+  deps: CredDeps,
+  integrationId: string,
+  now: number,
+  chosen: Partial<Record<CredentialSlot, string>> = {},
+): Promise<Map<CredentialSlot, string>> {
+  const values = new Map<CredentialSlot, string>();
+  for (const slot of CREDENTIAL_SLOTS) values.set(slot, chosen[slot] ?? generateCredential(slot));
+  await storeValues(tx, deps, integrationId, values, now);
+  return values;
+}
+
+/**
+ * "Generate New Key": new values for the groups; the old ones stop verifying at once (graceMs 0)
+ * or at the end of the grace period.
+ */
+export async function rotateCredentials(
+  tx: Tx,
+  deps: CredDeps,
+  integrationId: string,
+  groups: readonly RotationGroup[],
+  graceMs: number,
+  now: number,
+): Promise<Map<CredentialSlot, string>> {
+  const slots = groups.flatMap((g) => ROTATION_GROUPS[g] as readonly CredentialSlot[]);
+  await expireCurrentCredentials(tx, integrationId, slots, now + graceMs);
+  const values = new Map<CredentialSlot, string>();
+  for (const slot of slots) values.set(slot, generateCredential(slot));
+  await storeValues(tx, deps, integrationId, values, now);
+  return values;
+}
+
+/** The current (newest) value of each slot, decrypted. */
+export async function currentCredentialSet(db: Db, keyring: Keyring, integration: Integration, now: number): Promise<CredentialSet> {
+  const rows = await activeCredentials(db, integration.id, now);
+  const values = new Map<CredentialSlot, string>();
+  for (const row of rows) {
+    if (row.expiresAt === null && !values.has(row.slot as CredentialSlot)) {
+      values.set(row.slot as CredentialSlot, keyring.decrypt(row.ciphertext));
+    }
+  }
+  return toCredentialSet(integration.number, values);
+}
+
+/** Every value of a slot that verifies now (current first, then those in a grace period). */
+export async function verifyingValues(db: Db, keyring: Keyring, integrationId: string, slot: CredentialSlot, now: number): Promise<string[]> {
+  const rows = await activeCredentials(db, integrationId, now);
+  return rows.filter((r) => r.slot === slot).map((r) => keyring.decrypt(r.ciphertext));
+}
+
+export type Authenticated<T> =
+  | ({ ok: true; integration: Integration; mode: Mode } & T)
+  | { ok: false; reason: 'unknown_credentials' | 'not_live' | 'disabled' };
+
+function modeAllowed(integration: Integration, mode: Mode): 'ok' | 'not_live' | 'disabled' {
+  if (integration.disabledAt !== null) return 'disabled';
+  if (mode === 'live' && integration.mode !== 'live') return 'not_live';
+  return 'ok';
+}
+
+async function byLookup(db: Db, keyring: Keyring, slot: CredentialSlot, value: string, now: number): Promise<{ cred: StoredCredential; integration: Integration } | undefined> {
+  const cred = await findCredentialByLookup(db, slot, keyring.lookupHash(slot, value), now);
+  if (!cred) return undefined;
+  // The lookup hash found it; the constant-time compare of the decrypted value is the proof.
+  if (!constantTimeEqual(keyring.decrypt(cred.ciphertext), value)) return undefined;
+  const integration = await findIntegrationAnyMerchant(db, cred.integrationId);
+  return integration && { cred, integration };
+}
+
+/**
+ * Paynow.pl: the Api-Key names the integration and, by which pair it belongs to, the mode.
+ * Production keys act only once the integration is live.
+ */
+export async function authenticateApiKeyPair(
+  db: Db,
+  keyring: Keyring,
+  apiKey: string,
+  now: number,
+): Promise<Authenticated<{ signatureKeys: string[] }>> {
+  for (const [env, mode] of [['sandbox', 'test'], ['production', 'live']] as const) {
+    const found = await byLookup(db, keyring, `paynow_pl.${env}.api_key`, apiKey, now);
+    if (!found) continue;
+    const allowed = modeAllowed(found.integration, mode);
+    if (allowed !== 'ok') return { ok: false, reason: allowed };
+    const signatureKeys = await verifyingValues(db, keyring, found.integration.id, `paynow_pl.${env}.signature_key`, now);
+    return { ok: true, integration: found.integration, mode, signatureKeys };
+  }
+  return { ok: false, reason: 'unknown_credentials' };
+}
+
+/**
+ * PayDunya: the master key names the integration; the private key and token must be the pair of
+ * the mode the base path selects. Live acts only once the integration is live.
+ */
+export async function authenticateKeyTriple(
+  db: Db,
+  keyring: Keyring,
+  keys: { masterKey: string; privateKey: string; token: string },
+  mode: Mode,
+  now: number,
+): Promise<Authenticated<{ masterKey: string }>> {
+  const found = await byLookup(db, keyring, 'paydunya.master_key', keys.masterKey, now);
+  if (!found) return { ok: false, reason: 'unknown_credentials' };
+  const [privateKeys, tokens] = await Promise.all([
+    verifyingValues(db, keyring, found.integration.id, `paydunya.${mode}.private_key`, now),
+    verifyingValues(db, keyring, found.integration.id, `paydunya.${mode}.token`, now),
+  ]);
+  const privateOk = privateKeys.some((v) => constantTimeEqual(v, keys.privateKey));
+  const tokenOk = tokens.some((v) => constantTimeEqual(v, keys.token));
+  if (!privateOk || !tokenOk) return { ok: false, reason: 'unknown_credentials' };
+  const allowed = modeAllowed(found.integration, mode);
+  if (allowed !== 'ok') return { ok: false, reason: allowed };
+  return { ok: true, integration: found.integration, mode, masterKey: keys.masterKey };
+}
+
+/**
+ * Paynow Zimbabwe: the integration id names the integration and its own mode decides; the caller
+ * verifies the request hash against each returned key (a rotation's grace period gives two).
+ */
+export async function integrationKeysByNumber(
+  db: Db,
+  keyring: Keyring,
+  integration: Integration,
+  now: number,
+): Promise<Authenticated<{ integrationKeys: string[] }>> {
+  if (integration.disabledAt !== null) return { ok: false, reason: 'disabled' };
+  const integrationKeys = await verifyingValues(db, keyring, integration.id, 'paynow_zw.integration_key', now);
+  return { ok: true, integration, mode: integration.mode, integrationKeys };
+}

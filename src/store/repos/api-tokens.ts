@@ -1,0 +1,59 @@
+import type { Db } from '../schema.js';
+import type { ApiTokensTable } from '../tables/accounts.js';
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  hint: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export async function insertApiToken(db: Db, row: ApiTokensTable): Promise<void> {
+  await db.insertInto('api_tokens').values(row).execute();
+}
+
+export async function findMerchantByTokenHash(db: Db, tokenHash: string): Promise<{ id: string; merchantId: string } | undefined> {
+  const r = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'merchant_id'])
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return r && { id: r.id, merchantId: r.merchant_id };
+}
+
+export async function touchApiToken(db: Db, id: string, now: number): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+}
+
+export async function listApiTokens(db: Db, merchantId: string): Promise<ApiToken[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    hint: r.hint,
+    createdAt: Number(r.created_at),
+    lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  }));
+}
+
+/** Scoped by merchant: another merchant's token id revokes nothing. */
+export async function revokeApiToken(db: Db, merchantId: string, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('merchant_id', '=', merchantId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

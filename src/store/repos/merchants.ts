@@ -1,0 +1,136 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../schema.js';
+import type { MerchantsTable, OperatorsTable } from '../tables/accounts.js';
+
+export interface Merchant {
+  id: string;
+  email: string;
+  companyName: string;
+  companyEmail: string;
+  /** Encrypted JSON; only the service decrypts it. */
+  bankAccountEncrypted: string | null;
+  emailVerifiedAt: number | null;
+  createdAt: number;
+}
+
+/** What login needs and nothing else reads: the hash and the lockout counters. */
+export interface LoginRecord {
+  id: string;
+  passwordHash: string;
+  failedLogins: number;
+  lockedUntil: number | null;
+}
+
+export function rowToMerchant(r: Selectable<MerchantsTable>): Merchant {
+  return {
+    id: r.id,
+    email: r.email,
+    companyName: r.company_name,
+    companyEmail: r.company_email,
+    bankAccountEncrypted: r.bank_account,
+    emailVerifiedAt: r.email_verified_at === null ? null : Number(r.email_verified_at),
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function insertMerchant(db: Db, row: MerchantsTable): Promise<void> {
+  await db.insertInto('merchants').values(row).execute();
+}
+
+export async function findMerchant(db: Db, id: string): Promise<Merchant | undefined> {
+  const r = await db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && rowToMerchant(r);
+}
+
+export async function findMerchantByEmail(db: Db, email: string): Promise<Merchant | undefined> {
+  const r = await db.selectFrom('merchants').selectAll().where('email_key', '=', emailKey(email)).executeTakeFirst();
+  return r && rowToMerchant(r);
+}
+
+export async function listMerchants(db: Db): Promise<Merchant[]> {
+  const rows = await db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(rowToMerchant);
+}
+
+export async function countMerchants(db: Db): Promise<number> {
+  const r = await db.selectFrom('merchants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function updateMerchantProfile(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<MerchantsTable, 'company_name' | 'company_email' | 'bank_account'>>,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('merchants')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setMerchantPassword(db: Db, id: string, passwordHash: string, now: number): Promise<void> {
+  await db.updateTable('merchants').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number): Promise<string | undefined> {
+  const r = await db
+    .updateTable('merchants')
+    .set({ email_verified_at: now, verify_token_hash: null, updated_at: now })
+    .where('verify_token_hash', '=', tokenHash)
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id;
+}
+
+export async function setVerifyToken(db: Db, id: string, tokenHash: string, now: number): Promise<void> {
+  await db.updateTable('merchants').set({ verify_token_hash: tokenHash, updated_at: now }).where('id', '=', id).execute();
+}
+
+type LoginTable = 'merchants' | 'operators';
+
+function rowToLogin(r: Pick<Selectable<MerchantsTable | OperatorsTable>, 'id' | 'password_hash' | 'failed_logins' | 'locked_until'>): LoginRecord {
+  return {
+    id: r.id,
+    passwordHash: r.password_hash,
+    failedLogins: Number(r.failed_logins),
+    lockedUntil: r.locked_until === null ? null : Number(r.locked_until),
+  };
+}
+
+/** Login records are shared by merchants and operators: same columns, same lockout rule. */
+export async function findLogin(db: Db, table: LoginTable, email: string): Promise<LoginRecord | undefined> {
+  const r = await db
+    .selectFrom(table)
+    .select(['id', 'password_hash', 'failed_logins', 'locked_until'])
+    .where('email_key', '=', emailKey(email))
+    .executeTakeFirst();
+  return r && rowToLogin(r);
+}
+
+/** Counts a failure atomically and locks when the count reaches the limit; returns the new state. */
+export async function recordFailedLogin(
+  db: Db,
+  table: LoginTable,
+  id: string,
+  limit: number,
+  lockUntil: number,
+): Promise<void> {
+  await db
+    .updateTable(table)
+    .set((eb) => ({
+      failed_logins: eb('failed_logins', '+', 1),
+      locked_until: eb.case().when('failed_logins', '>=', limit - 1).then(lockUntil).else(eb.ref('locked_until')).end(),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function resetFailedLogins(db: Db, table: LoginTable, id: string): Promise<void> {
+  await db.updateTable(table).set({ failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+}

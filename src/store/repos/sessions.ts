@@ -1,0 +1,38 @@
+import type { Db } from '../schema.js';
+import type { SessionsTable } from '../tables/accounts.js';
+
+export interface Session {
+  principalKind: 'merchant' | 'operator';
+  principalId: string;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+export async function insertSession(db: Db, row: SessionsTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function findLiveSession(db: Db, idHash: string, now: number): Promise<Session | undefined> {
+  const r = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', idHash)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return (
+    r && {
+      principalKind: r.principal_kind,
+      principalId: r.principal_id,
+      csrfToken: r.csrf_token,
+      expiresAt: Number(r.expires_at),
+    }
+  );
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', idHash).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, now: number): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { ApiTokensTable, MerchantsTable, OperatorsTable, SessionsTable } from './tables/accounts.js';
+import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './tables/integrations.js';
+import type { MailOutboxTable, MetaTable } from './tables/mail.js';
+import type { PaymentsTable } from './tables/payments.js';
+
+export interface Database {
+  meta: MetaTable;
+  merchants: MerchantsTable;
+  operators: OperatorsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  integrations: IntegrationsTable;
+  credentials: CredentialsTable;
+  audit_log: AuditLogTable;
+  mail_outbox: MailOutboxTable;
+  payments: PaymentsTable;
+}
+
+/** Any handle repos accept: the database or an open transaction. */
+export type Db = Kysely<Database>;
+/**
+ * A handle inside a transaction. Structurally the same as Db; the name documents that the
+ * function must be called from store.transaction().
+ */
+export type Tx = Kysely<Database>;

@@ -1,0 +1,52 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ServiceDeps } from '../../services/deps.js';
+import { registerAccountRoutes } from './accounts.js';
+import { authHook } from './auth.js';
+import { registerIntegrationRoutes } from './integrations.js';
+import { registerOperatorRoutes } from './operator.js';
+import { problemErrorHandler, sendProblem } from './problem.js';
+
+export const API_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The management API: JSON under /api, documented at /docs. Encapsulated, so its validator,
+ * error format and auth hook apply to its routes only, never to a dialect's.
+ */
+export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+  const { deps } = opts;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Tollgate management API',
+        version: '1',
+        description:
+          'Merchant accounts, integrations and their keys, going live, and (later) payments and sandbox controls. ' +
+          'Authenticate with the session cookie from POST /api/auth/login (send X-CSRF-Token on writes) or with ' +
+          '`Authorization: Bearer tg_…` from POST /api/tokens. Errors are application/problem+json.',
+      },
+      servers: [{ url: deps.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'tollgate_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    await authHook(deps)(request, undefined as never);
+  });
+
+  registerAccountRoutes(app, deps);
+  registerIntegrationRoutes(app, deps);
+  registerOperatorRoutes(app, deps);
+
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * One registry per app (never prom-client's global one), so two apps in one test process do not
+ * share counters. Later parts register their own series on `registry`.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly paymentsByState: Gauge<'state'>;
+  readonly deliveries: Counter<'outcome'>;
+  readonly jobQueueDepth: Gauge<'kind'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tollgate_process_' });
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'tollgate_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpDuration: new Histogram({
+      name: 'tollgate_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    paymentsByState: new Gauge({ name: 'tollgate_payments', help: 'Payments by canonical state', labelNames: ['state'], registers: [registry] }),
+    deliveries: new Counter({ name: 'tollgate_deliveries_total', help: 'Notification delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] }),
+    jobQueueDepth: new Gauge({ name: 'tollgate_jobs_due', help: 'Jobs waiting to run, by kind', labelNames: ['kind'], registers: [registry] }),
+  };
+}
+
+/** Counts every response by its route pattern (not its URL, so ids do not explode the label space). */
+export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
