@@ -1,4 +1,6 @@
-import { buildApp } from './app.js';
+import { type App, buildApp } from './app.js';
+import type { Logger } from 'pino';
+import type { Clock } from './core/clock.js';
 import { openRuntime } from './bootstrap.js';
 import { type Config, withListeningPort } from './config.js';
 import { createDemoMerchant, describeCredentials } from './services/demo.js';
@@ -6,19 +8,29 @@ import { createLogger } from './web/logger.js';
 
 export interface RunningServer {
   url: string;
+  app: App;
   stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** Tests handle their own lifecycle. */
+  handleSignals?: boolean;
+  /** Tests and sandboxes move time. */
+  clock?: Clock;
+  /** Tests capture log lines to prove no secret is ever written. */
+  log?: Logger;
 }
 
 /**
  * `tollgate serve`: the only place that listens. Prints what a newcomer needs, and on SIGTERM/SIGINT
  * stops accepting, lets in-flight requests finish, releases the database and exits 0.
  */
-export async function serve(config: Config, say: (line: string) => void, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  const log = createLogger(config.logLevel);
+export async function serve(config: Config, say: (line: string) => void, options: ServeOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
   const runtime = await openRuntime(config, say);
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let app: App;
   try {
-    app = await buildApp({ config, store: runtime.store, keyring: runtime.keyring, log });
+    app = await buildApp({ config, store: runtime.store, keyring: runtime.keyring, log, ...(options.clock && { clock: options.clock }) });
     await app.server.listen({ host: config.host, port: config.port });
   } catch (err) {
     await runtime.store.close().catch(() => {});
@@ -68,5 +80,5 @@ export async function serve(config: Config, say: (line: string) => void, options
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
   }
-  return { url: effective.publicUrl, stop };
+  return { url: effective.publicUrl, app, stop };
 }

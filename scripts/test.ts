@@ -1,0 +1,47 @@
+/**
+ * The test command: starts one throwaway PostgreSQL cluster (when the binaries are installed), runs
+ * every *.test.ts under src/ and test/ with node:test on SQLite and PostgreSQL, then removes the cluster.
+ * TOLLGATE_TEST_DBS=sqlite (or postgres) narrows the run; arguments narrow the files.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { postgresUnavailableReason, startCluster } from '../test/helpers/postgres.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules') return [];
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? findTests(p) : p.endsWith('.test.ts') ? [relative(root, p)] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))].filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const wanted = (process.env.TOLLGATE_TEST_DBS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const env: Record<string, string | undefined> = { ...process.env };
+
+let stopCluster = () => {};
+if (wanted.includes('postgres')) {
+  const reason = postgresUnavailableReason();
+  if (reason) {
+    console.log(`PostgreSQL suites skipped: ${reason}.`);
+    env.TOLLGATE_TEST_DBS = wanted.filter((d) => d !== 'postgres').join(',');
+  } else {
+    console.log('starting a throwaway PostgreSQL cluster for the PostgreSQL suites…');
+    const cluster = await startCluster();
+    env.TOLLGATE_TEST_PG_URL = cluster.url;
+    stopCluster = () => cluster.stop();
+  }
+}
+
+console.log(`running ${files.length} test files on ${env.TOLLGATE_TEST_DBS ?? wanted.join(',')}`);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { cwd: root, env, stdio: 'inherit' });
+const stop = () => child.kill('SIGTERM');
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+const code: number = await new Promise((r) => child.on('exit', (c, sig) => r(c ?? (sig ? 1 : 0))));
+stopCluster();
+process.exit(code);

@@ -1,0 +1,66 @@
+/**
+ * A small JSON client for the management API over real HTTP: keeps the session cookie and the
+ * CSRF token like a browser would, or sends a bearer token like a script would.
+ */
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export class ApiClient {
+  cookie: string | undefined;
+  csrf: string | undefined;
+  bearer: string | undefined;
+
+  constructor(readonly base: string) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined && typeof body !== 'string') h['content-type'] ??= 'application/json';
+    if (body !== undefined && typeof body === 'string') h['content-type'] ??= 'application/json';
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie?.startsWith('tollgate_session=')) {
+      const value = setCookie.split(';')[0] as string;
+      this.cookie = value === 'tollgate_session=' ? undefined : value;
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
+  }
+
+  get<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body ?? {}, headers);
+  }
+  patch<T = any>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PATCH', path, body, headers);
+  }
+  delete<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('DELETE', path, undefined, headers);
+  }
+
+  /** Logs in and keeps the cookie and the CSRF token. */
+  async login(email: string, password: string, as: 'merchant' | 'operator' = 'merchant'): Promise<Reply> {
+    const r = await this.post('/api/auth/login', { email, password, as });
+    if (r.status === 200) this.csrf = r.body.csrfToken;
+    return r;
+  }
+}

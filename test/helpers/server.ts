@@ -1,0 +1,61 @@
+/**
+ * Starts the real gateway (the same serve() the CLI runs) on 127.0.0.1:0 with a fresh database,
+ * and gives a test what it needs to talk to it and to look at what it stored.
+ */
+import pino, { type Logger } from 'pino';
+import type { App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { serve } from '../../src/main.js';
+import type { Store } from '../../src/store/database.js';
+import { type DbKind, freshDatabase } from './dbs.js';
+
+export interface TestServer {
+  url: string;
+  app: App;
+  store: Store;
+  clock: ManualClock;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Lines serve() printed (the start-up banner). */
+  lines: string[];
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  demo?: boolean;
+  log?: Logger;
+  /** Start the clock at real time (default) or at a fixed instant. */
+  clockStart?: number;
+}
+
+export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
+  const { dataDir, databaseUrl } = await freshDatabase(kind);
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: false });
+  const clock = new ManualClock(options.clockStart ?? Date.now());
+  const lines: string[] = [];
+  const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });
+  return {
+    url: running.url,
+    app: running.app,
+    store: running.app.deps.store,
+    clock,
+    dataDir,
+    databaseUrl,
+    lines,
+    stop: () => running.stop(),
+  };
+}
+
+const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments'] as const;
+
+/** Every row of every table, as text: equal snapshots mean the request changed nothing. */
+export async function snapshot(store: Store): Promise<string> {
+  const parts: string[] = [];
+  for (const table of TABLES) {
+    const rows = await store.db.selectFrom(table).selectAll().execute();
+    const text = rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
+    parts.push(`${table}:${text.join('\n')}`);
+  }
+  return parts.join('\n\n');
+}
