@@ -12,7 +12,6 @@ export const ERROR_CODES = [
   'csrf',
   'invalid_state',
   'not_verified',
-  'rate_limited',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -28,7 +27,6 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   csrf: 'CSRF token missing or wrong',
   invalid_state: 'Not possible in the current state',
   not_verified: 'Email address not verified',
-  rate_limited: 'Too many requests',
   internal: 'Something unexpected happened',
 };
 

@@ -20,8 +20,6 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case 'locked':
       return 423;
-    case 'rate_limited':
-      return 429;
     case 'internal':
       return 500;
     default:
