@@ -6,6 +6,8 @@ import { type Clock, systemClock } from './core/clock.js';
 import type { Keyring } from './core/crypto.js';
 import { type IdGenerator, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
+import { type Formatters, silentFormatter } from './services/notify/formatter.js';
+import { nativeFormatter } from './services/notify/native.js';
 import { smtpTransport } from './services/mail/sender.js';
 import type { Principal } from './services/merchants/sessions.js';
 import type { Store } from './store/database.js';
@@ -15,6 +17,7 @@ import { registerHealthRoutes } from './web/health.js';
 import { createMetrics, type Metrics, registerMetricsRoutes } from './web/metrics.js';
 import { registerHomePage } from './web/pages/home.js';
 import { registerVerifyEmailPage } from './web/pages/verify-email.js';
+import { createHttpSender, type HttpSender } from './worker/http-sender.js';
 import { createWorker, type Worker } from './worker/worker.js';
 
 declare module 'fastify' {
@@ -31,6 +34,7 @@ export interface AppOptions {
   log: Logger;
   clock?: Clock;
   ids?: IdGenerator;
+  http?: HttpSender;
 }
 
 export interface App {
@@ -45,6 +49,11 @@ export interface App {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** Each wire's notification formatter, by name: how the worker reaches the dialects without importing them. */
+export function wireFormatters(): Formatters {
+  return { tollgate: nativeFormatter, paynow_zw: silentFormatter, paynow_pl: silentFormatter, paydunya: silentFormatter };
+}
+
 /** Builds every part of one gateway. No module-level state: two apps can live in one process. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store, keyring, log } = options;
@@ -55,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? systemClock,
     ids: options.ids ?? randomIds,
     publicUrl: config.publicUrl,
+    formatters: wireFormatters(),
   };
   const metrics = createMetrics();
 
@@ -78,19 +88,26 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await server.register(cookie);
 
-  registerMetricsRoutes(server, metrics);
+  registerMetricsRoutes(server, metrics, deps);
   registerHealthRoutes(server, store);
   registerAssets(server);
   registerVerifyEmailPage(server, deps);
   registerHomePage(server, deps);
-  await server.register(managementApi, { deps });
+  await server.register(managementApi, { deps, drain: () => worker.drain() });
 
+  const http = options.http ?? createHttpSender({ allowPrivate: config.allowPrivateCallbacks });
   const worker = createWorker({
-    store,
-    keyring,
+    deps,
+    http,
     log: log.child({ part: 'worker' }),
-    now: () => deps.clock.now(),
     mailTransport: config.smtpUrl ? smtpTransport(config.smtpUrl, 'Tollgate <no-reply@tollgate.local>') : undefined,
+    metrics: {
+      deliveryOutcome: (o) => metrics.deliveries.inc({ outcome: o }),
+      queueDepth: (depths) => {
+        metrics.jobQueueDepth.reset();
+        for (const d of depths) metrics.jobQueueDepth.set({ kind: d.kind }, d.n);
+      },
+    },
   });
 
   return {
@@ -104,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async close() {
       await server.close();
       await worker.stop();
+      await http.close();
     },
   };
 }

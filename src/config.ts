@@ -24,6 +24,10 @@ const schema = z
     smtpUrl: z.string().optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     worker: z.boolean().default(true),
+    allowPrivateCallbacks: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
+      .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
+      .optional(),
   })
   .strict();
 
@@ -41,6 +45,12 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly worker: boolean;
+  /**
+   * Whether notifications may go to loopback and private addresses. Default: yes on the embedded
+   * SQLite database (a developer's localhost receiver works out of the box), no on PostgreSQL
+   * (a production gateway must not reach its own network).
+   */
+  readonly allowPrivateCallbacks: boolean;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +67,7 @@ export const ENV_NAMES = {
   masterKey: 'TOLLGATE_MASTER_KEY',
   smtpUrl: 'TOLLGATE_SMTP_URL',
   logLevel: 'TOLLGATE_LOG_LEVEL',
+  allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -91,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     smtpUrl: c.smtpUrl,
     logLevel: c.logLevel,
     worker: c.worker,
+    allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
   });
 }
 

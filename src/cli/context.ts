@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import pino from 'pino';
+import { wireFormatters } from '../app.js';
 import { openRuntime, type Runtime } from '../bootstrap.js';
 import { type Config, loadConfig } from '../config.js';
 import { randomIds } from '../core/ids.js';
@@ -44,6 +45,7 @@ export async function withServices<T>(io: CliIo, opts: GlobalOptions, fn: (deps:
     ids: randomIds,
     log: pino({ level: 'silent' }),
     publicUrl: config.publicUrl,
+    formatters: wireFormatters(),
   };
   try {
     return await fn(deps, runtime, config);

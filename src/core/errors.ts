@@ -11,6 +11,9 @@ export const ERROR_CODES = [
   'locked',
   'csrf',
   'invalid_state',
+  'idempotency_mismatch',
+  'refused',
+  'insufficient_funds',
   'not_verified',
   'internal',
 ] as const;
@@ -26,6 +29,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   locked: 'Account locked',
   csrf: 'CSRF token missing or wrong',
   invalid_state: 'Not possible in the current state',
+  idempotency_mismatch: 'Idempotency key reused with a different request',
+  refused: 'Refused by the payment method',
+  insufficient_funds: 'Insufficient balance',
   not_verified: 'Email address not verified',
   internal: 'Something unexpected happened',
 };
@@ -39,13 +45,16 @@ export class TollgateError extends Error {
   readonly code: ErrorCode;
   readonly detail: string;
   readonly issues: readonly FieldIssue[];
+  /** A finer, machine-readable cause a wire may map to its own error words (e.g. `authorization_code_used`). */
+  readonly reason: string | undefined;
 
-  constructor(code: ErrorCode, detail: string, issues: readonly FieldIssue[] = []) {
+  constructor(code: ErrorCode, detail: string, issues: readonly FieldIssue[] = [], reason?: string) {
     super(`${code}: ${detail}`);
     this.name = 'TollgateError';
     this.code = code;
     this.detail = detail;
     this.issues = issues;
+    this.reason = reason;
   }
 }
 

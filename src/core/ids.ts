@@ -11,6 +11,13 @@ export const ID_PREFIXES = {
   audit: 'aud_',
   mail: 'mail_',
   job: 'job_',
+  payment: 'pay_',
+  event: 'evt_',
+  delivery: 'dlv_',
+  attempt: 'att_',
+  refund: 're_',
+  customer: 'cus_',
+  requestLog: 'req_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 export type Id<K extends IdKind> = string & { readonly __id: K };

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Keyring } from '../core/crypto.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Store } from '../store/database.js';
+import type { Formatters } from './notify/formatter.js';
 
 /** What every service is built from; assembled once in buildApp. */
 export interface ServiceDeps {
@@ -13,4 +14,6 @@ export interface ServiceDeps {
   readonly log: Logger;
   /** Base for links put into mails and responses. */
   readonly publicUrl: string;
+  /** One notification formatter per wire, handed down by buildApp. */
+  readonly formatters: Formatters;
 }

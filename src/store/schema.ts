@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { ApiTokensTable, MerchantsTable, OperatorsTable, SessionsTable } from './tables/accounts.js';
 import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './tables/integrations.js';
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
-import type { PaymentsTable } from './tables/payments.js';
+import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable } from './tables/jobs.js';
+import type { IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, RefundsTable } from './tables/payments.js';
+import type { FictitiousCustomersTable, RequestLogTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
   meta: MetaTable;
@@ -15,6 +17,15 @@ export interface Database {
   audit_log: AuditLogTable;
   mail_outbox: MailOutboxTable;
   payments: PaymentsTable;
+  payment_events: PaymentEventsTable;
+  jobs: JobsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  refunds: RefundsTable;
+  fictitious_customers: FictitiousCustomersTable;
+  sandbox_clocks: SandboxClocksTable;
+  request_log: RequestLogTable;
 }
 
 /** Any handle repos accept: the database or an open transaction. */

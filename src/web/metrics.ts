@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { ServiceDeps } from '../services/deps.js';
+import { paymentStateCounts } from '../services/payments/queries.js';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -34,7 +36,7 @@ export function createMetrics(): Metrics {
 }
 
 /** Counts every response by its route pattern (not its URL, so ids do not explode the label space). */
-export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics): void {
+export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
@@ -42,6 +44,8 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics): v
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
   app.get('/metrics', async (_request, reply) => {
+    metrics.paymentsByState.reset();
+    for (const { state, n } of await paymentStateCounts(deps)) metrics.paymentsByState.set({ state }, n);
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -1,45 +1,108 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Keyring } from '../core/crypto.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { JOB_PAYLOADS, type JobKind } from '../services/jobs.js';
 import { type MailTransport, sendDueMail } from '../services/mail/sender.js';
-import type { Store } from '../store/database.js';
+import { claimDueJobs, countDueJobs, finishJob, type Job, rescheduleJob } from '../store/repos/jobs.js';
+import { deliver } from './handlers/deliver.js';
+import { expire, refund, timer } from './handlers/payments.js';
+import type { HandlerContext, Handlers, JobResult } from './handlers/types.js';
+import type { HttpSender } from './http-sender.js';
 
 export interface Worker {
   start(): void;
-  /** Stops claiming work and waits for the current tick to finish. */
+  /** Stops claiming work and waits for the jobs in hand to finish. */
   stop(): Promise<void>;
-  /** Runs one pass now; tests and the sandbox clock use it. */
-  tick(): Promise<void>;
+  /** Runs every job due now (and the mail outbox) until none is left; tests and the sandbox clock use it. */
+  drain(): Promise<number>;
+}
+
+export interface WorkerMetrics {
+  deliveryOutcome(outcome: 'delivered' | 'retry' | 'failed'): void;
+  queueDepth(depths: Array<{ kind: string; n: number }>): void;
 }
 
 export interface WorkerDeps {
-  store: Store;
-  keyring: Keyring;
+  deps: ServiceDeps;
+  http: HttpSender;
   log: Logger;
-  now: () => number;
   /** Without SMTP, mail stays in the outbox for `tollgate mail list`. */
   mailTransport: MailTransport | undefined;
-  intervalMs?: number;
+  metrics?: WorkerMetrics;
+  /** How long a claimed job is ours; longer than the 15 s delivery timeout. */
+  leaseMs?: number;
+  idleMs?: number;
+  batch?: number;
 }
 
-/** The background loop. Everything it does is a row in the database, so a restart resumes it. */
-export function createWorker(deps: WorkerDeps): Worker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
+const HANDLERS: Handlers = { deliver, timer, expire, refund };
 
-  const tick = async (): Promise<void> => {
-    if (deps.mailTransport) {
-      await sendDueMail({ store: deps.store, keyring: deps.keyring, transport: deps.mailTransport }, deps.now());
+/** Backoff for a job whose handler threw (a bug or a database hiccup), not for a failed delivery. */
+const errorBackoff = (attempts: number) => Math.min(3_600_000, 5_000 * 2 ** Math.min(attempts, 10));
+
+/**
+ * The background loop. It claims due jobs with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), runs
+ * each kind's handler, and removes a job only after its work is recorded: a crash at any moment
+ * leaves the job to be claimed again when the lease runs out (a notification may go twice, never zero).
+ */
+export function createWorker(w: WorkerDeps): Worker {
+  const owner = `w-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const leaseMs = w.leaseMs ?? 60_000;
+  const batch = w.batch ?? 32;
+  const { deps } = w;
+  const postgres = deps.store.kind === 'postgres';
+  const ctx: HandlerContext = { deps, http: w.http, log: w.log, onDelivery: (o) => w.metrics?.deliveryOutcome(o) };
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = true;
+  let lastDepth = 0;
+
+  const runJob = async (job: Job): Promise<void> => {
+    let result: JobResult;
+    try {
+      const kind = job.kind as JobKind;
+      const schema = JOB_PAYLOADS[kind];
+      if (!schema) throw new Error(`unknown job kind ${job.kind}`);
+      const payload = schema.parse(job.payload);
+      result = await (HANDLERS[kind] as (c: HandlerContext, p: unknown) => Promise<JobResult>)(ctx, payload);
+    } catch (err) {
+      w.log.error({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
+      result = { done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message };
+    }
+    if (result.done) await finishJob(deps.store.db, job.id, owner);
+    else await rescheduleJob(deps.store.db, job.id, owner, result.runAt, result.error);
+  };
+
+  /** One pass: claim a batch, run it; returns how many jobs ran. */
+  const pass = async (): Promise<number> => {
+    const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: batch, owner, leaseMs });
+    await Promise.all(jobs.map(runJob));
+    return jobs.length;
+  };
+
+  const housekeeping = async (): Promise<void> => {
+    const now = deps.clock.now();
+    if (w.mailTransport) await sendDueMail({ store: deps.store, keyring: deps.keyring, transport: w.mailTransport }, now);
+    if (w.metrics && now - lastDepth > 5_000) {
+      lastDepth = now;
+      w.metrics.queueDepth(await countDueJobs(deps.store.db, now));
     }
   };
 
   const loop = (): void => {
     if (stopped) return;
-    running = tick()
-      .catch((err: unknown) => deps.log.error({ err }, 'worker tick failed'))
-      .finally(() => {
+    running = (async () => {
+      const ran = await pass();
+      await housekeeping();
+      return ran;
+    })()
+      .catch((err: unknown) => {
+        w.log.error({ err }, 'worker pass failed');
+        return 0;
+      })
+      .then((ran) => {
         running = undefined;
-        if (!stopped) timer = setTimeout(loop, deps.intervalMs ?? 1000);
+        if (!stopped) timer = setTimeout(loop, ran === batch ? 0 : (w.idleMs ?? 200));
       });
   };
 
@@ -54,6 +117,15 @@ export function createWorker(deps: WorkerDeps): Worker {
       if (timer) clearTimeout(timer);
       await running;
     },
-    tick,
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const ran = await pass();
+        total += ran;
+        if (ran === 0) break;
+      }
+      await housekeeping();
+      return total;
+    },
   };
 }

@@ -27,11 +27,14 @@ export interface TestServerOptions {
   log?: Logger;
   /** Start the clock at real time (default) or at a fixed instant. */
   clockStart?: number;
+  /** Run the background worker (deliveries, timers); off by default so tests drain it by hand. */
+  worker?: boolean;
+  allowPrivateCallbacks?: boolean;
 }
 
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, databaseUrl } = await freshDatabase(kind);
-  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: false });
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
   const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });
@@ -47,7 +50,7 @@ export async function startTestServer(kind: DbKind, options: TestServerOptions =
   };
 }
 
-const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments'] as const;
+const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments', 'payment_events', 'jobs', 'deliveries', 'delivery_attempts', 'idempotency_keys', 'refunds', 'fictitious_customers', 'sandbox_clocks', 'request_log'] as const;
 
 /** Every row of every table, as text: equal snapshots mean the request changed nothing. */
 export async function snapshot(store: Store): Promise<string> {

@@ -170,6 +170,13 @@ export async function createIntegration(
   }
 }
 
+/** The merchant's integration, refusing a disabled one: what creating a payment needs. */
+export async function requireActiveIntegration(deps: ServiceDeps, merchantId: string, id: string): Promise<Integration> {
+  const i = await requireIntegration(deps, merchantId, id);
+  if (i.disabledAt !== null) throw new TollgateError('invalid_state', 'the integration is disabled');
+  return i;
+}
+
 export async function listMerchantIntegrations(deps: ServiceDeps, merchantId: string): Promise<IntegrationView[]> {
   return (await listIntegrations(deps.store.db, merchantId)).map(integrationView);
 }

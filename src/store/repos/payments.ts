@@ -1,8 +1,144 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Currency } from '../../core/money.js';
+import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
-import type { PaymentsTable } from '../tables/payments.js';
+import type { PaymentEventsTable, PaymentsTable } from '../tables/payments.js';
 
-export async function insertPayment(db: Db, row: PaymentsTable): Promise<void> {
+export interface PaymentItem {
+  name: string;
+  quantity: number;
+  unitMinor: number;
+}
+
+export interface Payment {
+  id: string;
+  integrationId: string;
+  merchantId: string;
+  mode: 'test' | 'live';
+  state: PaymentState;
+  amountMinor: number;
+  currency: Currency;
+  version: number;
+  dialect: string;
+  publicId: string | null;
+  displayRef: string | null;
+  reference: string | null;
+  description: string | null;
+  items: PaymentItem[];
+  customer: { email: string | null; phone: string | null; name: string | null };
+  returnUrl: string | null;
+  cancelUrl: string | null;
+  notifyUrl: string | null;
+  merchantTrace: string | null;
+  expiresAt: number | null;
+  method: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  refundedMinor: number;
+  paidAt: number | null;
+  testCheckout: 'merchant_only' | 'open';
+  wireData: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const n = (v: number | null): number | null => (v === null ? null : Number(v));
+
+export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    merchantId: r.merchant_id,
+    mode: r.mode,
+    state: r.state as PaymentState,
+    amountMinor: Number(r.amount_minor),
+    currency: r.currency as Currency,
+    version: Number(r.version),
+    dialect: r.dialect,
+    publicId: r.public_id,
+    displayRef: r.display_ref,
+    reference: r.reference,
+    description: r.description,
+    items: JSON.parse(r.items) as PaymentItem[],
+    customer: { email: r.customer_email, phone: r.customer_phone, name: r.customer_name },
+    returnUrl: r.return_url,
+    cancelUrl: r.cancel_url,
+    notifyUrl: r.notify_url,
+    merchantTrace: r.merchant_trace,
+    expiresAt: n(r.expires_at),
+    method: r.method,
+    failureCode: r.failure_code,
+    failureMessage: r.failure_message,
+    refundedMinor: Number(r.refunded_minor),
+    paidAt: n(r.paid_at),
+    testCheckout: r.test_checkout,
+    wireData: JSON.parse(r.wire_data) as Record<string, unknown>,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export async function insertPayment(db: Db, row: Insertable<PaymentsTable>): Promise<void> {
   await db.insertInto('payments').values(row).execute();
+}
+
+/** Scoped by merchant: another merchant's payment is not found. */
+export async function findPayment(db: Db, merchantId: string, id: string): Promise<Payment | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+  return r && rowToPayment(r);
+}
+
+/** By the id a wire handed out; the wire then checks the caller owns it. */
+export async function findPaymentByPublicId(db: Db, publicId: string): Promise<Payment | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+  return r && rowToPayment(r);
+}
+
+/** For the worker and the checkout page, which hold an id from a row they trust. */
+export async function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && rowToPayment(r);
+}
+
+export async function findPaymentByTrace(db: Db, merchantId: string, trace: string): Promise<Payment | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('merchant_trace', '=', trace).executeTakeFirst();
+  return r && rowToPayment(r);
+}
+
+export async function listPayments(db: Db, merchantId: string, integrationId: string, limit: number): Promise<Payment[]> {
+  const rows = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('integration_id', '=', integrationId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToPayment);
+}
+
+/** The version check: the update wins only if nobody moved the payment since it was read. */
+export async function updatePaymentIfVersion(db: Db, id: string, version: number, patch: Updateable<PaymentsTable>): Promise<boolean> {
+  const r = await db.updateTable('payments').set(patch).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertPaymentEvent(db: Db, row: PaymentEventsTable): Promise<void> {
+  await db.insertInto('payment_events').values(row).execute();
+}
+
+export interface PaymentEvent {
+  version: number;
+  from: PaymentState | null;
+  to: PaymentState;
+  reason: string | null;
+  at: number;
+}
+
+export async function listPaymentEvents(db: Db, paymentId: string): Promise<PaymentEvent[]> {
+  const rows = await db.selectFrom('payment_events').selectAll().where('payment_id', '=', paymentId).orderBy('version').execute();
+  return rows.map((r) => ({ version: Number(r.version), from: r.from_state as PaymentState | null, to: r.to_state as PaymentState, reason: r.reason, at: Number(r.created_at) }));
 }
 
 export async function countPayments(db: Db, integrationId: string, mode: 'test' | 'live', state: string): Promise<number> {
@@ -14,4 +150,52 @@ export async function countPayments(db: Db, integrationId: string, mode: 'test' 
     .where('state', '=', state)
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+export async function countPaymentsByState(db: Db): Promise<Array<{ state: string; n: number }>> {
+  const rows = await db.selectFrom('payments').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  return rows.map((r) => ({ state: r.state, n: Number(r.n) }));
+}
+
+/** Moves a payment's expiry with its integration's sandbox clock. */
+export async function shiftPaymentExpiries(db: Db, integrationId: string, ms: number): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set((eb) => ({ expires_at: eb('expires_at', '-', ms) }))
+    .where('integration_id', '=', integrationId)
+    .where('expires_at', 'is not', null)
+    .where('state', 'in', ['created', 'pending'])
+    .execute();
+}
+
+/**
+ * Reserves a refund amount against a payment in one statement: it succeeds only while the total
+ * refunded stays within the amount paid, so two concurrent refunds cannot both overdraw it.
+ */
+export async function reserveRefund(db: Db, paymentId: string, amountMinor: number, refundableStates: readonly string[]): Promise<boolean> {
+  const r = await db
+    .updateTable('payments')
+    .set((eb) => ({ refunded_minor: eb('refunded_minor', '+', amountMinor) }))
+    .where('id', '=', paymentId)
+    .where('state', 'in', [...refundableStates])
+    .where((eb) => eb(eb('refunded_minor', '+', amountMinor), '<=', eb.ref('amount_minor')))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function releaseRefund(db: Db, paymentId: string, amountMinor: number): Promise<void> {
+  await db.updateTable('payments').set((eb) => ({ refunded_minor: eb('refunded_minor', '-', amountMinor) })).where('id', '=', paymentId).execute();
+}
+
+/** What an integration holds in one mode and currency: money received minus money refunded. */
+export async function integrationBalance(db: Db, integrationId: string, mode: 'test' | 'live', currency: string): Promise<number> {
+  const r = await db
+    .selectFrom('payments')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>(eb('amount_minor', '-', eb.ref('refunded_minor'))), eb.lit(0)).as('balance'))
+    .where('integration_id', '=', integrationId)
+    .where('mode', '=', mode)
+    .where('currency', '=', currency)
+    .where('paid_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.balance);
 }

@@ -1,4 +1,6 @@
-/** The payment row: the minimum the foundation needs (go-live counts paid test payments); the payments core extends it. */
+import type { Generated } from 'kysely';
+
+/** Row shapes of the payments core. Times are epoch milliseconds; money is integer minor units. */
 export interface PaymentsTable {
   id: string;
   integration_id: string;
@@ -10,4 +12,66 @@ export interface PaymentsTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** Which wire created it; only used to find its notification formatter. */
+  dialect: Generated<string>;
+  /** The id the dialect hands out and looks the payment up by (poll guid, paymentId, invoice token). */
+  public_id: string | null;
+  /** A second, human-facing reference (Paynow Zimbabwe's paynowreference). */
+  display_ref: string | null;
+  reference: string | null;
+  description: string | null;
+  /** JSON array of {name, quantity, unitMinor}. */
+  items: Generated<string>;
+  customer_email: string | null;
+  customer_phone: string | null;
+  customer_name: string | null;
+  return_url: string | null;
+  cancel_url: string | null;
+  notify_url: string | null;
+  merchant_trace: string | null;
+  expires_at: number | null;
+  method: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  refunded_minor: Generated<number>;
+  paid_at: number | null;
+  /** Who may pay in test mode on the hosted checkout: only the owning merchant, or anyone with the link. */
+  test_checkout: Generated<'merchant_only' | 'open'>;
+  /** Wire-only fields that one dialect keeps and only it reads. */
+  wire_data: Generated<string>;
+}
+
+export interface PaymentEventsTable {
+  id: string;
+  payment_id: string;
+  version: number;
+  from_state: string | null;
+  to_state: string;
+  reason: string | null;
+  created_at: number;
+}
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  integration_id: string;
+  merchant_id: string;
+  public_id: string | null;
+  amount_minor: number;
+  currency: string;
+  status: 'new' | 'pending' | 'successful' | 'failed' | 'cancelled';
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  integration_id: string;
+  scope: string;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_body: string;
+  created_at: number;
+  expires_at: number;
 }

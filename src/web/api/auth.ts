@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
@@ -12,7 +12,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * carry the session's CSRF token in X-CSRF-Token; a bearer token cannot be sent by a browser on its own.
  */
 export function authHook(deps: ServiceDeps) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+  return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     let principal: Principal | undefined;
     if (header !== undefined) {

@@ -58,7 +58,8 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
       tags: ['integrations'],
       summary: 'Generate New Key: the new keys are emailed to the company address, never returned',
       params: integrationId,
-      body: z.object({ groups: rotationGroups.optional(), graceSeconds: z.number().int().min(0).max(604_800).optional() }).strict().default({}),
+      // A POST without a body arrives as null; it means "every group, at once".
+      body: z.preprocess((v) => v ?? {}, z.object({ groups: rotationGroups.optional(), graceSeconds: z.number().int().min(0).max(604_800).optional() }).strict()),
     },
   }, async (request) => {
     const merchantId = requireMerchant(request);

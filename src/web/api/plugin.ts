@@ -2,20 +2,26 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
 import { registerOperatorRoutes } from './operator.js';
+import { registerPaymentRoutes } from './payments.js';
+import { registerSandboxRoutes } from './sandbox.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 
 export const API_BODY_LIMIT = 64 * 1024;
+
+/** The only routes a caller without a session or token may use. */
+const PUBLIC_ROUTES = new Set(['POST /api/merchants', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/verify-email']);
 
 /**
  * The management API: JSON under /api, documented at /docs. Encapsulated, so its validator,
  * error format and auth hook apply to its routes only, never to a dialect's.
  */
-export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps; drain: () => Promise<number> }): Promise<void> {
   const { deps } = opts;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -39,14 +45,21 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const authenticate = authHook(deps);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    await authHook(deps)(request, undefined as never);
+    await authenticate(request);
+    // Anonymous callers hear "log in" before anything about their input.
+    if (request.auth === null && !PUBLIC_ROUTES.has(`${request.method} ${request.url.split('?')[0]}`)) {
+      throw new TollgateError('unauthenticated', 'log in or send an API token (Authorization: Bearer tg_…)');
+    }
   });
 
   registerAccountRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerOperatorRoutes(app, deps);
+  registerPaymentRoutes(app, deps);
+  registerSandboxRoutes(app, deps, opts.drain);
 
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 }

@@ -17,7 +17,11 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case 'conflict':
     case 'invalid_state':
+    case 'idempotency_mismatch':
       return 409;
+    case 'refused':
+    case 'insufficient_funds':
+      return 422;
     case 'locked':
       return 423;
     case 'internal':
@@ -65,10 +69,10 @@ function describeIssues(issues: readonly FieldIssue[]): string {
 export function problemErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isTollgateError(error)) return sendProblem(request, reply, error.code, error.detail, error.issues);
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.map((v) => {
-      const path = [v.params.issue.path].flat().join('.');
-      return { path, message: v.params.issue.message };
-    });
+    const issues = error.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message ?? 'invalid value',
+    }));
     return sendProblem(request, reply, 'validation', describeIssues(issues), issues);
   }
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {

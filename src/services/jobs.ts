@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { PAYMENT_STATES } from '../core/payment-state.js';
+import type { IdGenerator } from '../core/ids.js';
+import { insertJobs } from '../store/repos/jobs.js';
+import type { Tx } from '../store/schema.js';
+
+/** Every kind of durable job, with the payload its handler expects. */
+export const JOB_PAYLOADS = {
+  /** Send one notification delivery. */
+  deliver: z.object({ deliveryId: z.string() }),
+  /** A sandbox rail's timed outcome (a test phone that pays after 5 s), valid while the payment is at `version`. */
+  timer: z.object({
+    paymentId: z.string(),
+    version: z.number().int(),
+    to: z.enum(PAYMENT_STATES),
+    failureCode: z.string().nullable(),
+    failureMessage: z.string().nullable(),
+  }),
+  /** The payment's validity ends. */
+  expire: z.object({ paymentId: z.string() }),
+  /** A test-mode refund moves along: new → pending → successful. */
+  refund: z.object({ refundId: z.string(), to: z.enum(['pending', 'successful']) }),
+} as const;
+export type JobKind = keyof typeof JOB_PAYLOADS;
+export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
+
+export interface NewJob<K extends JobKind = JobKind> {
+  kind: K;
+  payload: JobPayload<K>;
+  runAt: number;
+  /** Jobs of an integration follow its sandbox clock. */
+  integrationId: string | null;
+}
+
+export async function scheduleJobs(tx: Tx, ids: IdGenerator, jobs: NewJob[], now: number): Promise<void> {
+  await insertJobs(
+    tx,
+    jobs.map((j) => ({
+      id: ids.next('job'),
+      kind: j.kind,
+      payload: JSON.stringify(j.payload),
+      integration_id: j.integrationId,
+      run_at: j.runAt,
+      attempts: 0,
+      locked_until: null,
+      lease_owner: null,
+      last_error: null,
+      created_at: now,
+    })),
+  );
+}

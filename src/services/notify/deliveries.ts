@@ -1,0 +1,80 @@
+import { TollgateError } from '../../core/errors.js';
+import { type Delivery, findDelivery, findMerchantDelivery, listAttempts, listPaymentDeliveries, recordAttempt, resetDelivery, type DeliveryAttempt } from '../../store/repos/deliveries.js';
+import { findPayment } from '../../store/repos/payments.js';
+import type { ServiceDeps } from '../deps.js';
+import { scheduleJobs } from '../jobs.js';
+import type { DialectName } from './formatter.js';
+
+export interface AttemptOutcome {
+  statusCode: number | null;
+  responseHead: string | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | undefined> {
+  return findDelivery(deps.store.db, id);
+}
+
+/**
+ * Records one attempt and decides what follows: delivered, another attempt after the wire's next
+ * delay, or failed once the attempts are used up. Returns when to try again, or null.
+ */
+export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Delivery, outcome: AttemptOutcome, attemptedAt: number): Promise<number | null> {
+  const formatter = deps.formatters[delivery.dialect as DialectName];
+  const attempt = delivery.attempts + 1;
+  const delivered = outcome.statusCode !== null && formatter.isDelivered(outcome.statusCode);
+  const delay = formatter.retryDelaysMs[attempt];
+  const next = delivered || delay === undefined || attempt >= delivery.maxAttempts ? null : attemptedAt + delay;
+  await deps.store.transaction((tx) =>
+    recordAttempt(
+      tx,
+      {
+        id: deps.ids.next('attempt'),
+        delivery_id: delivery.id,
+        attempt,
+        attempted_at: attemptedAt,
+        url: delivery.url,
+        status_code: outcome.statusCode,
+        latency_ms: outcome.latencyMs,
+        error: outcome.error,
+        response_head: outcome.responseHead,
+      },
+      { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
+    ),
+  );
+  return next;
+}
+
+export interface DeliveryView extends Omit<Delivery, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> {
+  createdAt: string;
+  deliveredAt: string | null;
+  nextAttemptAt: string | null;
+  attemptLog: Array<Omit<DeliveryAttempt, 'attemptedAt'> & { attemptedAt: string }>;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export async function listDeliveries(deps: ServiceDeps, merchantId: string, paymentId: string): Promise<DeliveryView[]> {
+  if (!(await findPayment(deps.store.db, merchantId, paymentId))) throw new TollgateError('not_found', `payment ${paymentId} not found`);
+  const list = await listPaymentDeliveries(deps.store.db, merchantId, paymentId);
+  const attempts = await listAttempts(deps.store.db, list.map((d) => d.id));
+  return list.map((d) => ({
+    ...d,
+    createdAt: new Date(d.createdAt).toISOString(),
+    deliveredAt: iso(d.deliveredAt),
+    nextAttemptAt: iso(d.nextAttemptAt),
+    attemptLog: (attempts.get(d.id) ?? []).map((a) => ({ ...a, attemptedAt: new Date(a.attemptedAt).toISOString() })),
+  }));
+}
+
+/** Sends a notification again by hand, whatever became of it: one more attempt, now. */
+export async function redeliver(deps: ServiceDeps, merchantId: string, deliveryId: string): Promise<void> {
+  const d = await findMerchantDelivery(deps.store.db, merchantId, deliveryId);
+  if (!d) throw new TollgateError('not_found', `delivery ${deliveryId} not found`);
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    await resetDelivery(tx, d.id, now, d.attempts + 1);
+    await scheduleJobs(tx, deps.ids, [{ kind: 'deliver', payload: { deliveryId: d.id }, runAt: now, integrationId: null }], now);
+  });
+}

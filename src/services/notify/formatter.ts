@@ -1,0 +1,47 @@
+import type { CredentialSet } from '../../core/credentials.js';
+import type { PaymentState } from '../../core/payment-state.js';
+import type { Integration } from '../../store/repos/integrations.js';
+import type { Payment } from '../../store/repos/payments.js';
+
+/** The wires a payment can be created through; each supplies one formatter. */
+export const DIALECT_NAMES = ['tollgate', 'paynow_zw', 'paynow_pl', 'paydunya'] as const;
+export type DialectName = (typeof DIALECT_NAMES)[number];
+
+export interface NotificationContext {
+  /** The payment as it is after the change. */
+  payment: Payment;
+  event: { version: number; from: PaymentState | null; to: PaymentState; at: number };
+  integration: Integration;
+  credentials: CredentialSet;
+}
+
+export interface RenderedNotification {
+  url: string;
+  headers: Record<string, string>;
+  /** The exact bytes to send, as UTF-8 text; signatures are computed over them. */
+  body: string;
+}
+
+/**
+ * How a wire notifies a merchant: which changes produce which requests (targets, body, headers,
+ * signature), when to retry, and what answer counts as delivered.
+ */
+export interface NotificationFormatter {
+  render(ctx: NotificationContext): RenderedNotification[];
+  /** Delay before each attempt, the first included (0 = at once); its length is the attempt limit. */
+  retryDelaysMs: readonly number[];
+  isDelivered(status: number): boolean;
+}
+
+export type Formatters = Record<DialectName, NotificationFormatter>;
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+/** Seed 001's schedule: at once, then 1, 1, 1, 2, 5, 15, 30 min, 1, 2, 4, 8, 16, 24, 48 h after the previous attempt. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [0, MIN, MIN, MIN, 2 * MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 16 * HOUR, 24 * HOUR, 48 * HOUR];
+
+export const is2xx = (status: number): boolean => status >= 200 && status < 300;
+
+/** A formatter that sends nothing: for wires whose notifications have not been written yet. */
+export const silentFormatter: NotificationFormatter = { render: () => [], retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, isDelivered: is2xx };

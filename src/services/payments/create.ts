@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { TollgateError } from '../../core/errors.js';
+import type { Currency } from '../../core/money.js';
+import { isUniqueViolation } from '../../store/errors.js';
+import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
+import type { Integration } from '../../store/repos/integrations.js';
+import { insertPayment, insertPaymentEvent, type Payment, type PaymentItem, rowToPayment } from '../../store/repos/payments.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { scheduleJobs } from '../jobs.js';
+import type { DialectName } from '../notify/formatter.js';
+import { emitNotifications } from '../notify/emit.js';
+
+/** Idempotency records are kept for a day at least (Stripe keeps 24 h). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
+
+export interface CreatePaymentInput {
+  integration: Integration;
+  mode: 'test' | 'live';
+  dialect: DialectName;
+  amountMinor: number;
+  currency: Currency;
+  reference?: string | null;
+  description?: string | null;
+  items?: PaymentItem[];
+  customer?: { email?: string | null; phone?: string | null; name?: string | null };
+  returnUrl?: string | null;
+  cancelUrl?: string | null;
+  notifyUrl?: string | null;
+  merchantTrace?: string | null;
+  /** How long the payment can be paid; the default is the caller's (each wire has its own). */
+  validForMs: number;
+  publicId?: string | null;
+  displayRef?: string | null;
+  testCheckout?: 'merchant_only' | 'open';
+  wireData?: Record<string, unknown>;
+}
+
+/** What makes a create request replayable: a scope (wire and route), the key, and the request's fingerprint. */
+export interface IdempotencyInput<R> {
+  scope: string;
+  key: string;
+  /** Any canonical text of the request; two requests are "the same" when these are equal. */
+  request: string;
+  /** The response to store and replay, built from the created payment inside the transaction. */
+  respond: (payment: Payment) => R;
+}
+
+export type Created<R> = { payment: Payment; response: R; replayed: false } | { payment: undefined; response: R; replayed: true };
+
+function fingerprint(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
+  const id = deps.ids.next('payment');
+  const expiresAt = now + input.validForMs;
+  await insertPayment(tx, {
+    id,
+    integration_id: input.integration.id,
+    merchant_id: input.integration.merchantId,
+    mode: input.mode,
+    state: 'created',
+    amount_minor: input.amountMinor,
+    currency: input.currency,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+    dialect: input.dialect,
+    public_id: input.publicId ?? null,
+    display_ref: input.displayRef ?? null,
+    reference: input.reference ?? null,
+    description: input.description ?? null,
+    items: JSON.stringify(input.items ?? []),
+    customer_email: input.customer?.email ?? null,
+    customer_phone: input.customer?.phone ?? null,
+    customer_name: input.customer?.name ?? null,
+    return_url: input.returnUrl ?? null,
+    cancel_url: input.cancelUrl ?? null,
+    notify_url: input.notifyUrl ?? null,
+    merchant_trace: input.merchantTrace ?? null,
+    expires_at: expiresAt,
+    method: null,
+    failure_code: null,
+    failure_message: null,
+    paid_at: null,
+    test_checkout: input.testCheckout ?? 'merchant_only',
+    wire_data: JSON.stringify(input.wireData ?? {}),
+  });
+  await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: id, version: 1, from_state: null, to_state: 'created', reason: 'created', created_at: now });
+  const row = await tx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const payment = rowToPayment(row);
+  await emitNotifications(tx, deps, input.integration, payment, { version: 1, from: null, to: 'created', at: now });
+  await scheduleJobs(tx, deps.ids, [{ kind: 'expire', payload: { paymentId: id }, runAt: expiresAt, integrationId: input.integration.id }], now);
+  return payment;
+}
+
+function duplicateTrace(err: unknown): boolean {
+  const msg = String((err as Error)?.message ?? '');
+  return isUniqueViolation(err) && msg.includes('merchant_trace');
+}
+
+/**
+ * Creates a payment: the row, its first event and its expiry job (and, with an idempotency key, the
+ * stored response) in one transaction. The same key with the same request returns the stored
+ * response; with a different request it is an error; two concurrent requests with one key create
+ * one payment (the loser hits the key's primary key and replays the winner's response).
+ */
+export async function createPayment<R>(deps: ServiceDeps, input: CreatePaymentInput, idem?: IdempotencyInput<R>): Promise<Created<R>> {
+  const now = deps.clock.now();
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number of minor units');
+  const run = () =>
+    deps.store.transaction(async (tx) => {
+      if (idem) {
+        await deleteExpiredIdempotency(tx, input.integration.id, idem.scope, idem.key, now);
+        const stored = await findIdempotencyRecord(tx, input.integration.id, idem.scope, idem.key, now);
+        if (stored) return { stored };
+      }
+      const payment = await insertCreated(tx, deps, input, now);
+      const response = idem ? idem.respond(payment) : (undefined as R);
+      if (idem) {
+        await insertIdempotencyRecord(tx, {
+          integration_id: input.integration.id,
+          scope: idem.scope,
+          key: idem.key,
+          request_hash: fingerprint(idem.request),
+          response_status: 0,
+          response_body: JSON.stringify(response),
+          created_at: now,
+          expires_at: now + IDEMPOTENCY_TTL_MS,
+        });
+      }
+      return { payment, response };
+    });
+  let result: Awaited<ReturnType<typeof run>>;
+  try {
+    result = await run();
+  } catch (err) {
+    if (duplicateTrace(err)) throw new TollgateError('conflict', 'this merchant trace was already used', [{ path: 'merchanttrace', message: 'must be unique' }]);
+    if (!(idem && isUniqueViolation(err))) throw err;
+    // Another request with this key committed first: answer as it did.
+    result = await run();
+  }
+  if ('stored' in result && result.stored) {
+    if (idem && result.stored.requestHash !== fingerprint(idem.request)) {
+      throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
+    }
+    return { payment: undefined, response: JSON.parse(result.stored.body) as R, replayed: true };
+  }
+  const { payment, response } = result as { payment: Payment; response: R };
+  return { payment, response, replayed: false };
+}

@@ -1,0 +1,90 @@
+import { TollgateError } from '../../core/errors.js';
+import { formatDecimal } from '../../core/money.js';
+import { findIntegration } from '../../store/repos/integrations.js';
+import { countPaymentsByState, findPayment, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
+import { listRefunds } from '../../store/repos/refunds.js';
+import type { ServiceDeps } from '../deps.js';
+
+export interface PaymentView {
+  id: string;
+  integrationId: string;
+  mode: 'test' | 'live';
+  state: string;
+  version: number;
+  amount: { minor: number; currency: string; decimal: string };
+  refunded: { minor: number; decimal: string };
+  reference: string | null;
+  description: string | null;
+  items: Payment['items'];
+  customer: Payment['customer'];
+  method: string | null;
+  failure: { code: string; message: string | null } | null;
+  returnUrl: string | null;
+  cancelUrl: string | null;
+  notifyUrl: string | null;
+  merchantTrace: string | null;
+  checkoutUrl: string;
+  expiresAt: string | null;
+  paidAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export function checkoutUrl(publicUrl: string, payment: Pick<Payment, 'id'>): string {
+  return `${publicUrl}/pay/${payment.id}`;
+}
+
+export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): PaymentView {
+  return {
+    id: p.id,
+    integrationId: p.integrationId,
+    mode: p.mode,
+    state: p.state,
+    version: p.version,
+    amount: { minor: p.amountMinor, currency: p.currency, decimal: formatDecimal(p.amountMinor, p.currency) },
+    refunded: { minor: p.refundedMinor, decimal: formatDecimal(p.refundedMinor, p.currency) },
+    reference: p.reference,
+    description: p.description,
+    items: p.items,
+    customer: p.customer,
+    method: p.method,
+    failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage } : null,
+    returnUrl: p.returnUrl,
+    cancelUrl: p.cancelUrl,
+    notifyUrl: p.notifyUrl,
+    merchantTrace: p.merchantTrace,
+    checkoutUrl: checkoutUrl(deps.publicUrl, p),
+    expiresAt: iso(p.expiresAt),
+    paidAt: iso(p.paidAt),
+    createdAt: new Date(p.createdAt).toISOString(),
+    updatedAt: new Date(p.updatedAt).toISOString(),
+  };
+}
+
+export async function requirePayment(deps: ServiceDeps, merchantId: string, id: string): Promise<Payment> {
+  const p = await findPayment(deps.store.db, merchantId, id);
+  if (!p) throw new TollgateError('not_found', `payment ${id} not found`);
+  return p;
+}
+
+export async function getPaymentDetail(deps: ServiceDeps, merchantId: string, id: string) {
+  const p = await requirePayment(deps, merchantId, id);
+  const [events, refunds] = await Promise.all([listPaymentEvents(deps.store.db, p.id), listRefunds(deps.store.db, p.id)]);
+  return {
+    payment: paymentView(deps, p),
+    events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+    refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: new Date(r.createdAt).toISOString() })),
+  };
+}
+
+export async function listIntegrationPayments(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<PaymentView[]> {
+  if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
+  return (await listPayments(deps.store.db, merchantId, integrationId, limit)).map((p) => paymentView(deps, p));
+}
+
+/** Payments by canonical state, for the metrics. */
+export async function paymentStateCounts(deps: ServiceDeps): Promise<Array<{ state: string; n: number }>> {
+  return countPaymentsByState(deps.store.db);
+}

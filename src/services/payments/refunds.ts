@@ -1,0 +1,92 @@
+import { TollgateError } from '../../core/errors.js';
+import { REFUNDABLE_STATES } from '../../core/payment-state.js';
+import { integrationBalance, releaseRefund, reserveRefund } from '../../store/repos/payments.js';
+import { findRefund, findRefundById, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
+import type { ServiceDeps } from '../deps.js';
+import { scheduleJobs } from '../jobs.js';
+import { requirePayment } from './queries.js';
+import { transitionPayment } from './transition.js';
+
+/** Test-mode refunds move on by themselves: pending after 1 s, successful 2 s later. */
+export const TEST_REFUND_STEPS_MS = { pending: 1_000, successful: 3_000 } as const;
+
+/**
+ * A refund against a paid payment. The amount is reserved against what was paid minus what is
+ * already refunded, in one statement (concurrent refunds cannot overdraw), and checked against the
+ * integration's balance. A live refund needs a real connector, which Tollgate does not have.
+ */
+export async function createRefund(
+  deps: ServiceDeps,
+  merchantId: string,
+  paymentId: string,
+  input: { amountMinor: number; reason?: string | null; publicId?: string | null },
+): Promise<Refund> {
+  const payment = await requirePayment(deps, merchantId, paymentId);
+  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the refund amount must be a positive whole number of minor units', [{ path: 'amount', message: 'must be positive' }]);
+  if (!REFUNDABLE_STATES.includes(payment.state)) throw new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`);
+  if (payment.mode === 'live') throw new TollgateError('refused', 'no live connector is configured for refunds: Tollgate does not move real money', [], 'no_live_connector');
+  const now = deps.clock.now();
+  const id = deps.ids.next('refund');
+  await deps.store.transaction(async (tx) => {
+    const balance = await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency);
+    if (input.amountMinor > balance) throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
+    if (!(await reserveRefund(tx, payment.id, input.amountMinor, REFUNDABLE_STATES))) {
+      throw new TollgateError('validation', 'the refund is larger than what remains of the payment', [{ path: 'amount', message: 'exceeds the amount paid minus earlier refunds' }]);
+    }
+    await insertRefund(tx, {
+      id,
+      payment_id: payment.id,
+      integration_id: payment.integrationId,
+      merchant_id: merchantId,
+      public_id: input.publicId ?? null,
+      amount_minor: input.amountMinor,
+      currency: payment.currency,
+      status: 'new',
+      reason: input.reason ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+    await scheduleJobs(
+      tx,
+      deps.ids,
+      [
+        { kind: 'refund', payload: { refundId: id, to: 'pending' }, runAt: now + TEST_REFUND_STEPS_MS.pending, integrationId: payment.integrationId },
+        { kind: 'refund', payload: { refundId: id, to: 'successful' }, runAt: now + TEST_REFUND_STEPS_MS.successful, integrationId: payment.integrationId },
+      ],
+      now,
+    );
+  });
+  const refund = await findRefund(deps.store.db, merchantId, id);
+  if (!refund) throw new TollgateError('internal', 'refund vanished after insert');
+  return refund;
+}
+
+/** Only a refund still NEW can be cancelled; its amount is released. */
+export async function cancelRefund(deps: ServiceDeps, merchantId: string, refundId: string): Promise<Refund> {
+  const refund = await findRefund(deps.store.db, merchantId, refundId);
+  if (!refund) throw new TollgateError('not_found', `refund ${refundId} not found`);
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    if (!(await setRefundStatus(tx, refund.id, 'new', 'cancelled', now))) throw new TollgateError('invalid_state', `the refund is ${refund.status}; only a new refund can be cancelled`);
+    await releaseRefund(tx, refund.paymentId, refund.amountMinor);
+  });
+  return { ...refund, status: 'cancelled', updatedAt: now };
+}
+
+/**
+ * The worker moves a test refund along. On success the payment becomes refunded when the successful
+ * refunds cover it, else partially refunded.
+ */
+export async function advanceRefund(deps: ServiceDeps, refundId: string, to: 'pending' | 'successful'): Promise<void> {
+  const row = await findRefundById(deps.store.db, refundId);
+  if (!row) return;
+  const now = deps.clock.now();
+  const from = to === 'pending' ? 'new' : 'pending';
+  const moved = await deps.store.transaction((tx) => setRefundStatus(tx, row.id, from, to, now));
+  if (!moved || to !== 'successful') return;
+  const refunds = await listRefunds(deps.store.db, row.paymentId);
+  const succeeded = refunds.filter((r) => r.status === 'successful').reduce((sum, r) => sum + r.amountMinor, 0);
+  const payment = await requirePayment(deps, row.merchantId, row.paymentId);
+  const target = succeeded >= payment.amountMinor ? 'refunded' : 'partially_refunded';
+  if (payment.state !== target) await transitionPayment(deps, payment.id, { to: target, reason: `refund ${row.id} successful` });
+}

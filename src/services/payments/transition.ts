@@ -1,0 +1,95 @@
+import { TollgateError } from '../../core/errors.js';
+import { canTransition, type PaymentState } from '../../core/payment-state.js';
+import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
+import { findPaymentById, insertPaymentEvent, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { type NewJob, scheduleJobs } from '../jobs.js';
+import { emitNotifications } from '../notify/emit.js';
+
+export interface TransitionInput {
+  to: PaymentState;
+  reason: string;
+  /** Only move if the payment is still in one of these states (a timer set for one attempt). */
+  from?: readonly PaymentState[];
+  /** Only move if nobody changed the payment since this version. */
+  version?: number;
+  method?: string | null;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+  /** Jobs this change causes besides notifications (the timers of a rail). */
+  jobs?: NewJob[];
+  /** Other writes that must commit with the change (a wallet debit); throwing aborts everything. */
+  effects?: (tx: Tx, payment: Payment) => Promise<void>;
+}
+
+export interface TransitionResult {
+  payment: Payment;
+  /** False when the payment was already in the target state: repeating a transition changes nothing. */
+  changed: boolean;
+}
+
+/**
+ * The one function that changes a payment's state. In the caller's transaction it updates the row
+ * with a version check, appends the event with the next version, and inserts every job the change
+ * causes (deliveries, timers). Two concurrent transitions cannot both win: the loser sees the
+ * version moved and re-reads.
+ */
+export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
+  const now = deps.clock.now();
+  const payment = await findPaymentById(tx, paymentId);
+  if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
+  if (payment.state === input.to) return { payment, changed: false };
+  if (input.version !== undefined && payment.version !== input.version) {
+    throw new TollgateError('conflict', `payment ${paymentId} changed since version ${input.version}`);
+  }
+  if (input.from && !input.from.includes(payment.state)) {
+    throw new TollgateError('invalid_state', `the payment is ${payment.state.replace('_', ' ')}; it cannot become ${input.to.replace('_', ' ')}`);
+  }
+  if (!canTransition(payment.state, input.to)) {
+    throw new TollgateError('invalid_state', `the payment is ${payment.state.replace('_', ' ')}; it cannot become ${input.to.replace('_', ' ')}`);
+  }
+  const version = payment.version + 1;
+  const won = await updatePaymentIfVersion(tx, payment.id, payment.version, {
+    state: input.to,
+    version,
+    updated_at: now,
+    ...(input.method !== undefined && { method: input.method }),
+    ...(input.failureCode !== undefined && { failure_code: input.failureCode }),
+    ...(input.failureMessage !== undefined && { failure_message: input.failureMessage }),
+    ...(input.to === 'paid' && { paid_at: now }),
+  });
+  if (!won) throw new TollgateError('conflict', `payment ${paymentId} was changed concurrently`);
+  const after: Payment = {
+    ...payment,
+    state: input.to,
+    version,
+    updatedAt: now,
+    method: input.method !== undefined ? input.method : payment.method,
+    failureCode: input.failureCode !== undefined ? input.failureCode : payment.failureCode,
+    failureMessage: input.failureMessage !== undefined ? input.failureMessage : payment.failureMessage,
+    paidAt: input.to === 'paid' ? now : payment.paidAt,
+  };
+  if (input.effects) await input.effects(tx, after);
+  await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
+  const integration = await findIntegrationAnyMerchant(tx, payment.integrationId);
+  if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
+  await emitNotifications(tx, deps, integration, after, { version, from: payment.state, to: input.to, at: now });
+  if (input.jobs?.length) await scheduleJobs(tx, deps.ids, input.jobs, now);
+  return { payment: after, changed: true };
+}
+
+/**
+ * transitionInTx in its own transaction. A lost race (another transition won between read and write)
+ * is retried once against the new state, so a repeated transition reports "unchanged", not an error.
+ */
+export async function transitionPayment(deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.store.transaction((tx) => transitionInTx(tx, deps, paymentId, input));
+    } catch (err) {
+      const raced = err instanceof TollgateError && err.code === 'conflict' && input.version === undefined;
+      if (!raced || attempt >= 2) throw err;
+    }
+  }
+}

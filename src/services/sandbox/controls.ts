@@ -1,0 +1,94 @@
+import { TollgateError } from '../../core/errors.js';
+import type { Currency } from '../../core/money.js';
+import { findIntegration } from '../../store/repos/integrations.js';
+import { shiftJobs } from '../../store/repos/jobs.js';
+import { shiftPaymentExpiries } from '../../store/repos/payments.js';
+import {
+  addSandboxOffset,
+  creditFictitiousCustomer,
+  type FictitiousCustomer,
+  findFictitiousCustomerById,
+  getSandboxOffset,
+  insertFictitiousCustomer,
+  listFictitiousCustomers,
+  listRequestLog,
+  type RequestLogEntry,
+} from '../../store/repos/sandbox.js';
+import { conflictAs } from '../../store/errors.js';
+import type { ServiceDeps } from '../deps.js';
+import { requirePayment } from '../payments/queries.js';
+import { transitionPayment, type TransitionResult } from '../payments/transition.js';
+
+export type SandboxOutcome = 'paid' | 'failed' | 'cancelled' | 'expired';
+
+/** What a CI test does instead of clicking the checkout page: finish a test payment as it likes. */
+export async function completeTestPayment(deps: ServiceDeps, merchantId: string, paymentId: string, outcome: SandboxOutcome): Promise<TransitionResult> {
+  const payment = await requirePayment(deps, merchantId, paymentId);
+  if (payment.mode !== 'test') throw new TollgateError('forbidden', 'sandbox controls act on test payments only');
+  return transitionPayment(deps, paymentId, {
+    to: outcome,
+    from: ['created', 'pending'],
+    reason: `sandbox: completed as ${outcome}`,
+    ...(outcome === 'failed' && { failureCode: 'sandbox', failureMessage: 'Failed by the sandbox controls' }),
+  });
+}
+
+async function requireTestIntegration(deps: ServiceDeps, merchantId: string, integrationId: string) {
+  const integration = await findIntegration(deps.store.db, merchantId, integrationId);
+  if (!integration) throw new TollgateError('not_found', `integration ${integrationId} not found`);
+  return integration;
+}
+
+/**
+ * Moves an integration's sandbox clock forward: its waiting timers, expiries and retry waits come
+ * closer by `ms`, so those that fall due fire at the worker's next pass.
+ */
+export async function advanceSandboxClock(deps: ServiceDeps, merchantId: string, integrationId: string, ms: number): Promise<{ offsetMs: number; jobsMoved: number }> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new TollgateError('validation', 'advance by a positive number of seconds');
+  const jobsMoved = await deps.store.transaction(async (tx) => {
+    await addSandboxOffset(tx, integrationId, ms);
+    await shiftPaymentExpiries(tx, integrationId, ms);
+    return shiftJobs(tx, integrationId, ms);
+  });
+  return { offsetMs: await getSandboxOffset(deps.store.db, integrationId), jobsMoved };
+}
+
+export async function requestLog(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<RequestLogEntry[]> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  return listRequestLog(deps.store.db, integrationId, limit);
+}
+
+export interface CustomerInput {
+  name: string;
+  email: string;
+  phone: string;
+  balanceMinor: number;
+  currency: Currency;
+}
+
+/** Fictitious customers of an integration, who pay test invoices from their balance. */
+export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: string, integrationId: string, input: CustomerInput): Promise<FictitiousCustomer> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  const id = deps.ids.next('customer');
+  const now = deps.clock.now();
+  await deps.store.transaction((tx) =>
+    conflictAs('a fictitious customer with this email or phone already exists', () =>
+      insertFictitiousCustomer(tx, { id, integration_id: integrationId, name: input.name, email: input.email.trim().toLowerCase(), phone: input.phone.trim(), balance_minor: input.balanceMinor, currency: input.currency, created_at: now }),
+    ),
+  );
+  return (await findFictitiousCustomerById(deps.store.db, integrationId, id))!;
+}
+
+export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: string, integrationId: string, customerId: string, amountMinor: number): Promise<FictitiousCustomer> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  const c = await findFictitiousCustomerById(deps.store.db, integrationId, customerId);
+  if (!c) throw new TollgateError('not_found', `customer ${customerId} not found`);
+  await deps.store.transaction((tx) => creditFictitiousCustomer(tx, customerId, amountMinor));
+  return (await findFictitiousCustomerById(deps.store.db, integrationId, customerId))!;
+}
+
+export async function fictitiousCustomers(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<FictitiousCustomer[]> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  return listFictitiousCustomers(deps.store.db, integrationId);
+}

@@ -1,0 +1,113 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../schema.js';
+import type { DeliveriesTable, DeliveryAttemptsTable } from '../tables/jobs.js';
+
+export interface Delivery {
+  id: string;
+  paymentId: string;
+  integrationId: string;
+  merchantId: string;
+  dialect: string;
+  eventVersion: number;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: DeliveriesTable['status'];
+  attempts: number;
+  maxAttempts: number;
+  createdAt: number;
+  deliveredAt: number | null;
+  nextAttemptAt: number | null;
+}
+
+export interface DeliveryAttempt {
+  attempt: number;
+  attemptedAt: number;
+  url: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseHead: string | null;
+}
+
+const toDelivery = (r: DeliveriesTable): Delivery => ({
+  id: r.id,
+  paymentId: r.payment_id,
+  integrationId: r.integration_id,
+  merchantId: r.merchant_id,
+  dialect: r.dialect,
+  eventVersion: Number(r.event_version),
+  url: r.url,
+  headers: JSON.parse(r.headers) as Record<string, string>,
+  body: r.body,
+  status: r.status,
+  attempts: Number(r.attempts),
+  maxAttempts: Number(r.max_attempts),
+  createdAt: Number(r.created_at),
+  deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+  nextAttemptAt: r.next_attempt_at === null ? null : Number(r.next_attempt_at),
+});
+
+export async function insertDeliveries(db: Db, rows: Insertable<DeliveriesTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('deliveries').values(rows).execute();
+}
+
+export async function findDelivery(db: Db, id: string): Promise<Delivery | undefined> {
+  const r = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toDelivery(r);
+}
+
+export async function findMerchantDelivery(db: Db, merchantId: string, id: string): Promise<Delivery | undefined> {
+  const r = await db.selectFrom('deliveries').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+  return r && toDelivery(r);
+}
+
+export async function listPaymentDeliveries(db: Db, merchantId: string, paymentId: string): Promise<Delivery[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('payment_id', '=', paymentId)
+    .where('merchant_id', '=', merchantId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toDelivery);
+}
+
+export async function recordAttempt(
+  db: Db,
+  attempt: DeliveryAttemptsTable,
+  outcome: { status: DeliveriesTable['status']; deliveredAt: number | null; nextAttemptAt: number | null },
+): Promise<void> {
+  await db.insertInto('delivery_attempts').values(attempt).execute();
+  await db
+    .updateTable('deliveries')
+    .set({ attempts: attempt.attempt, status: outcome.status, delivered_at: outcome.deliveredAt, next_attempt_at: outcome.nextAttemptAt })
+    .where('id', '=', attempt.delivery_id)
+    .execute();
+}
+
+/** Opens a delivery for `maxAttempts` in all (a manual redelivery adds one). */
+export async function resetDelivery(db: Db, id: string, now: number, maxAttempts: number): Promise<void> {
+  await db.updateTable('deliveries').set({ status: 'pending', next_attempt_at: now, max_attempts: maxAttempts }).where('id', '=', id).execute();
+}
+
+export async function listAttempts(db: Db, deliveryIds: string[]): Promise<Map<string, DeliveryAttempt[]>> {
+  const map = new Map<string, DeliveryAttempt[]>();
+  if (deliveryIds.length === 0) return map;
+  const rows = await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('attempted_at').orderBy('attempt').execute();
+  for (const r of rows) {
+    const list = map.get(r.delivery_id) ?? [];
+    list.push({
+      attempt: Number(r.attempt),
+      attemptedAt: Number(r.attempted_at),
+      url: r.url,
+      statusCode: r.status_code === null ? null : Number(r.status_code),
+      latencyMs: Number(r.latency_ms),
+      error: r.error,
+      responseHead: r.response_head,
+    });
+    map.set(r.delivery_id, list);
+  }
+  return map;
+}

@@ -1,0 +1,60 @@
+import { Agent, request } from 'undici';
+import { checkLiteralHost, guardedLookup } from './ssrf.js';
+
+export interface SendResult {
+  statusCode: number | null;
+  /** The first kilobyte of the response body. */
+  responseHead: string | null;
+  error: string | null;
+  latencyMs: number;
+}
+
+export interface HttpSender {
+  post(url: string, headers: Record<string, string>, body: string): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export const DELIVERY_TIMEOUT_MS = 15_000;
+const HEAD_BYTES = 1024;
+
+/**
+ * Outbound POSTs for notifications: 15 s timeout, redirects never followed (a 3xx is a failure), and
+ * the SSRF guard applied when each connection opens.
+ */
+export function createHttpSender(options: { allowPrivate: boolean; timeoutMs?: number }): HttpSender {
+  const timeout = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  const agent = new Agent({
+    connect: { lookup: guardedLookup(options.allowPrivate) as never, timeout },
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    keepAliveTimeout: 4_000,
+  });
+  return {
+    async post(url, headers, body) {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      try {
+        const target = new URL(url);
+        if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`unsupported scheme ${target.protocol}`);
+        checkLiteralHost(target, options.allowPrivate);
+        const res = await request(target, { method: 'POST', headers, body, dispatcher: agent, signal: AbortSignal.timeout(timeout) });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body) {
+          const b = chunk as Buffer;
+          if (size < HEAD_BYTES) chunks.push(b.subarray(0, HEAD_BYTES - size));
+          size += b.length;
+          if (size >= HEAD_BYTES) break;
+        }
+        if (size >= HEAD_BYTES) res.body.destroy();
+        return { statusCode: res.statusCode, responseHead: Buffer.concat(chunks).toString('utf8'), error: null, latencyMs: elapsed() };
+      } catch (err) {
+        const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+        const code = e.cause?.code ?? e.code;
+        const message = e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' ? `timed out after ${timeout} ms` : (e.cause?.message ?? e.message);
+        return { statusCode: null, responseHead: null, error: message, latencyMs: elapsed() };
+      }
+    },
+    close: () => agent.close(),
+  };
+}
