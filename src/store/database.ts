@@ -44,23 +44,76 @@ function openSqlite(dataDir: string): Store {
     kind: 'sqlite',
     db,
     location: file,
-    // Kysely's SQLite driver has one connection behind a mutex, so this transaction holds it alone.
-    // BEGIN IMMEDIATE takes the write lock up front: another process waits (busy_timeout) instead of
-    // failing midway when a read would have to upgrade to a write.
-    transaction: (fn) =>
-      db.connection().execute(async (c) => {
-        await sql`BEGIN IMMEDIATE`.execute(c);
-        try {
-          const result = await fn(c);
-          await sql`COMMIT`.execute(c);
-          return result;
-        } catch (err) {
-          await sql`ROLLBACK`.execute(c);
-          throw err;
-        }
-      }),
+    transaction: groupCommit(db),
     close: () => db.destroy(),
   };
+}
+
+interface Unit {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** At most this many transactions share one commit. */
+const MAX_GROUP = 64;
+
+/**
+ * SQLite has one connection, so transactions run one after another anyway; with synchronous=FULL
+ * each COMMIT waits for the disk. Group commit: the transactions waiting at a moment run inside one
+ * BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT. A unit that throws is rolled back to its
+ * savepoint alone, exactly as if it had been its own transaction; the others commit together with
+ * one fsync. Each caller's promise settles only after the COMMIT, so nothing is acknowledged early.
+ * BEGIN IMMEDIATE takes the write lock up front: another process waits (busy_timeout) instead of
+ * failing midway.
+ */
+function groupCommit(db: Db): Store['transaction'] {
+  let queue: Unit[] = [];
+  let flushing = false;
+  const flush = async (): Promise<void> => {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, MAX_GROUP);
+      queue = queue.slice(MAX_GROUP);
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      try {
+        await db.connection().execute(async (c) => {
+          await sql`BEGIN IMMEDIATE`.execute(c);
+          try {
+            for (const unit of batch) {
+              await sql`SAVEPOINT unit`.execute(c);
+              try {
+                const value = await unit.fn(c);
+                await sql`RELEASE unit`.execute(c);
+                outcomes.push({ ok: true, value });
+              } catch (error) {
+                await sql`ROLLBACK TO unit`.execute(c);
+                await sql`RELEASE unit`.execute(c);
+                outcomes.push({ ok: false, error });
+              }
+            }
+            await sql`COMMIT`.execute(c);
+          } catch (err) {
+            await sql`ROLLBACK`.execute(c).catch(() => {});
+            throw err;
+          }
+        });
+        batch.forEach((unit, i) => {
+          const o = outcomes[i];
+          if (o?.ok) unit.resolve(o.value);
+          else unit.reject(o ? o.error : new Error('transaction did not run'));
+        });
+      } catch (err) {
+        for (const unit of batch) unit.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  return <T>(fn: (tx: Tx) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!flushing) void flush();
+    });
 }
 
 const INT8_OID = 20;

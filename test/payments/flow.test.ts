@@ -75,5 +75,23 @@ for (const kind of testDatabases()) {
       assert.equal(d.body.payment.state, 'created');
       assert.equal(d.body.events.length, 1);
     });
+
+    test('the request log keeps what a test request carried and what we answered, secrets masked', async () => {
+      const tok = await api.post('/api/tokens', { name: 'ci' });
+      const script = new ApiClient(s.url);
+      script.bearer = tok.body.token;
+      const c = await script.post(`/api/integrations/${integrationId}/payments`, { amount: 250, currency: 'USD', reference: 'logged <b>' });
+      assert.equal(c.status, 201);
+      const log = await api.get(`/api/integrations/${integrationId}/request-log?limit=5`);
+      assert.equal(log.status, 200);
+      const entry = log.body.requests.find((r: { body: string }) => r.body.includes('logged <b>'));
+      assert.ok(entry, 'the request is in the log');
+      assert.equal(entry.method, 'POST');
+      assert.equal(entry.path, `/api/integrations/${integrationId}/payments`);
+      assert.equal(entry.responseStatus, 201);
+      assert.equal(JSON.parse(entry.responseBody).payment.id, c.body.payment.id);
+      assert.match(entry.headers.authorization, /^\*\*\*\*.{4}$/);
+      assert.ok(!JSON.stringify(log.body).includes(tok.body.token), 'the token never appears');
+    });
   });
 }

@@ -49,6 +49,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
     const integration = await requireActiveIntegration(deps, merchantId, request.params.id);
+    if (integration.mode === 'test') request.testLog = { integrationId: integration.id, dialect: 'tollgate', signature: null };
     const b = request.body;
     const key = request.headers['idempotency-key'];
     const result = await createPayment(

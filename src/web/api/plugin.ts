@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
+import { registerRequestLog } from '../request-log.js';
 import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
@@ -55,6 +56,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
     }
   });
 
+  registerRequestLog(app, deps);
   registerAccountRoutes(app, deps);
   registerIntegrationRoutes(app, deps);
   registerOperatorRoutes(app, deps);

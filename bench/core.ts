@@ -1,0 +1,131 @@
+/**
+ * npm run bench:core — the payments core under load, on SQLite and PostgreSQL, at 1 and 64 clients:
+ * each operation creates a payment and moves it to paid (two transactions: payment, event, delivery
+ * and jobs), while the worker delivers every notification to a local receiver. Beside it, the same
+ * database's ceiling: bare transactions with the same number of row writes, in the same run.
+ *
+ * Options: BENCH_OPS (default 2000 per run), BENCH_DBS=sqlite,postgres.
+ */
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { wireFormatters } from '../src/app.js';
+import { systemClock } from '../src/core/clock.js';
+import { createKeyring } from '../src/core/crypto.js';
+import { randomIds } from '../src/core/ids.js';
+import type { ServiceDeps } from '../src/services/deps.js';
+import { registerMerchant } from '../src/services/merchants/accounts.js';
+import { createIntegration } from '../src/services/merchants/integrations.js';
+import { createPayment } from '../src/services/payments/create.js';
+import { transitionPayment } from '../src/services/payments/transition.js';
+import { openStore, type Store } from '../src/store/database.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { createHttpSender } from '../src/worker/http-sender.js';
+import { createWorker } from '../src/worker/worker.js';
+import { startCluster } from '../test/helpers/postgres.js';
+import { tempDir } from '../test/helpers/dbs.js';
+import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+
+const OPS = Number(process.env.BENCH_OPS ?? 2000);
+const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+const CLIENTS = [1, 64];
+
+interface Row {
+  db: string;
+  clients: number;
+  core: RunStats;
+  ceiling: RunStats;
+  delivered: number;
+  deliveredPerSecond: number;
+}
+
+async function receiver(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      n++;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/hook`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** The ceiling: the same row writes as one payment's two transactions, on bare tables, nothing else. */
+async function ceiling(store: Store, clients: number): Promise<RunStats> {
+  await sql`create table if not exists bench_rows (id text primary key, a text not null, b bigint not null)`.execute(store.db);
+  await sql`delete from bench_rows`.execute(store.db);
+  const row = (id: string) => ({ id, a: 'x'.repeat(200), b: Date.now() });
+  const ins = (tx: typeof store.db, id: string) => sql`insert into bench_rows (id, a, b) values (${id}, ${row(id).a}, ${row(id).b})`.execute(tx);
+  return closedLoop(clients, OPS, async (i) => {
+    await store.transaction(async (tx) => {
+      for (let k = 0; k < 5; k++) await ins(tx, `c${i}-${k}`);
+    });
+    await store.transaction(async (tx) => {
+      await sql`update bench_rows set b = b + 1 where id = ${`c${i}-0`}`.execute(tx);
+      for (let k = 5; k < 8; k++) await ins(tx, `c${i}-${k}`);
+    });
+  });
+}
+
+async function runOn(dbName: string, databaseUrl: string | undefined): Promise<Row[]> {
+  const dataDir = tempDir('tollgate-bench-');
+  const store = openStore({ dataDir, databaseUrl, poolSize: 64 });
+  await migrateToLatest(store);
+  const keyring = createKeyring(Buffer.alloc(32, 7));
+  const log = pino({ level: 'silent' });
+  const deps: ServiceDeps = { store, keyring, clock: systemClock, ids: randomIds, log, publicUrl: 'http://127.0.0.1:1', formatters: wireFormatters() };
+  const rx = await receiver();
+  const { merchant } = await registerMerchant(deps, { email: `bench-${dbName}@example.test`, password: 'benchmark password', companyName: 'Bench' }, { verified: true });
+  const { integration } = await createIntegration(deps, merchant.id, { name: 'bench', notificationUrl: rx.url }, { kind: 'system', id: null });
+  const full = (await import('../src/store/repos/integrations.js')).findIntegration;
+  const integ = (await full(store.db, merchant.id, integration.id))!;
+  const http = createHttpSender({ allowPrivate: true });
+  const worker = createWorker({ deps, http, log, mailTransport: undefined, idleMs: 20, batch: 64 });
+  const rows: Row[] = [];
+  for (const clients of CLIENTS) {
+    say(`${dbName}: ${clients} client(s): ceiling (bare transactions, ${OPS} × 2)…`);
+    const bare = await ceiling(store, clients);
+    say(`${dbName}: ${clients} client(s): ${OPS} payments created and paid, notifications on…`);
+    const before = rx.count();
+    worker.start();
+    const t0 = performance.now();
+    const core = await closedLoop(clients, OPS, async () => {
+      const { payment } = await createPayment(deps, { integration: integ, mode: 'test', dialect: 'tollgate', amountMinor: 1234, currency: 'USD', reference: 'bench', validForMs: 3_600_000 });
+      await transitionPayment(deps, payment!.id, { to: 'paid', reason: 'bench' });
+    });
+    const expected = before + OPS * 2;
+    while (rx.count() < expected) await new Promise((r) => setTimeout(r, 20));
+    const deliverSeconds = (performance.now() - t0) / 1000;
+    await worker.stop();
+    rows.push({ db: dbName, clients, core, ceiling: bare, delivered: OPS * 2, deliveredPerSecond: (OPS * 2) / deliverSeconds });
+    say(`  ${fmt(core.perSecond)} payments/s (p50 ${fmt(core.p50)} ms, p99 ${fmt(core.p99)} ms); ceiling ${fmt(bare.perSecond)}/s; ${fmt((OPS * 2) / deliverSeconds)} notifications/s`);
+  }
+  await http.close();
+  await rx.close();
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return rows;
+}
+
+const results: Row[] = [];
+if (DBS.includes('sqlite')) results.push(...(await runOn('SQLite', undefined)));
+if (DBS.includes('postgres')) {
+  say('starting a throwaway PostgreSQL cluster…');
+  const cluster = await startCluster();
+  try {
+    results.push(...(await runOn('PostgreSQL', cluster.url)));
+  } finally {
+    cluster.stop();
+  }
+}
+
+console.log(`\nbench:core — ${OPS} payments per run (create, then paid; 2 notifications each) on ${machine()}\n`);
+console.log('| database | clients | payments/s | p50 ms | p99 ms | notifications/s | ceiling (bare txn pairs/s) | % of ceiling |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(`| ${r.db} | ${r.clients} | ${fmt(r.core.perSecond)} | ${fmt(r.core.p50, 2)} | ${fmt(r.core.p99, 2)} | ${fmt(r.deliveredPerSecond)} | ${fmt(r.ceiling.perSecond)} | ${fmt((100 * r.core.perSecond) / r.ceiling.perSecond, 0)} % |`);
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceDeps } from '../services/deps.js';
+import { recordTestRequest } from '../services/sandbox/request-log.js';
+
+/**
+ * Adds the test-mode request log to a plugin: a route (or a dialect's auth hook) sets
+ * `request.testLog` once it knows the integration and that it acts in test mode; the request and the
+ * response as sent are then recorded.
+ */
+export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (request.testLog) request.testLog.responseBody = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const t = request.testLog;
+    if (!t) return;
+    const raw = request.rawBody ?? (request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+    try {
+      await recordTestRequest(deps, {
+        integrationId: t.integrationId,
+        dialect: t.dialect,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+        body: raw,
+        responseStatus: reply.statusCode,
+        responseBody: t.responseBody ?? '',
+        signature: t.signature,
+      });
+    } catch (err) {
+      request.log.warn({ err }, 'could not write the test request log');
+    }
+  });
+}
