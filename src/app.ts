@@ -24,6 +24,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who made the request, filled by the auth hook of the plugin that serves it. */
     auth: Principal | null;
+    /** Set when the request acts for an integration in test mode: it goes into the request log. */
+    testLog: { integrationId: string; dialect: string; signature: string | null; responseBody?: string } | null;
+    /** The body exactly as received, for wires that sign or hash it. */
+    rawBody?: string;
   }
 }
 
@@ -83,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
   });
   server.decorateRequest('auth', null);
+  server.decorateRequest('testLog', null);
   server.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
