@@ -26,6 +26,25 @@ export const REDACT_PATHS = [
   '*.privateKey',
 ];
 
+/** Query values can be capabilities (a verification token, a poll guid): only their names are logged. */
+export function maskQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, q)}?${names.join('&')}`;
+}
+
+export const LOG_OPTIONS = {
+  redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  serializers: {
+    req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ method: req.method, url: maskQuery(req.url ?? ''), remoteAddress: req.ip }),
+  },
+};
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ level, ...LOG_OPTIONS }, destination);
 }
