@@ -211,3 +211,9 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
   if (!op) throw new TollgateError('internal', 'operator vanished after insert');
   return op;
 }
+
+/** The addresses a merchant logs in with (Paynow Zimbabwe test mode requires authemail to be one). */
+export async function merchantLoginEmails(deps: ServiceDeps, merchantId: string): Promise<string[]> {
+  const m = await findMerchant(deps.store.db, merchantId);
+  return m ? [m.email.toLowerCase()] : [];
+}

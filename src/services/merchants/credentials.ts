@@ -16,7 +16,7 @@ import {
   insertCredentials,
   type StoredCredential,
 } from '../../store/repos/credentials.js';
-import { findIntegrationAnyMerchant, type Integration, type Mode } from '../../store/repos/integrations.js';
+import { findIntegrationAnyMerchant, findIntegrationByNumber, type Integration, type Mode } from '../../store/repos/integrations.js';
 import type { Db, Tx } from '../../store/schema.js';
 
 interface CredDeps {
@@ -183,4 +183,11 @@ export async function integrationKeysByNumber(
   if (integration.disabledAt !== null) return { ok: false, reason: 'disabled' };
   const integrationKeys = await verifyingValues(db, keyring, integration.id, 'paynow_zw.integration_key', now);
   return { ok: true, integration, mode: integration.mode, integrationKeys };
+}
+
+/** Paynow Zimbabwe: the integration named by its numeric id, with the keys that verify now. */
+export async function authenticateIntegrationNumber(db: Db, keyring: Keyring, number: number, now: number): Promise<Authenticated<{ integrationKeys: string[] }>> {
+  const integration = Number.isSafeInteger(number) && number > 0 ? await findIntegrationByNumber(db, number) : undefined;
+  if (!integration) return { ok: false, reason: 'unknown_credentials' };
+  return integrationKeysByNumber(db, keyring, integration, now);
 }

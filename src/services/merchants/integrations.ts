@@ -33,6 +33,8 @@ export interface IntegrationInput {
   notificationUrl?: string | null | undefined;
   note?: string | null | undefined;
   enabledMethods?: PaymentMethod[] | undefined;
+  /** Paynow Zimbabwe payments on this integration are in this currency. */
+  paynowZwCurrency?: 'USD' | 'ZWG' | undefined;
 }
 
 export interface IntegrationView {
@@ -48,6 +50,7 @@ export interface IntegrationView {
   goLive: { state: string; reason: string | null; requestedAt: string | null; decidedAt: string | null };
   /** The Paynow Zimbabwe integration id is not a secret: the merchant sends it in every request. */
   paynowZwIntegrationId: number;
+  paynowZwCurrency: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,6 +70,7 @@ export function integrationView(i: Integration): IntegrationView {
     disabled: i.disabledAt !== null,
     goLive: { state: i.goLive.state, reason: i.goLive.reason, requestedAt: iso(i.goLive.requestedAt), decidedAt: iso(i.goLive.decidedAt) },
     paynowZwIntegrationId: i.number,
+    paynowZwCurrency: i.zwCurrency,
     createdAt: new Date(i.createdAt).toISOString(),
     updatedAt: new Date(i.updatedAt).toISOString(),
   };
@@ -142,6 +146,7 @@ export async function createIntegration(
           notification_url: input.notificationUrl ?? null,
           note: input.note ?? null,
           enabled_methods: JSON.stringify(input.enabledMethods ?? PAYMENT_METHODS),
+          zw_currency: input.paynowZwCurrency ?? 'USD',
           mode: 'test',
           golive_state: 'none',
           golive_reason: null,
@@ -201,6 +206,7 @@ export async function updateIntegrationSettings(
     ...(input.note !== undefined && { note: input.note }),
     ...(input.enabledMethods !== undefined && { enabled_methods: JSON.stringify(input.enabledMethods) }),
     ...(input.disabled !== undefined && { disabled_at: input.disabled ? now : null }),
+    ...(input.paynowZwCurrency !== undefined && { zw_currency: input.paynowZwCurrency }),
   };
   await deps.store.transaction(async (tx) => {
     if (!(await updateIntegration(tx, merchantId, id, patch, now))) {

@@ -30,8 +30,11 @@ export interface CreatePaymentInput {
   merchantTrace?: string | null;
   /** How long the payment can be paid; the default is the caller's (each wire has its own). */
   validForMs: number;
+  /** The payment's id, when the caller needs it before the insert. */
+  id?: string;
   publicId?: string | null;
-  displayRef?: string | null;
+  /** A second reference; a function draws a new one if the first collides. */
+  displayRef?: string | null | (() => string);
   testCheckout?: 'merchant_only' | 'open';
   wireData?: Record<string, unknown>;
 }
@@ -53,7 +56,7 @@ function fingerprint(text: string): string {
 }
 
 async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
-  const id = deps.ids.next('payment');
+  const id = input.id ?? deps.ids.next('payment');
   const expiresAt = now + input.validForMs;
   await insertPayment(tx, {
     id,
@@ -68,7 +71,7 @@ async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInpu
     updated_at: now,
     dialect: input.dialect,
     public_id: input.publicId ?? null,
-    display_ref: input.displayRef ?? null,
+    display_ref: typeof input.displayRef === 'function' ? input.displayRef() : (input.displayRef ?? null),
     reference: input.reference ?? null,
     description: input.description ?? null,
     items: JSON.stringify(input.items ?? []),
@@ -95,9 +98,8 @@ async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInpu
   return payment;
 }
 
-function duplicateTrace(err: unknown): boolean {
-  const msg = String((err as Error)?.message ?? '');
-  return isUniqueViolation(err) && msg.includes('merchant_trace');
+function violated(err: unknown, column: string): boolean {
+  return isUniqueViolation(err) && String((err as Error)?.message ?? '').includes(column);
 }
 
 /**
@@ -106,7 +108,13 @@ function duplicateTrace(err: unknown): boolean {
  * response; with a different request it is an error; two concurrent requests with one key create
  * one payment (the loser hits the key's primary key and replays the winner's response).
  */
-export async function createPayment<R>(deps: ServiceDeps, input: CreatePaymentInput, idem?: IdempotencyInput<R>): Promise<Created<R>> {
+export async function createPayment<R>(
+  deps: ServiceDeps,
+  input: CreatePaymentInput,
+  idem?: IdempotencyInput<R>,
+  /** More work in the same transaction, on the new payment (an express checkout's first step); returns the payment as it then is. */
+  afterInsert?: (tx: Tx, payment: Payment) => Promise<Payment>,
+): Promise<Created<R>> {
   const now = deps.clock.now();
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number of minor units');
   const run = () =>
@@ -116,7 +124,8 @@ export async function createPayment<R>(deps: ServiceDeps, input: CreatePaymentIn
         const stored = await findIdempotencyRecord(tx, input.integration.id, idem.scope, idem.key, now);
         if (stored) return { stored };
       }
-      const payment = await insertCreated(tx, deps, input, now);
+      const inserted = await insertCreated(tx, deps, input, now);
+      const payment = afterInsert ? await afterInsert(tx, inserted) : inserted;
       const response = idem ? idem.respond(payment) : (undefined as R);
       if (idem) {
         await insertIdempotencyRecord(tx, {
@@ -132,14 +141,18 @@ export async function createPayment<R>(deps: ServiceDeps, input: CreatePaymentIn
       }
       return { payment, response };
     });
-  let result: Awaited<ReturnType<typeof run>>;
-  try {
-    result = await run();
-  } catch (err) {
-    if (duplicateTrace(err)) throw new TollgateError('conflict', 'this merchant trace was already used', [{ path: 'merchanttrace', message: 'must be unique' }]);
-    if (!(idem && isUniqueViolation(err))) throw err;
-    // Another request with this key committed first: answer as it did.
-    result = await run();
+  let result: Awaited<ReturnType<typeof run>> | undefined;
+  for (let attempt = 0; result === undefined; attempt++) {
+    try {
+      result = await run();
+    } catch (err) {
+      if (violated(err, 'merchant_trace')) throw new TollgateError('conflict', 'this merchant trace was already used', [{ path: 'merchanttrace', message: 'must be unique' }], 'duplicate_trace');
+      // A drawn display reference collided: draw again.
+      if (violated(err, 'display_ref') && typeof input.displayRef === 'function' && attempt < 5) continue;
+      // Another request with this idempotency key committed first: the next run answers as it did.
+      if (idem && isUniqueViolation(err) && attempt < 1) continue;
+      throw err;
+    }
   }
   if ('stored' in result && result.stored) {
     if (idem && result.stored.requestHash !== fingerprint(idem.request)) {

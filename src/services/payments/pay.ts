@@ -1,10 +1,11 @@
 import { TollgateError } from '../../core/errors.js';
 import type { PaymentMethod } from '../../core/payment-methods.js';
-import { isOpen, type PaymentState } from '../../core/payment-state.js';
+import { isOpen } from '../../core/payment-state.js';
 import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
+import type { Integration } from '../../store/repos/integrations.js';
 import { findPaymentById, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import { debitFictitiousCustomer } from '../../store/repos/sandbox.js';
-import type { Db } from '../../store/schema.js';
+import type { Db, Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { type NewJob, scheduleJobs } from '../jobs.js';
 import { payByLinkRail, walletRail } from './rails/bank-and-wallet.js';
@@ -12,7 +13,8 @@ import { blikRail } from './rails/blik.js';
 import { cardRail } from './rails/cards.js';
 import { codeRail, pushRail } from './rails/mobile-money.js';
 import type { Rail, RailInput, RailOutcome } from './rails/rail.js';
-import { transitionPayment } from './transition.js';
+import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput } from './create.js';
+import { transitionInTx } from './transition.js';
 
 /** Every method behind one interface. */
 function railFor(method: PaymentMethod, db: Db): Rail {
@@ -46,37 +48,31 @@ function refusal(reason: string, message: string): TollgateError {
 }
 
 /**
- * The customer (or an express request) pays with a method. In test mode the method's simulator
- * decides; in live mode a method with no real connector refuses, so no live money is ever simulated.
- * A refusal changes nothing; an acceptance moves the payment and schedules the rail's timers in one
- * transaction.
+ * Asks the method what happens, without changing anything: the customer's choice is refused (a
+ * TollgateError 'refused' with the reason) or accepted with an outcome. In live mode a method with no
+ * real connector refuses, so no live money is ever simulated.
  */
-export async function startPayment(deps: ServiceDeps, paymentId: string, method: PaymentMethod, input: RailInput): Promise<PayResult> {
-  const payment = await findPaymentById(deps.store.db, paymentId);
-  if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
-  const integration = await findIntegrationAnyMerchant(deps.store.db, payment.integrationId);
-  if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
+async function decide(deps: ServiceDeps, integration: Integration, payment: Payment, method: PaymentMethod, input: RailInput): Promise<Extract<RailOutcome, { kind: 'accepted' }>> {
   if (!integration.enabledMethods.includes(method)) throw refusal('method_not_enabled', `${method} is not enabled for this integration`);
-  if (!isOpen(payment.state)) throw new TollgateError('invalid_state', `the payment is already ${payment.state.replace('_', ' ')}`);
-  if (payment.mode === 'live') {
-    throw refusal('no_live_connector', `no live connector is configured for ${method}: Tollgate does not move real money`);
-  }
-  const now = deps.clock.now();
-  const outcome: RailOutcome = await railFor(method, deps.store.db).test({ payment, method, input, now });
+  if (payment.mode === 'live') throw refusal('no_live_connector', `no live connector is configured for ${method}: Tollgate does not move real money`);
+  const outcome = await railFor(method, deps.store.db).test({ payment, method, input, now: deps.clock.now() });
   if (outcome.kind === 'refused') throw refusal(outcome.reason, outcome.message);
+  return outcome;
+}
 
+/** Applies an accepted outcome inside a transaction: the move, the rail's timers, a wallet debit. */
+async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: PaymentMethod, outcome: Extract<RailOutcome, { kind: 'accepted' }>): Promise<Payment> {
+  const now = deps.clock.now();
   const timerJobs = (version: number): NewJob[] =>
     outcome.timers.map((t) => ({
       kind: 'timer',
-      payload: { paymentId, version, to: t.to, failureCode: t.failureCode ?? null, failureMessage: t.failureMessage ?? null },
+      payload: { paymentId: payment.id, version, to: t.to, failureCode: t.failureCode ?? null, failureMessage: t.failureMessage ?? null },
       runAt: now + t.afterMs,
       integrationId: payment.integrationId,
     }));
-  let after: Payment = payment;
-  const target: PaymentState = outcome.now;
-  if (target !== payment.state) {
-    const res = await transitionPayment(deps, paymentId, {
-      to: target,
+  if (outcome.now !== payment.state) {
+    const res = await transitionInTx(tx, deps, payment.id, {
+      to: outcome.now,
       from: ['created', 'pending'],
       version: payment.version,
       reason: `method ${method}`,
@@ -85,27 +81,88 @@ export async function startPayment(deps: ServiceDeps, paymentId: string, method:
       failureMessage: outcome.failureMessage ?? null,
       jobs: timerJobs(payment.version + 1),
       ...(outcome.debitCustomerId !== undefined && {
-        effects: async (tx) => {
-          if (!(await debitFictitiousCustomer(tx, outcome.debitCustomerId as string, payment.amountMinor))) {
-            throw refusal('insufficient_balance', 'insufficient balance');
-          }
+        effects: async (inner) => {
+          if (!(await debitFictitiousCustomer(inner, outcome.debitCustomerId as string, payment.amountMinor))) throw refusal('insufficient_balance', 'insufficient balance');
         },
       }),
     });
-    after = res.payment;
-  } else if (outcome.timers.length > 0) {
-    // The payment stays where it is (BLIK 444444 stays NEW) but its timers start: one transaction,
-    // guarded by the version so a concurrent change wins cleanly.
-    after = await deps.store.transaction(async (tx) => {
-      const moved = await updatePaymentIfVersion(tx, paymentId, payment.version, { method, updated_at: now });
-      if (!moved) throw new TollgateError('conflict', 'the payment changed meanwhile');
-      await scheduleJobs(tx, deps.ids, timerJobs(payment.version), now);
-      return { ...payment, method, updatedAt: now };
-    });
+    return res.payment;
   }
+  // The payment stays where it is (BLIK 444444 stays NEW) but its method is set and its timers start.
+  if (!(await updatePaymentIfVersion(tx, payment.id, payment.version, { method, updated_at: now }))) throw new TollgateError('conflict', 'the payment changed meanwhile');
+  await scheduleJobs(tx, deps.ids, timerJobs(payment.version), now);
+  return { ...payment, method, updatedAt: now };
+}
+
+function result(payment: Payment, outcome: Extract<RailOutcome, { kind: 'accepted' }>): PayResult {
   return {
-    payment: after,
+    payment,
     ...(outcome.instructions !== undefined && { instructions: outcome.instructions }),
     ...(outcome.authorization !== undefined && { authorization: outcome.authorization }),
   };
+}
+
+/** The customer pays an open payment with a method; a refusal changes nothing. */
+export async function startPayment(deps: ServiceDeps, paymentId: string, method: PaymentMethod, input: RailInput): Promise<PayResult> {
+  const payment = await findPaymentById(deps.store.db, paymentId);
+  if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
+  const integration = await findIntegrationAnyMerchant(deps.store.db, payment.integrationId);
+  if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
+  if (!isOpen(payment.state)) throw new TollgateError('invalid_state', `the payment is already ${payment.state.replace('_', ' ')}`);
+  const outcome = await decide(deps, integration, payment, method, input);
+  const after = await deps.store.transaction((tx) => apply(tx, deps, payment, method, outcome));
+  return result(after, outcome);
+}
+
+/**
+ * Express checkout: the payment and its method's first step in one transaction. The method decides
+ * first, so a refusal (0774444444: "Insufficient balance") stores nothing at all.
+ */
+export async function createAndStartPayment<R>(
+  deps: ServiceDeps,
+  input: CreatePaymentInput,
+  method: PaymentMethod,
+  railInput: RailInput,
+  idem?: IdempotencyInput<R>,
+): Promise<{ created: Created<R>; pay: PayResult | undefined }> {
+  const now = deps.clock.now();
+  const id = input.id ?? deps.ids.next('payment');
+  const draft: Payment = {
+    id,
+    integrationId: input.integration.id,
+    merchantId: input.integration.merchantId,
+    mode: input.mode,
+    state: 'created',
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    version: 1,
+    dialect: input.dialect,
+    publicId: input.publicId ?? null,
+    displayRef: input.displayRef ?? null,
+    reference: input.reference ?? null,
+    description: input.description ?? null,
+    items: input.items ?? [],
+    customer: { email: input.customer?.email ?? null, phone: input.customer?.phone ?? null, name: input.customer?.name ?? null },
+    returnUrl: input.returnUrl ?? null,
+    cancelUrl: input.cancelUrl ?? null,
+    notifyUrl: input.notifyUrl ?? null,
+    merchantTrace: input.merchantTrace ?? null,
+    expiresAt: now + input.validForMs,
+    method: null,
+    failureCode: null,
+    failureMessage: null,
+    refundedMinor: 0,
+    paidAt: null,
+    testCheckout: input.testCheckout ?? 'merchant_only',
+    wireData: input.wireData ?? {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outcome = await decide(deps, input.integration, draft, method, railInput);
+  let paid: Payment | undefined;
+  const created = await createPayment(deps, { ...input, id }, idem, async (tx, payment) => {
+    paid = await apply(tx, deps, payment, method, outcome);
+    return paid;
+  });
+  return { created, pay: paid && result(paid, outcome) };
 }

@@ -1,7 +1,7 @@
 import { TollgateError } from '../../core/errors.js';
 import { formatDecimal } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
-import { countPaymentsByState, findPayment, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
+import { countPaymentsByState, findPayment, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
 import { listRefunds } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -87,4 +87,18 @@ export async function listIntegrationPayments(deps: ServiceDeps, merchantId: str
 /** Payments by canonical state, for the metrics. */
 export async function paymentStateCounts(deps: ServiceDeps): Promise<Array<{ state: string; n: number }>> {
   return countPaymentsByState(deps.store.db);
+}
+
+/** A wire finds a payment by the id it handed out; it then checks the caller may see it. */
+export function paymentByPublicId(deps: ServiceDeps, publicId: string): Promise<Payment | undefined> {
+  return findPaymentByPublicId(deps.store.db, publicId);
+}
+
+export function paymentByDisplayRef(deps: ServiceDeps, dialect: string, displayRef: string): Promise<Payment | undefined> {
+  return findPaymentByDisplayRef(deps.store.db, dialect, displayRef);
+}
+
+/** Scoped by merchant: merchant traces are unique per merchant. */
+export function paymentByTrace(deps: ServiceDeps, merchantId: string, trace: string): Promise<Payment | undefined> {
+  return findPaymentByTrace(deps.store.db, merchantId, trace);
 }

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-payments.js';
+import * as m0003 from './0003-wire-lookups.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-payments': m0002,
+  '0003-wire-lookups': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

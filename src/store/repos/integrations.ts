@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { IntegrationsTable } from '../tables/integrations.js';
 
@@ -23,6 +23,8 @@ export interface Integration {
     decidedAt: number | null;
   };
   disabledAt: number | null;
+  /** The currency of Paynow Zimbabwe payments on this integration. */
+  zwCurrency: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -48,12 +50,13 @@ export function rowToIntegration(r: Selectable<IntegrationsTable>): Integration 
       decidedAt: num(r.golive_decided_at),
     },
     disabledAt: num(r.disabled_at),
+    zwCurrency: r.zw_currency,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
 }
 
-export async function insertIntegration(db: Db, row: IntegrationsTable): Promise<void> {
+export async function insertIntegration(db: Db, row: Insertable<IntegrationsTable>): Promise<void> {
   await db.insertInto('integrations').values(row).execute();
 }
 
@@ -116,6 +119,7 @@ export type IntegrationPatch = Partial<
     | 'golive_requested_at'
     | 'golive_decided_at'
     | 'golive_decided_by'
+    | 'zw_currency'
   >
 >;
 

@@ -100,6 +100,11 @@ export async function findPaymentById(db: Db, id: string): Promise<Payment | und
   return r && rowToPayment(r);
 }
 
+export async function findPaymentByDisplayRef(db: Db, dialect: string, displayRef: string): Promise<Payment | undefined> {
+  const r = await db.selectFrom('payments').selectAll().where('dialect', '=', dialect).where('display_ref', '=', displayRef).executeTakeFirst();
+  return r && rowToPayment(r);
+}
+
 export async function findPaymentByTrace(db: Db, merchantId: string, trace: string): Promise<Payment | undefined> {
   const r = await db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('merchant_trace', '=', trace).executeTakeFirst();
   return r && rowToPayment(r);

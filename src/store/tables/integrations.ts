@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row shapes of integrations, their encrypted credentials and the audit log. */
 export interface IntegrationsTable {
   id: string;
@@ -20,6 +22,8 @@ export interface IntegrationsTable {
   disabled_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Paynow Zimbabwe has no currency field: each integration has its own (USD or ZWG). */
+  zw_currency: Generated<string>;
 }
 
 export interface CredentialsTable {

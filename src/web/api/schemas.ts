@@ -33,4 +33,5 @@ export const integrationFields = {
   notificationUrl: httpUrl.nullable().optional(),
   note: z.string().trim().max(1000, 'at most 1000 characters').nullable().optional(),
   enabledMethods: paymentMethods.optional(),
+  paynowZwCurrency: z.enum(['USD', 'ZWG']).optional(),
 };

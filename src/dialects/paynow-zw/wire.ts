@@ -1,0 +1,135 @@
+import { type Currency, formatDecimal, parseDecimal } from '../../core/money.js';
+
+/** A key/value pair as received or sent: order and duplicates matter (the hash is over the order). */
+export type Pair = [key: string, value: string];
+
+function decodeComponent(text: string): string {
+  const plus = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    // A stray % that is not an escape stays as it is, as ASP.NET leaves it.
+    return plus.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+}
+
+/** Parses a form body into pairs in received order, decoding each key and value exactly once. */
+export function parseForm(body: string): Pair[] {
+  if (body.trim() === '') return [];
+  return body
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((part) => part.length > 0)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))];
+    });
+}
+
+/** The first value of a key, matched case-insensitively (the SDKs send lower-case keys; Java sends `hash` early). */
+export function field(pairs: readonly Pair[], key: string): string | undefined {
+  const k = key.toLowerCase();
+  return pairs.find(([name]) => name.toLowerCase() === k)?.[1];
+}
+
+const UNRESERVED = /[A-Za-z0-9\-_.!*()]/;
+
+/**
+ * ASP.NET's HttpUtility.UrlEncode, which the real server's responses show: space as `+`,
+ * `-_.!*()` and alphanumerics kept, everything else as lower-case %xx of its UTF-8 bytes.
+ */
+export function encodeValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    if (ch === ' ') out += '+';
+    else if (UNRESERVED.test(ch)) out += ch;
+    else for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function encodeForm(pairs: readonly Pair[]): string {
+  return pairs.map(([k, v]) => `${encodeValue(k)}=${encodeValue(v)}`).join('&');
+}
+
+/** The largest amount accepted: 10,000,000.00 in either currency. */
+export const MAX_AMOUNT_MINOR = 1_000_000_000;
+
+/**
+ * Amounts in every shape the SDKs send: `5.9`, `10`, `5.90`, `3.3000000000000003` (a float sum, rounded
+ * half-up to cents), and `10,50` (.NET under a comma-decimal culture). Zero, negative, non-numeric and
+ * absurdly large amounts are refused.
+ */
+export function parseAmount(text: string, currency: Currency): number | undefined {
+  const t = text.trim();
+  const normal = /^\d+,\d{1,2}$/.test(t) ? t.replace(',', '.') : t;
+  if (!/^\d+(\.\d*)?$/.test(normal)) return undefined;
+  const minor = parseDecimal(normal, currency, 'half-up');
+  if (minor === undefined || minor <= 0 || minor > MAX_AMOUNT_MINOR) return undefined;
+  return minor;
+}
+
+/** Plain d.dd: Java does new BigDecimal(amount), Python float(amount). */
+export function formatAmount(minor: number, currency: Currency): string {
+  return formatDecimal(minor, currency);
+}
+
+/** Longest value accepted per field; longer is "Invalid <field> field". */
+export const LIMITS: Record<string, number> = {
+  reference: 100,
+  additionalinfo: 500,
+  returnurl: 2048,
+  resulturl: 2048,
+  authemail: 254,
+  authphone: 20,
+  authname: 100,
+  merchanttrace: 32,
+  phone: 20,
+  token: 64,
+  method: 20,
+};
+
+export const TICKET_FIELDS = [
+  'primaryticketnumber',
+  'passengerfirstname',
+  'passengerlastname',
+  'passengerid',
+  'passengerstatus',
+  'passengertype',
+  'firstdeparturelocationcode',
+  'firstarrivallocationcode',
+  'pnrnumber',
+  'officeiatanumber',
+  'ordernumber',
+  'placeofissue',
+  'departuredate',
+  'departuretime',
+  'arrivaldate',
+  'arrivaltime',
+  'journeytype',
+  'completeroute',
+] as const;
+
+export const PASSENGER_TYPES = ['ADT', 'CNN', 'INF', 'YTH', 'STU', 'SCR', 'MIL'] as const;
+
+/** Each ticket field's format (spec §3.6); all are required (the docs mark only additionalinfo and authemail optional). */
+export const TICKET_FORMATS: Record<(typeof TICKET_FIELDS)[number], RegExp> = {
+  primaryticketnumber: /^[A-Za-z0-9-]{1,20}$/,
+  passengerfirstname: /^.{1,50}$/,
+  passengerlastname: /^.{1,50}$/,
+  passengerid: /^.{1,30}$/,
+  passengerstatus: /^.{1,20}$/,
+  passengertype: /^(ADT|CNN|INF|YTH|STU|SCR|MIL)$/,
+  firstdeparturelocationcode: /^[A-Z]{3}$/,
+  firstarrivallocationcode: /^[A-Z]{3}$/,
+  pnrnumber: /^[A-Za-z0-9]{1,10}$/,
+  officeiatanumber: /^[A-Za-z0-9]{1,10}$/,
+  ordernumber: /^.{1,30}$/,
+  placeofissue: /^.{1,50}$/,
+  departuredate: /^\d{8}$/,
+  departuretime: /^\d{2}:\d{2} GMT[+-]\d{2}:\d{2}$/,
+  arrivaldate: /^\d{8}$/,
+  arrivaltime: /^\d{2}:\d{2} GMT[+-]\d{2}:\d{2}$/,
+  journeytype: /^.{1,30}$/,
+  completeroute: /^[A-Z]{3}-[A-Z]{3}(:[A-Z]{3}-[A-Z]{3})*$/,
+};
