@@ -1,7 +1,8 @@
 /**
  * Fails when an import points up or sideways across the layers of ARCHITECTURE.md:
- * core imports nothing of ours; store imports core; services import core and store; a dialect imports
- * core and services but neither store nor another dialect; the worker never imports a dialect.
+ * core imports nothing of ours; store imports core; services import core and store; http (shared HTTP
+ * pieces) imports core and services; a dialect imports core, services and http but neither store nor
+ * another dialect; the worker never imports a dialect.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,7 +19,8 @@ function files(dir: string): string[] {
 /** The layer of a file, and for dialects which one. */
 function layerOf(file: string): string {
   const rel = relative(root, file).split('/');
-  if (rel[0] === 'dialects') return `dialects/${rel[1]}`;
+  // Files directly in dialects/ are what every dialect shares (the Dialect contract).
+  if (rel[0] === 'dialects') return rel.length === 2 ? 'dialects' : `dialects/${rel[1]}`;
   return rel.length === 1 ? 'top' : (rel[0] as string);
 }
 
@@ -27,7 +29,9 @@ const allowed: Record<string, (target: string) => boolean> = {
   store: (t) => t === 'core' || t === 'store',
   services: (t) => t === 'core' || t === 'store' || t === 'services',
   worker: (t) => t === 'core' || t === 'store' || t === 'services' || t === 'worker',
-  web: (t) => t !== 'cli' && t !== 'top' && !t.startsWith('dialects/'),
+  http: (t) => t === 'core' || t === 'services' || t === 'http',
+  web: (t) => t !== 'cli' && t !== 'top' && !t.startsWith('dialects'),
+  dialects: (t) => t === 'core' || t === 'services' || t === 'dialects',
   cli: () => true,
   top: () => true,
 };
@@ -40,7 +44,7 @@ for (const file of files(root)) {
   for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
     const target = layerOf(resolve(dirname(file), m[1] as string));
     const ok = from.startsWith('dialects/')
-      ? target === 'core' || target === 'services' || target === from
+      ? target === 'core' || target === 'services' || target === 'http' || target === 'dialects' || target === from
       : (allowed[from]?.(target) ?? false);
     if (!ok) problems.push(`${relative(root, file)}: ${from} must not import ${target} (${m[1]})`);
   }

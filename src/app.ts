@@ -8,11 +8,14 @@ import { type IdGenerator, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
 import { type Formatters, silentFormatter } from './services/notify/formatter.js';
 import { nativeFormatter } from './services/notify/native.js';
+import type { Dialect } from './dialects/dialect.js';
+import { paynowZw } from './dialects/paynow-zw/index.js';
 import { smtpTransport } from './services/mail/sender.js';
 import type { Principal } from './services/merchants/sessions.js';
 import type { Store } from './store/database.js';
 import { API_BODY_LIMIT, managementApi } from './web/api/plugin.js';
 import { registerAssets } from './web/assets.js';
+import { registerCheckoutPages } from './web/checkout/plugin.js';
 import { registerHealthRoutes } from './web/health.js';
 import { createMetrics, type Metrics, registerMetricsRoutes } from './web/metrics.js';
 import { registerHomePage } from './web/pages/home.js';
@@ -55,8 +58,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Each wire's notification formatter, by name: how the worker reaches the dialects without importing them. */
 export function wireFormatters(): Formatters {
-  return { tollgate: nativeFormatter, paynow_zw: silentFormatter, paynow_pl: silentFormatter, paydunya: silentFormatter };
+  return { tollgate: nativeFormatter, paynow_zw: paynowZw.formatter, paynow_pl: silentFormatter, paydunya: silentFormatter };
 }
+
+/** The gateway dialects served, each an encapsulated plugin at its real paths. */
+const DIALECTS: readonly Dialect[] = [paynowZw];
 
 /** Builds every part of one gateway. No module-level state: two apps can live in one process. */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -85,6 +91,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     forceCloseConnections: false,
     return503OnClosing: true,
+    // Paynow Zimbabwe clients post to /Interface/InitiateTransaction and /interface/initiatetransaction alike.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
   server.decorateRequest('auth', null);
   server.decorateRequest('testLog', null);
@@ -97,8 +105,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerHealthRoutes(server, store);
   registerAssets(server);
   registerVerifyEmailPage(server, deps);
+  await registerCheckoutPages(server, deps);
   registerHomePage(server, deps);
   await server.register(managementApi, { deps, drain: () => worker.drain() });
+  for (const dialect of DIALECTS) await server.register(dialect.plugin, { deps });
 
   const http = options.http ?? createHttpSender({ allowPrivate: config.allowPrivateCallbacks });
   const worker = createWorker({

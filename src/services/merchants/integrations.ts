@@ -20,6 +20,8 @@ import {
 import { findMerchant } from '../../store/repos/merchants.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+
+export type { Integration } from '../../store/repos/integrations.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { type Actor, audit } from './audit.js';
 import { createCredentials, currentCredentialSet, rotateCredentials } from './credentials.js';

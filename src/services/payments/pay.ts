@@ -138,7 +138,7 @@ export async function createAndStartPayment<R>(
     version: 1,
     dialect: input.dialect,
     publicId: input.publicId ?? null,
-    displayRef: input.displayRef ?? null,
+    displayRef: typeof input.displayRef === 'string' ? input.displayRef : null,
     reference: input.reference ?? null,
     description: input.description ?? null,
     items: input.items ?? [],

@@ -5,6 +5,8 @@ import { countPaymentsByState, findPayment, findPaymentByDisplayRef, findPayment
 import { listRefunds } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
 
+export type { Payment } from '../../store/repos/payments.js';
+
 export interface PaymentView {
   id: string;
   integrationId: string;

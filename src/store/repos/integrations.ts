@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { IntegrationsTable } from '../tables/integrations.js';
 
@@ -105,7 +105,7 @@ export async function listIntegrationsByGoLiveState(db: Db, state: GoLiveState):
 
 export type IntegrationPatch = Partial<
   Pick<
-    IntegrationsTable,
+    Updateable<IntegrationsTable>,
     | 'name'
     | 'absorb_fees'
     | 'notification_email'

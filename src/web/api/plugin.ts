@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { registerRequestLog } from '../request-log.js';
+import { registerRequestLog } from '../../http/request-log.js';
 import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceDeps } from '../../services/deps.js';
+import { registerRequestLog } from '../../http/request-log.js';
+import { zwRoutes } from './routes.js';
+
+/**
+ * Paynow Zimbabwe's paths. Encapsulated: every body is read as raw text (parsed as a form whatever its
+ * Content-Type says), and every answer, even a refusal, is HTTP 200 in the wire's own format.
+ * Paths match case-insensitively with or without a trailing slash (the router's options in app.ts).
+ */
+export async function paynowZwPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+  const r = zwRoutes(opts.deps);
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+  registerRequestLog(app, opts.deps);
+  app.post('/interface/initiatetransaction', r.initiate('web'));
+  app.post('/interface/remotetransaction', r.initiate('express'));
+  app.post('/interface/initiatetickettransaction', r.initiate('ticket'));
+  app.post('/interface/trace', r.trace);
+  app.route({ method: ['GET', 'POST'], url: '/interface/checkpayment', handler: r.poll });
+  app.get('/payment/confirmpayment/:ref', r.confirm);
+  app.get('/payment/confirmpayment/:ref/*', r.confirm);
+}
