@@ -1,0 +1,88 @@
+/**
+ * npm run bench:paynow-zw — Paynow Zimbabwe over real HTTP against a `tollgate serve` process:
+ * initiations (hash computed by the client, as an SDK does) and polls of the poll URLs they returned,
+ * at 1 and 64 concurrent clients, on SQLite and PostgreSQL.
+ *
+ * Options: BENCH_OPS (default 2000 initiations, and 4× as many polls), BENCH_DBS=sqlite,postgres.
+ */
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'undici';
+import { startCluster } from '../test/helpers/postgres.js';
+import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+import { startBenchServer } from './server.js';
+
+const OPS = Number(process.env.BENCH_OPS ?? 2000);
+const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+
+function signedForm(pairs: Array<[string, string]>, key: string): string {
+  const hash = createHash('sha512').update(pairs.map(([, v]) => v).join('') + key).digest('hex').toUpperCase();
+  return [...pairs, ['hash', hash]].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+}
+
+interface Row {
+  db: string;
+  clients: number;
+  initiate: RunStats;
+  poll: RunStats;
+}
+
+async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]> {
+  say(`${db}: starting tollgate serve…`);
+  const server = await startBenchServer(databaseUrl);
+  const { integrationId, integrationKey } = server.credentials.paynowZw;
+  const rows: Row[] = [];
+  for (const clients of [1, 64]) {
+    const agent = new Agent({ connections: clients, pipelining: 1 });
+    const pollUrls: string[] = [];
+    say(`${db}: ${clients} client(s): ${OPS} initiations…`);
+    const initiate = await closedLoop(clients, OPS, async (i) => {
+      const body = signedForm(
+        [
+          ['resulturl', 'http://127.0.0.1:9/result'],
+          ['returnurl', 'http://127.0.0.1:9/return'],
+          ['reference', `B-${clients}-${i}`],
+          ['amount', '10.50'],
+          ['id', String(integrationId)],
+          ['additionalinfo', 'Bench'],
+          ['authemail', server.email],
+          ['status', 'Message'],
+        ],
+        integrationKey,
+      );
+      const res = await request(`${server.url}/interface/initiatetransaction`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, dispatcher: agent });
+      const text = await res.body.text();
+      const poll = /pollurl=([^&]+)/.exec(text)?.[1];
+      if (!text.startsWith('status=Ok') || !poll) throw new Error(`initiate failed: ${text}`);
+      pollUrls.push(decodeURIComponent(poll));
+    });
+    say(`${db}: ${clients} client(s): ${OPS * 4} polls…`);
+    const poll = await closedLoop(clients, OPS * 4, async (i) => {
+      const res = await request(pollUrls[i % pollUrls.length] as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, dispatcher: agent });
+      const text = await res.body.text();
+      if (!text.startsWith('reference=')) throw new Error(`poll failed: ${text}`);
+    });
+    await agent.close();
+    say(`  initiations ${fmt(initiate.perSecond)}/s (p50 ${fmt(initiate.p50, 2)} ms, p99 ${fmt(initiate.p99, 2)} ms); polls ${fmt(poll.perSecond)}/s (p50 ${fmt(poll.p50, 2)} ms, p99 ${fmt(poll.p99, 2)} ms)`);
+    rows.push({ db, clients, initiate, poll });
+  }
+  await server.stop();
+  return rows;
+}
+
+const rows: Row[] = [];
+if (DBS.includes('sqlite')) rows.push(...(await runOn('SQLite', undefined)));
+if (DBS.includes('postgres')) {
+  say('starting a throwaway PostgreSQL cluster…');
+  const cluster = await startCluster();
+  try {
+    rows.push(...(await runOn('PostgreSQL', cluster.url)));
+  } finally {
+    cluster.stop();
+  }
+}
+console.log(`\nbench:paynow-zw — ${OPS} initiations and ${OPS * 4} polls per run over HTTP on ${machine()}\n`);
+console.log('| database | clients | initiations/s | p50 ms | p99 ms | polls/s | p50 ms | p99 ms |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.db} | ${r.clients} | ${fmt(r.initiate.perSecond)} | ${fmt(r.initiate.p50, 2)} | ${fmt(r.initiate.p99, 2)} | ${fmt(r.poll.perSecond)} | ${fmt(r.poll.p50, 2)} | ${fmt(r.poll.p99, 2)} |`);
+}

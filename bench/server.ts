@@ -1,0 +1,50 @@
+/** Starts a real `tollgate serve` process for a benchmark, with an integration created through the CLI. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from '../test/helpers/postgres.js';
+import { tempDir } from '../test/helpers/dbs.js';
+
+const root = resolve(import.meta.dirname, '..');
+const bin = resolve(root, 'bin/tollgate.js');
+
+export interface BenchServer {
+  url: string;
+  credentials: {
+    paynowZw: { integrationId: number; integrationKey: string };
+    paynowPl: { sandbox: { apiKey: string; signatureKey: string } };
+    paydunya: { masterKey: string; test: { privateKey: string; publicKey: string; token: string } };
+  };
+  email: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(databaseUrl: string | undefined): Promise<BenchServer> {
+  const dataDir = tempDir('tollgate-bench-srv-');
+  const common = ['--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])];
+  const email = 'bench@shop.com';
+  const env = { ...process.env, TOLLGATE_LOG_LEVEL: 'silent' };
+  execFileSync(process.execPath, [bin, ...common, 'merchant', 'create', '--email', email, '--company', 'Bench', '--verified', '--json'], { env, stdio: 'pipe' });
+  const created = JSON.parse(execFileSync(process.execPath, [bin, ...common, '--json', 'integration', 'create', '--merchant', email, '--name', 'bench'], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString());
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [bin, ...common, 'serve', '--port', String(port), '--no-demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('server did not start')), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`server exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    credentials: created.credentials,
+    email,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}
