@@ -16,7 +16,7 @@ const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
 
 function signedForm(pairs: Array<[string, string]>, key: string): string {
   const hash = createHash('sha512').update(pairs.map(([, v]) => v).join('') + key).digest('hex').toUpperCase();
-  return [...pairs, ['hash', hash]].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  return [...pairs, ['hash', hash] as [string, string]].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
 interface Row {

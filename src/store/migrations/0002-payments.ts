@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 /** The payments core: payment details, events, jobs, deliveries, idempotency, refunds, sandbox data. Frozen. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run on Kysely<any> by design
 export async function up(db: Kysely<any>): Promise<void> {
+  // biome-ignore lint/suspicious/noExplicitAny: a column builder of Kysely<any>
   const add = (name: string, type: 'text' | 'bigint' | 'integer', build?: (c: any) => any) =>
     db.schema.alterTable('payments').addColumn(name, type, build ?? ((c) => c)).execute();
   await add('dialect', 'text', (c) => c.notNull().defaultTo(''));

@@ -4,7 +4,7 @@ import { DONE, type Handler } from './types.js';
 /** Sends one notification and records the attempt; a failure comes back on the wire's retry schedule. */
 export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }) => {
   const delivery = await loadDelivery(ctx.deps, deliveryId);
-  if (!delivery || delivery.status !== 'pending') return DONE;
+  if (delivery?.status !== 'pending') return DONE;
   const attemptedAt = ctx.deps.clock.now();
   const outcome = await ctx.http.post(delivery.url, delivery.headers, delivery.body);
   const next = await recordDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt);

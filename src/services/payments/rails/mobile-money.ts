@@ -64,7 +64,8 @@ export const codeRail: Rail = {
       kind: 'accepted',
       now: 'pending',
       timers,
-      authorization: { code, expiresAt, ...(method === 'omari' && { qrUrl: `/pay/${payment.id}/qr?code=${code}` }) },
+      // No QR image library here: the "QR" link opens the checkout's waiting page, which shows the code.
+      authorization: { code, expiresAt, ...(method === 'omari' && { qrUrl: `/pay/${payment.id}/status?code=${code}` }) },
       instructions: `Enter the code ${code} in your ${method === 'innbucks' ? 'InnBucks' : "O'mari"} app to approve the payment.`,
     };
   },
