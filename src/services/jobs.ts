@@ -28,8 +28,13 @@ export interface NewJob<K extends JobKind = JobKind> {
   kind: K;
   payload: JobPayload<K>;
   runAt: number;
-  /** Jobs of an integration follow its sandbox clock. */
+  /** Set for test-mode work only: it follows the integration's sandbox clock; live work never moves. */
   integrationId: string | null;
+}
+
+/** The sandbox clock applies to test-mode work only. */
+export function clockOwner(payment: { mode: 'test' | 'live'; integrationId: string }): string | null {
+  return payment.mode === 'test' ? payment.integrationId : null;
 }
 
 export async function scheduleJobs(tx: Tx, ids: IdGenerator, jobs: NewJob[], now: number): Promise<void> {

@@ -82,7 +82,12 @@ for (const kind of testDatabases()) {
       script.bearer = tok.body.token;
       const c = await script.post(`/api/integrations/${integrationId}/payments`, { amount: 250, currency: 'USD', reference: 'logged <b>' });
       assert.equal(c.status, 201);
-      const log = await api.get(`/api/integrations/${integrationId}/request-log?limit=5`);
+      // The log is written after the response is sent: give it a moment.
+      let log = await api.get(`/api/integrations/${integrationId}/request-log?limit=5`);
+      for (let i = 0; i < 40 && !log.body.requests.some((r: { body: string }) => r.body.includes('logged <b>')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        log = await api.get(`/api/integrations/${integrationId}/request-log?limit=5`);
+      }
       assert.equal(log.status, 200);
       const entry = log.body.requests.find((r: { body: string }) => r.body.includes('logged <b>'));
       assert.ok(entry, 'the request is in the log');

@@ -2,6 +2,7 @@ import { TollgateError } from '../../core/errors.js';
 import { type Delivery, findDelivery, findMerchantDelivery, listAttempts, listPaymentDeliveries, recordAttempt, resetDelivery, type DeliveryAttempt } from '../../store/repos/deliveries.js';
 import { findPayment } from '../../store/repos/payments.js';
 import type { ServiceDeps } from '../deps.js';
+import { bringJobForward } from '../../store/repos/jobs.js';
 import { scheduleJobs } from '../jobs.js';
 import type { DialectName } from './formatter.js';
 
@@ -74,7 +75,11 @@ export async function redeliver(deps: ServiceDeps, merchantId: string, deliveryI
   if (!d) throw new TollgateError('not_found', `delivery ${deliveryId} not found`);
   const now = deps.clock.now();
   await deps.store.transaction(async (tx) => {
-    await resetDelivery(tx, d.id, now, d.attempts + 1);
-    await scheduleJobs(tx, deps.ids, [{ kind: 'deliver', payload: { deliveryId: d.id }, runAt: now, integrationId: null }], now);
+    // One more attempt than made so far, never fewer than the schedule still had left.
+    await resetDelivery(tx, d.id, now, Math.max(d.maxAttempts, d.attempts + 1));
+    // A delivery still waiting for a retry has its job: bring it forward rather than add a second one.
+    if (!(await bringJobForward(tx, 'deliver', JSON.stringify({ deliveryId: d.id }), now))) {
+      await scheduleJobs(tx, deps.ids, [{ kind: 'deliver', payload: { deliveryId: d.id }, runAt: now, integrationId: null }], now);
+    }
   });
 }

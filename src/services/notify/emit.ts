@@ -6,7 +6,7 @@ import { findMerchant } from '../../store/repos/merchants.js';
 import type { Payment } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { type NewJob, scheduleJobs } from '../jobs.js';
+import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { currentCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
@@ -29,7 +29,7 @@ export async function emitNotifications(
     const jobs: NewJob[] = [];
     const rows = rendered.map((r) => {
       const id = deps.ids.next('delivery');
-      jobs.push({ kind: 'deliver', payload: { deliveryId: id }, runAt: event.at + (formatter.retryDelaysMs[0] ?? 0), integrationId: integration.id });
+      jobs.push({ kind: 'deliver', payload: { deliveryId: id }, runAt: event.at + (formatter.retryDelaysMs[0] ?? 0), integrationId: clockOwner(payment) });
       return {
         id,
         payment_id: payment.id,

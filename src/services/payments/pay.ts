@@ -7,7 +7,7 @@ import { findPaymentById, type Payment, updatePaymentIfVersion } from '../../sto
 import { debitFictitiousCustomer } from '../../store/repos/sandbox.js';
 import type { Db, Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
-import { type NewJob, scheduleJobs } from '../jobs.js';
+import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { payByLinkRail, walletRail } from './rails/bank-and-wallet.js';
 import { blikRail } from './rails/blik.js';
 import { cardRail } from './rails/cards.js';
@@ -68,7 +68,7 @@ async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: Paymen
       kind: 'timer',
       payload: { paymentId: payment.id, version, to: t.to, failureCode: t.failureCode ?? null, failureMessage: t.failureMessage ?? null },
       runAt: now + t.afterMs,
-      integrationId: payment.integrationId,
+      integrationId: clockOwner(payment),
     }));
   if (outcome.now !== payment.state) {
     const res = await transitionInTx(tx, deps, payment.id, {

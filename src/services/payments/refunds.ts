@@ -3,7 +3,7 @@ import { REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { integrationBalance, releaseRefund, reserveRefund } from '../../store/repos/payments.js';
 import { findRefund, findRefundById, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
-import { scheduleJobs } from '../jobs.js';
+import { clockOwner, scheduleJobs } from '../jobs.js';
 import { requirePayment } from './queries.js';
 import { transitionPayment } from './transition.js';
 
@@ -50,8 +50,8 @@ export async function createRefund(
       tx,
       deps.ids,
       [
-        { kind: 'refund', payload: { refundId: id, to: 'pending' }, runAt: now + TEST_REFUND_STEPS_MS.pending, integrationId: payment.integrationId },
-        { kind: 'refund', payload: { refundId: id, to: 'successful' }, runAt: now + TEST_REFUND_STEPS_MS.successful, integrationId: payment.integrationId },
+        { kind: 'refund', payload: { refundId: id, to: 'pending' }, runAt: now + TEST_REFUND_STEPS_MS.pending, integrationId: clockOwner(payment) },
+        { kind: 'refund', payload: { refundId: id, to: 'successful' }, runAt: now + TEST_REFUND_STEPS_MS.successful, integrationId: clockOwner(payment) },
       ],
       now,
     );
@@ -81,8 +81,8 @@ export async function advanceRefund(deps: ServiceDeps, refundId: string, to: 'pe
   const row = await findRefundById(deps.store.db, refundId);
   if (!row) return;
   const now = deps.clock.now();
-  const from = to === 'pending' ? 'new' : 'pending';
-  const moved = await deps.store.transaction((tx) => setRefundStatus(tx, row.id, from, to, now));
+  // The two steps may come due in one worker pass and run in either order: success also takes a refund still new.
+  const moved = await deps.store.transaction((tx) => setRefundStatus(tx, row.id, to === 'pending' ? 'new' : ['new', 'pending'], to, now));
   if (!moved || to !== 'successful') return;
   const refunds = await listRefunds(deps.store.db, row.paymentId);
   const succeeded = refunds.filter((r) => r.status === 'successful').reduce((sum, r) => sum + r.amountMinor, 0);

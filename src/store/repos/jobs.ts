@@ -86,3 +86,9 @@ export async function nextJobTime(db: Db): Promise<number | undefined> {
   const r = await db.selectFrom('jobs').select(sql<number>`min(run_at)`.as('t')).executeTakeFirst();
   return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
 }
+
+/** Makes a waiting job (found by kind and exact payload) due now; false when there is none. */
+export async function bringJobForward(db: Db, kind: string, payload: string, now: number): Promise<boolean> {
+  const r = await db.updateTable('jobs').set({ run_at: now }).where('kind', '=', kind).where('payload', '=', payload).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

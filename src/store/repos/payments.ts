@@ -168,6 +168,7 @@ export async function shiftPaymentExpiries(db: Db, integrationId: string, ms: nu
     .updateTable('payments')
     .set((eb) => ({ expires_at: eb('expires_at', '-', ms) }))
     .where('integration_id', '=', integrationId)
+    .where('mode', '=', 'test')
     .where('expires_at', 'is not', null)
     .where('state', 'in', ['created', 'pending'])
     .execute();

@@ -54,8 +54,9 @@ export async function findRefundByPublicId(db: Db, publicId: string): Promise<Re
   return r && toRefund(r);
 }
 
-export async function setRefundStatus(db: Db, id: string, from: RefundsTable['status'], to: RefundsTable['status'], now: number): Promise<boolean> {
-  const r = await db.updateTable('refunds').set({ status: to, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+/** Moves a refund only from one of the given states, in one statement (concurrent steps cannot cross). */
+export async function setRefundStatus(db: Db, id: string, from: RefundsTable['status'] | Array<RefundsTable['status']>, to: RefundsTable['status'], now: number): Promise<boolean> {
+  const r = await db.updateTable('refunds').set({ status: to, updated_at: now }).where('id', '=', id).where('status', 'in', Array.isArray(from) ? from : [from]).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
