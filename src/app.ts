@@ -89,15 +89,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
       seq += 1;
       return `req-${Date.now().toString(36)}-${seq.toString(36)}`;
     },
-    forceCloseConnections: false,
+    // On close, idle keep-alive connections are dropped at once; requests in flight finish.
+    forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Paynow Zimbabwe clients post to /Interface/InitiateTransaction and /interface/initiatetransaction alike.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
   server.decorateRequest('auth', null);
   server.decorateRequest('testLog', null);
+  let closing = false;
   server.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A request that was in flight when shutdown began ends its keep-alive connection with its answer.
+    if (closing) reply.header('connection', 'close');
   });
   await server.register(cookie);
 
@@ -134,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       deps.publicUrl = url;
     },
     async close() {
+      closing = true;
       await server.close();
       await worker.stop();
       await http.close();

@@ -16,8 +16,15 @@ export class StartupError extends Error {
 export interface Runtime {
   store: Store;
   keyring: Keyring;
-  /** True only for the process that initialised an empty database. */
-  firstStart: boolean;
+}
+
+/**
+ * True for exactly one start of a database: the first that got as far as serving. Claimed after
+ * listening, so a first start that failed (a busy port) leaves the next start first.
+ */
+export async function claimFirstStart(store: Store): Promise<boolean> {
+  const stamp = `${new Date().toISOString()} ${process.pid} ${Math.random()}`;
+  return (await putMetaOnce(store.db, 'initialized_at', stamp)) === stamp;
 }
 
 function ensureWritableDir(dir: string): void {
@@ -50,9 +57,7 @@ export async function openRuntime(config: Config, say: (line: string) => void): 
     } catch (err) {
       throw new StartupError((err as Error).message);
     }
-    const stamp = new Date().toISOString();
-    const firstStart = (await putMetaOnce(store.db, 'initialized_at', stamp)) === stamp;
-    return { store, keyring, firstStart };
+    return { store, keyring };
   } catch (err) {
     await store.close().catch(() => {});
     throw err;

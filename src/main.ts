@@ -1,7 +1,7 @@
 import { type App, buildApp } from './app.js';
 import type { Logger } from 'pino';
 import type { Clock } from './core/clock.js';
-import { openRuntime } from './bootstrap.js';
+import { claimFirstStart, openRuntime } from './bootstrap.js';
 import { type Config, withListeningPort } from './config.js';
 import { createDemoMerchant, describeCredentials } from './services/demo.js';
 import { createLogger } from './web/logger.js';
@@ -45,11 +45,18 @@ export async function serve(config: Config, say: (line: string) => void, options
   const effective = withListeningPort(config, port);
   app.setPublicUrl(effective.publicUrl);
 
-  if (runtime.firstStart && config.demo) {
-    const demo = await createDemoMerchant(app.deps);
-    say('First start: created a demo merchant with one test-mode integration.');
-    say(`  Login     ${demo.email} / ${demo.password}`);
-    for (const line of describeCredentials(demo.credentials)) say(line);
+  if ((await claimFirstStart(runtime.store)) && config.demo) {
+    try {
+      const demo = await createDemoMerchant(app.deps);
+      say('First start: created a demo merchant with one test-mode integration.');
+      say(`  Login     ${demo.email} / ${demo.password}`);
+      for (const line of describeCredentials(demo.credentials)) say(line);
+    } catch (err) {
+      // Listening already: stop serving before reporting, so a half-started process never lingers.
+      await app.close().catch(() => {});
+      await runtime.store.close().catch(() => {});
+      throw err;
+    }
   }
   say(`Tollgate is listening on ${effective.publicUrl} (${runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`})`);
   say(`  Dashboard ${effective.publicUrl}/`);
