@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   refund: 're_',
   customer: 'cus_',
   requestLog: 'req_',
+  payout: 'po_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 export type Id<K extends IdKind> = string & { readonly __id: K };

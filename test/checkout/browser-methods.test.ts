@@ -176,7 +176,7 @@ for (const kind of testDatabases()) {
     test('pay by link: a bank pays at once; 9999.99 PLN fails with a message on the page', async (t) => {
       t.after(closeTab);
       const id = await open({ currency: 'PLN', amount: 4_999 });
-      await payWith('pay_by_link', (p) => p.getByLabel('mBank').check());
+      await payWith('pay_by_link', (p) => p.getByLabel('ING Bank Śląski').check());
       await landedOnReturn();
       assert.equal((await w.payment(id)).state, 'paid');
 
@@ -188,6 +188,13 @@ for (const kind of testDatabases()) {
       assert.equal(await page.locator('#status').textContent(), 'Payment failed');
       assert.equal(await page.locator('#outcome-detail').textContent(), 'The bank rejected the payment (test mode: 9999.99 PLN always fails)');
       assert.equal((await w.payment(failing)).state, 'failed');
+
+      // Seed 001: the 9999.99 failure applies to every pay-by-link bank except mTransfer.
+      const viaMtransfer = await w.pay({ testCheckout: 'open', currency: 'PLN', amount: 999_999 });
+      await page.goto(`${w.s.url}/pay/${viaMtransfer}`);
+      await payWith('pay_by_link', (p) => p.getByLabel('mTransfer').check());
+      await landedOnReturn();
+      assert.equal((await w.payment(viaMtransfer)).state, 'paid');
     });
 
     test('wallet: a fictitious customer pays from their balance; one who cannot afford it is told so', async (t) => {

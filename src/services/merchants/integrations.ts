@@ -278,3 +278,29 @@ export async function revealCredentials(deps: ServiceDeps, merchantId: string, i
 export async function merchantAudit(deps: ServiceDeps, merchantId: string, limit = 100): Promise<AuditEntry[]> {
   return listAudit(deps.store.db, merchantId, Math.min(Math.max(limit, 1), 500));
 }
+
+/** A shop's URLs (Paynow.pl's PATCH /configuration/shop/urls): where customers return, where notifications go. */
+export async function setShopUrls(deps: ServiceDeps, integration: Integration, urls: { continueUrl?: string | null; notificationUrl?: string | null }, actor: Actor): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    await updateIntegration(
+      tx,
+      integration.merchantId,
+      integration.id,
+      {
+        ...(urls.continueUrl !== undefined && { return_url: urls.continueUrl }),
+        ...(urls.notificationUrl !== undefined && { notification_url: urls.notificationUrl }),
+      },
+      now,
+    );
+    await audit(tx, deps.ids, { merchantId: integration.merchantId, integrationId: integration.id, actor, action: 'integration.urls_changed', detail: { fields: Object.keys(urls).sort() } }, now);
+  });
+}
+
+/** What a shop plugin reports of itself (enabled, disabled, updated): kept in the audit log. */
+export async function recordPluginStatus(deps: ServiceDeps, integration: Integration, statuses: Array<{ status: string; timestamp: string }>, actor: Actor): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.transaction((tx) =>
+    audit(tx, deps.ids, { merchantId: integration.merchantId, integrationId: integration.id, actor, action: 'integration.plugin_status', detail: { statuses } }, now),
+  );
+}

@@ -40,18 +40,18 @@ export interface CreatePaymentInput {
 }
 
 /** What makes a create request replayable: a scope (wire and route), the key, and the request's fingerprint. */
-export interface IdempotencyInput<R> {
+export interface IdempotencyInput<R, T = Payment> {
   scope: string;
   key: string;
   /** Any canonical text of the request; two requests are "the same" when these are equal. */
   request: string;
   /** The response to store and replay, built from the created payment inside the transaction. */
-  respond: (payment: Payment) => R;
+  respond: (created: T) => R;
 }
 
 export type Created<R> = { payment: Payment; response: R; replayed: false } | { payment: undefined; response: R; replayed: true };
 
-function fingerprint(text: string): string {
+export function fingerprint(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

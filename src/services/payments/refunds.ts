@@ -1,9 +1,11 @@
 import { TollgateError } from '../../core/errors.js';
 import { REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { integrationBalance, releaseRefund, reserveRefund } from '../../store/repos/payments.js';
-import { findRefund, findRefundById, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
+import { findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
+import { findRefund, findRefundById, findRefundByPublicId, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
 import { clockOwner, scheduleJobs } from '../jobs.js';
+import { fingerprint, IDEMPOTENCY_TTL_MS, type IdempotencyInput } from './create.js';
 import { requirePayment } from './queries.js';
 import { transitionPayment } from './transition.js';
 
@@ -15,23 +17,34 @@ export const TEST_REFUND_STEPS_MS = { pending: 1_000, successful: 3_000 } as con
  * already refunded, in one statement (concurrent refunds cannot overdraw), and checked against the
  * integration's balance. A live refund needs a real connector, which Tollgate does not have.
  */
-export async function createRefund(
+export async function createRefund<R = undefined>(
   deps: ServiceDeps,
   merchantId: string,
   paymentId: string,
   input: { amountMinor: number; reason?: string | null; publicId?: string | null },
-): Promise<Refund> {
+  idem?: IdempotencyInput<R, Refund>,
+): Promise<{ refund: Refund; response: R | undefined; replayed: boolean }> {
   const payment = await requirePayment(deps, merchantId, paymentId);
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the refund amount must be a positive whole number of minor units', [{ path: 'amount', message: 'must be positive' }]);
   if (!REFUNDABLE_STATES.includes(payment.state)) throw new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`);
   if (payment.mode === 'live') throw new TollgateError('refused', 'no live connector is configured for refunds: Tollgate does not move real money', [], 'no_live_connector');
   const now = deps.clock.now();
   const id = deps.ids.next('refund');
+  if (idem) {
+    const stored = await findIdempotencyRecord(deps.store.db, payment.integrationId, idem.scope, idem.key, now);
+    if (stored) {
+      if (stored.requestHash !== fingerprint(idem.request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
+      const body = JSON.parse(stored.body) as { refundId: string; response: R };
+      const earlier = await findRefund(deps.store.db, merchantId, body.refundId);
+      if (earlier) return { refund: earlier, response: body.response, replayed: true };
+    }
+  }
+  let response: R | undefined;
   await deps.store.transaction(async (tx) => {
     const balance = await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency);
     if (input.amountMinor > balance) throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
     if (!(await reserveRefund(tx, payment.id, input.amountMinor, REFUNDABLE_STATES))) {
-      throw new TollgateError('validation', 'the refund is larger than what remains of the payment', [{ path: 'amount', message: 'exceeds the amount paid minus earlier refunds' }]);
+      throw new TollgateError('validation', 'the refund is larger than what remains of the payment', [{ path: 'amount', message: 'exceeds the amount paid minus earlier refunds' }], 'refund_too_large');
     }
     await insertRefund(tx, {
       id,
@@ -55,10 +68,21 @@ export async function createRefund(
       ],
       now,
     );
+    if (idem) {
+      const made: Refund = { id, paymentId: payment.id, integrationId: payment.integrationId, merchantId, publicId: input.publicId ?? null, amountMinor: input.amountMinor, currency: payment.currency, status: 'new', reason: input.reason ?? null, createdAt: now, updatedAt: now };
+      response = idem.respond(made);
+      // In the refund's transaction: a concurrent request with the key fails on the key and creates nothing.
+      await insertIdempotencyRecord(tx, { integration_id: payment.integrationId, scope: idem.scope, key: idem.key, request_hash: fingerprint(idem.request), response_status: 0, response_body: JSON.stringify({ refundId: id, response }), created_at: now, expires_at: now + IDEMPOTENCY_TTL_MS });
+    }
   });
   const refund = await findRefund(deps.store.db, merchantId, id);
   if (!refund) throw new TollgateError('internal', 'refund vanished after insert');
-  return refund;
+  return { refund, response, replayed: false };
+}
+
+/** A wire finds a refund by the id it handed out, then checks the caller may see it. */
+export function refundByPublicId(deps: ServiceDeps, publicId: string): Promise<Refund | undefined> {
+  return findRefundByPublicId(deps.store.db, publicId);
 }
 
 /** Only a refund still NEW can be cancelled; its amount is released. */

@@ -2,7 +2,7 @@ import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { shiftJobs } from '../../store/repos/jobs.js';
-import { shiftPaymentExpiries } from '../../store/repos/payments.js';
+import { insertPayout, integrationBalance, shiftPaymentExpiries } from '../../store/repos/payments.js';
 import {
   addSandboxOffset,
   creditFictitiousCustomer,
@@ -91,4 +91,21 @@ export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: st
 export async function fictitiousCustomers(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<FictitiousCustomer[]> {
   await requireTestIntegration(deps, merchantId, integrationId);
   return listFictitiousCustomers(deps.store.db, integrationId);
+}
+
+/**
+ * A test payout: takes money off the integration's test balance, as the daily payout does. What a
+ * test uses to reach "insufficient balance" for a refund.
+ */
+export async function sandboxPayout(deps: ServiceDeps, merchantId: string, integrationId: string, currency: Currency, amountMinor?: number): Promise<{ paidOut: number; balance: number }> {
+  await requireTestIntegration(deps, merchantId, integrationId);
+  const now = deps.clock.now();
+  return deps.store.transaction(async (tx) => {
+    const balance = await integrationBalance(tx, integrationId, 'test', currency);
+    const amount = amountMinor ?? balance;
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw new TollgateError('validation', 'there is nothing to pay out');
+    if (amount > balance) throw new TollgateError('insufficient_funds', 'the test balance is smaller than this payout');
+    await insertPayout(tx, { id: deps.ids.next('payout'), integration_id: integrationId, merchant_id: merchantId, mode: 'test', currency, amount_minor: amount, created_at: now });
+    return { paidOut: amount, balance: balance - amount };
+  });
 }

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-payments.js';
 import * as m0003 from './0003-wire-lookups.js';
+import * as m0004 from './0004-shop-urls-and-payouts.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-payments': m0002,
   '0003-wire-lookups': m0003,
+  '0004-shop-urls-and-payouts': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -25,6 +25,7 @@ export interface Integration {
   disabledAt: number | null;
   /** The currency of Paynow Zimbabwe payments on this integration. */
   zwCurrency: string;
+  returnUrl: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -51,6 +52,7 @@ export function rowToIntegration(r: Selectable<IntegrationsTable>): Integration 
     },
     disabledAt: num(r.disabled_at),
     zwCurrency: r.zw_currency,
+    returnUrl: r.return_url,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -120,6 +122,7 @@ export type IntegrationPatch = Partial<
     | 'golive_decided_at'
     | 'golive_decided_by'
     | 'zw_currency'
+    | 'return_url'
   >
 >;
 

@@ -2,7 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
-import type { PaymentEventsTable, PaymentsTable } from '../tables/payments.js';
+import type { PaymentEventsTable, PaymentsTable, PayoutsTable } from '../tables/payments.js';
 
 export interface PaymentItem {
   name: string;
@@ -203,5 +203,16 @@ export async function integrationBalance(db: Db, integrationId: string, mode: 't
     .where('currency', '=', currency)
     .where('paid_at', 'is not', null)
     .executeTakeFirstOrThrow();
-  return Number(r.balance);
+  const out = await db
+    .selectFrom('payouts')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
+    .where('integration_id', '=', integrationId)
+    .where('mode', '=', mode)
+    .where('currency', '=', currency)
+    .executeTakeFirstOrThrow();
+  return Number(r.balance) - Number(out.total);
+}
+
+export async function insertPayout(db: Db, row: PayoutsTable): Promise<void> {
+  await db.insertInto('payouts').values(row).execute();
 }

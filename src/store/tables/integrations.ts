@@ -24,6 +24,8 @@ export interface IntegrationsTable {
   updated_at: number;
   /** Paynow Zimbabwe has no currency field: each integration has its own (USD or ZWG). */
   zw_currency: Generated<string>;
+  /** Where customers go back to when a payment names no return URL (Paynow.pl's continueUrl). */
+  return_url: string | null;
 }
 
 export interface CredentialsTable {

@@ -65,6 +65,16 @@ export interface RefundsTable {
   updated_at: number;
 }
 
+export interface PayoutsTable {
+  id: string;
+  integration_id: string;
+  merchant_id: string;
+  mode: 'test' | 'live';
+  currency: string;
+  amount_minor: number;
+  created_at: number;
+}
+
 export interface IdempotencyKeysTable {
   integration_id: string;
   scope: string;

@@ -118,7 +118,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   app.post('/api/payments/:id/refunds', {
     schema: { tags: ['payments'], summary: 'Refund part or all of a paid payment', params: paymentId, body: z.object({ amount: z.number().int().positive(), reason: text(255).optional() }).strict() },
   }, async (request, reply) => {
-    const refund = await createRefund(deps, requireMerchant(request), request.params.id, { amountMinor: request.body.amount, reason: request.body.reason ?? null });
+    const { refund } = await createRefund(deps, requireMerchant(request), request.params.id, { amountMinor: request.body.amount, reason: request.body.reason ?? null });
     return reply.code(201).send({ refund });
   });
 

@@ -35,7 +35,7 @@ export const METHOD_UI = {
   pay_by_link: {
     label: 'Bank transfer (pay by link)',
     field: 'bank',
-    testHint: 'Test mode: every bank pays at once, except an amount of 9999.99 PLN, which fails.',
+    testHint: 'Test mode: every bank pays at once, except an amount of 9999.99 PLN, which fails with every bank but mTransfer.',
     waiting: 'Waiting for your bank to confirm the transfer.',
   },
   wallet: {
@@ -47,7 +47,7 @@ export const METHOD_UI = {
 } as const satisfies Record<PaymentMethod, MethodUi>;
 
 /** The banks offered for pay by link. */
-export const BANKS = ['mBank', 'PKO Bank Polski', 'ING Bank Śląski', 'Santander Bank Polska', 'Bank Pekao'] as const;
+export const BANKS = ['mTransfer', 'PKO Bank Polski', 'ING Bank Śląski', 'Santander Bank Polska', 'Bank Pekao'] as const;
 
 export type Form = Record<string, unknown>;
 
@@ -75,7 +75,7 @@ export function methodInput(method: PaymentMethod, form: Form): { input: RailInp
       return { input: { code } };
     }
     case 'bank':
-      return (BANKS as readonly string[]).includes(str(form, 'bank')) ? { input: {} } : { problem: 'choose your bank' };
+      return (BANKS as readonly string[]).includes(str(form, 'bank')) ? { input: { bank: str(form, 'bank') } } : { problem: 'choose your bank' };
     case 'customer': {
       const customerAlias = str(form, 'customer').trim();
       if (customerAlias === '' || customerAlias.length > 254) return { problem: 'enter the email address or phone number of your wallet account' };

@@ -2,12 +2,12 @@ import { findFictitiousCustomer } from '../../../store/repos/sandbox.js';
 import type { Db } from '../../../store/schema.js';
 import { type Rail, refuse } from './rail.js';
 
-/** Seed 001: a pay-by-link payment of exactly 9999.99 PLN fails with a message on the paywall. */
-export const FAILING_PBL = { minor: 999_999, currency: 'PLN' } as const;
+/** Seed 001: a pay-by-link payment of exactly 9999.99 PLN fails with a message on the paywall, with every bank but mTransfer. */
+export const FAILING_PBL = { minor: 999_999, currency: 'PLN', exceptBank: 'mTransfer' } as const;
 
 export const payByLinkRail: Rail = {
-  test({ payment }) {
-    if (payment.amountMinor === FAILING_PBL.minor && payment.currency === FAILING_PBL.currency) {
+  test({ payment, input }) {
+    if (payment.amountMinor === FAILING_PBL.minor && payment.currency === FAILING_PBL.currency && input.bank !== FAILING_PBL.exceptBank) {
       return { kind: 'accepted', now: 'failed', failureCode: 'rejected', failureMessage: 'The bank rejected the payment (test mode: 9999.99 PLN always fails)', timers: [] };
     }
     return { kind: 'accepted', now: 'paid', timers: [] };

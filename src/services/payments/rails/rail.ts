@@ -10,6 +10,8 @@ export interface RailInput {
   /** A BLIK code. */
   code?: string | undefined;
   cardNumber?: string | undefined;
+  /** The bank of a pay-by-link payment. */
+  bank?: string | undefined;
   /** A fictitious customer's email or phone (PayDunya wallet). */
   customerAlias?: string | undefined;
 }
