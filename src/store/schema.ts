@@ -3,7 +3,7 @@ import type { ApiTokensTable, MerchantsTable, OperatorsTable, SessionsTable } fr
 import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './tables/integrations.js';
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable } from './tables/jobs.js';
-import type { IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
+import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
 import type { FictitiousCustomersTable, RequestLogTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
@@ -24,6 +24,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   refunds: RefundsTable;
   payouts: PayoutsTable;
+  disbursements: DisbursementsTable;
   fictitious_customers: FictitiousCustomersTable;
   sandbox_clocks: SandboxClocksTable;
   request_log: RequestLogTable;

@@ -172,7 +172,7 @@ for (const kind of testDatabases()) {
       await page.waitForURL(`${w.s.url}/pay/${id}`);
       for (const summary of await page.locator('details.co-method > summary').all()) await summary.click();
       assert.equal(await horizontalOverflow(page), 0, 'the owner page with every method open');
-      const box = await page.locator('#method-blik button[type=submit]').boundingBox();
+      const box = await page.locator('#method-card button[type=submit]').boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 360, 'the pay button fits the screen');
       await page.fill('#ecocash-phone', '0772222222');
       await page.locator('#method-ecocash button[type=submit]').click();

@@ -50,7 +50,11 @@ for (const kind of testDatabases()) {
         assert.match(r.html, /id="reference">INV-7</);
         assert.match(r.html, /<td>Claw hammer<\/td><td class="co-qty">× 2<\/td><td class="co-num">12\.50<\/td>/);
         const shown = [...r.html.matchAll(/id="method-([a-z_]+)"/g)].map((m) => m[1]);
-        assert.deepEqual(shown, ['ecocash', 'card', 'blik']);
+        // BLIK takes PLN only: a USD payment does not offer it; a PLN one offers BLIK and cards, not EcoCash.
+        assert.deepEqual(shown, ['ecocash', 'card']);
+        const pln = await w.pay({ amount: 1250, currency: 'PLN', testCheckout: 'open' });
+        const rp = await new Visitor(w.s.url).get(`/pay/${pln}`);
+        assert.deepEqual([...rp.html.matchAll(/id="method-([a-z_]+)"/g)].map((m) => m[1]), ['card', 'blik']);
         assert.match(r.html, /class="co-test"[^>]*><strong>TEST<\/strong>/, 'a TEST banner in test mode');
       } finally {
         await w.api.patch(`/api/integrations/${w.integrationId}`, { enabledMethods: integration!.enabledMethods });
@@ -283,13 +287,18 @@ for (const kind of testDatabases()) {
         assert.match(p.html, /<details class="co-method" id="method-ecocash" open>/);
         assert.match(p.html, /id="error-ecocash">Insufficient balance</);
         assert.match(p.html, /name="phone"[^>]*value="0774444444"/);
-        const blik = await v.post(`/pay/${id}/pay`, { method: 'blik', code: '333334' });
-        assert.equal(blik.status, 422);
-        assert.match(blik.html, /id="error-blik">the BLIK code has expired</);
-        const bank = await v.post(`/pay/${id}/pay`, { method: 'pay_by_link', bank: 'No Such Bank' });
+        const blik = await v.post(`/pay/${id}/pay`, { method: 'blik', code: '111111' });
+        assert.equal(blik.status, 422, 'BLIK does not take a USD payment');
+        assert.match(blik.html, /id="error">blik does not take USD payments</);
+        assert.equal((await v.post(`/pay/${id}/pay`, { method: 'bitcoin' })).status, 400);
+        const pln = await w.pay({ testCheckout: 'open', currency: 'PLN' });
+        await v.get(`/pay/${pln}`);
+        const expired = await v.post(`/pay/${pln}/pay`, { method: 'blik', code: '333334' });
+        assert.equal(expired.status, 422);
+        assert.match(expired.html, /id="error-blik">the BLIK code has expired</);
+        const bank = await v.post(`/pay/${pln}/pay`, { method: 'pay_by_link', bank: 'No Such Bank' });
         assert.equal(bank.status, 400);
         assert.match(bank.html, /id="error-pay_by_link">choose your bank</);
-        assert.equal((await v.post(`/pay/${id}/pay`, { method: 'bitcoin' })).status, 400);
       });
       // Reloading the address a refusal was rendered at goes back to the payment.
       const reload = await v.get(`/pay/${id}/pay`);

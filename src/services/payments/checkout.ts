@@ -1,5 +1,5 @@
 import { TollgateError } from '../../core/errors.js';
-import { isPaymentMethod, PAYMENT_METHODS, type PaymentMethod } from '../../core/payment-methods.js';
+import { isPaymentMethod, methodTakes, PAYMENT_METHODS, type PaymentMethod } from '../../core/payment-methods.js';
 import { isOpen } from '../../core/payment-state.js';
 import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
 import { findMerchant } from '../../store/repos/merchants.js';
@@ -61,7 +61,7 @@ function decide(deps: ServiceDeps, loaded: Awaited<ReturnType<typeof load>>, vie
   return {
     payment,
     merchantName: merchant.companyName,
-    methods: PAYMENT_METHODS.filter((m) => enabled.has(m)),
+    methods: PAYMENT_METHODS.filter((m) => enabled.has(m) && methodTakes(m, payment.currency)),
     isOwner,
     merchantTesting,
     canPay: open && !merchantTesting && blocked === null,

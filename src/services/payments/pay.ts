@@ -1,5 +1,5 @@
 import { TollgateError } from '../../core/errors.js';
-import type { PaymentMethod } from '../../core/payment-methods.js';
+import { methodTakes, type PaymentMethod } from '../../core/payment-methods.js';
 import { isOpen } from '../../core/payment-state.js';
 import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
 import type { Integration } from '../../store/repos/integrations.js';
@@ -11,7 +11,7 @@ import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { payByLinkRail, walletRail } from './rails/bank-and-wallet.js';
 import { blikRail } from './rails/blik.js';
 import { cardRail } from './rails/cards.js';
-import { codeRail, pushRail } from './rails/mobile-money.js';
+import { codeRail, pushRail, xofPushRail } from './rails/mobile-money.js';
 import type { Rail, RailInput, RailOutcome } from './rails/rail.js';
 import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput } from './create.js';
 import { transitionInTx } from './transition.js';
@@ -34,6 +34,8 @@ function railFor(method: PaymentMethod, db: Db): Rail {
       return payByLinkRail;
     case 'wallet':
       return walletRail(db);
+    case 'mobile_money':
+      return xofPushRail;
   }
 }
 
@@ -54,6 +56,7 @@ function refusal(reason: string, message: string): TollgateError {
  */
 async function decide(deps: ServiceDeps, integration: Integration, payment: Payment, method: PaymentMethod, input: RailInput): Promise<Extract<RailOutcome, { kind: 'accepted' }>> {
   if (!integration.enabledMethods.includes(method)) throw refusal('method_not_enabled', `${method} is not enabled for this integration`);
+  if (!methodTakes(method, payment.currency)) throw refusal('method_not_enabled', `${method} does not take ${payment.currency} payments`);
   if (payment.mode === 'live') throw refusal('no_live_connector', `no live connector is configured for ${method}: Tollgate does not move real money`);
   const outcome = await railFor(method, deps.store.db).test({ payment, method, input, now: deps.clock.now() });
   if (outcome.kind === 'refused') throw refusal(outcome.reason, outcome.message);
@@ -80,6 +83,7 @@ async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: Paymen
       failureCode: outcome.failureCode ?? null,
       failureMessage: outcome.failureMessage ?? null,
       jobs: timerJobs(payment.version + 1),
+      ...(outcome.payer && { payer: outcome.payer }),
       ...(outcome.debitCustomerId !== undefined && {
         effects: async (inner) => {
           if (!(await debitFictitiousCustomer(inner, outcome.debitCustomerId as string, payment.amountMinor))) throw refusal('insufficient_balance', 'insufficient balance');

@@ -17,6 +17,8 @@ export interface TransitionInput {
   method?: string | null;
   failureCode?: string | null;
   failureMessage?: string | null;
+  /** Who paid, when it becomes known. */
+  payer?: { name: string; email: string; phone: string };
   /** Jobs this change causes besides notifications (the timers of a rail). */
   jobs?: NewJob[];
   /** Other writes that must commit with the change (a wallet debit); throwing aborts everything. */
@@ -58,6 +60,7 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
     ...(input.failureCode !== undefined && { failure_code: input.failureCode }),
     ...(input.failureMessage !== undefined && { failure_message: input.failureMessage }),
     ...(input.to === 'paid' && { paid_at: now }),
+    ...(input.payer && { customer_name: input.payer.name, customer_email: input.payer.email, customer_phone: input.payer.phone }),
   });
   if (!won) throw new TollgateError('conflict', `payment ${paymentId} was changed concurrently`);
   const after: Payment = {
@@ -69,6 +72,7 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
     failureCode: input.failureCode !== undefined ? input.failureCode : payment.failureCode,
     failureMessage: input.failureMessage !== undefined ? input.failureMessage : payment.failureMessage,
     paidAt: input.to === 'paid' ? now : payment.paidAt,
+    customer: input.payer ? { name: input.payer.name, email: input.payer.email, phone: input.payer.phone } : payment.customer,
   };
   if (input.effects) await input.effects(tx, after);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });

@@ -3,6 +3,7 @@ import * as m0001 from './0001-foundation.js';
 import * as m0002 from './0002-payments.js';
 import * as m0003 from './0003-wire-lookups.js';
 import * as m0004 from './0004-shop-urls-and-payouts.js';
+import * as m0005 from './0005-disbursements.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-payments': m0002,
   '0003-wire-lookups': m0003,
   '0004-shop-urls-and-payouts': m0004,
+  '0005-disbursements': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

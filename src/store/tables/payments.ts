@@ -75,6 +75,26 @@ export interface PayoutsTable {
   created_at: number;
 }
 
+export interface DisbursementsTable {
+  id: string;
+  integration_id: string;
+  merchant_id: string;
+  mode: 'test' | 'live';
+  /** The token the wire hands out for the disbursement. */
+  token: string;
+  /** The merchant's own id for it (PayDunya disburse_id), unique per integration. */
+  external_id: string | null;
+  account_alias: string;
+  withdraw_mode: string;
+  amount_minor: number;
+  currency: string;
+  callback_url: string | null;
+  status: 'created' | 'pending' | 'success' | 'failed';
+  transaction_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface IdempotencyKeysTable {
   integration_id: string;
   scope: string;

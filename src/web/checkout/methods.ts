@@ -44,6 +44,12 @@ export const METHOD_UI = {
     testHint: "Log in as one of this integration's fictitious customers with their email address or phone number; they pay from their balance.",
     waiting: 'Waiting for the wallet to confirm the payment.',
   },
+  mobile_money: {
+    label: 'Mobile money (Orange Money, Wave, Free Money, MTN, Moov…)',
+    field: 'phone',
+    testHint: 'Test mode: any number pays after 5 s, except one ending in 0000, which has no account.',
+    waiting: 'Confirm the payment on your phone.',
+  },
 } as const satisfies Record<PaymentMethod, MethodUi>;
 
 /** The banks offered for pay by link. */

@@ -23,7 +23,7 @@ export function walletRail(db: Db): Rail {
       if (!customer) return refuse('unknown_customer', 'no fictitious customer of this application has that email or phone');
       if (customer.currency !== payment.currency) return refuse('insufficient_balance', `the customer's balance is in ${customer.currency}`);
       if (customer.balanceMinor < payment.amountMinor) return refuse('insufficient_balance', `insufficient balance: ${customer.name} cannot pay this amount`);
-      return { kind: 'accepted', now: 'paid', timers: [], debitCustomerId: customer.id };
+      return { kind: 'accepted', now: 'paid', timers: [], debitCustomerId: customer.id, payer: { name: customer.name, email: customer.email, phone: customer.phone } };
     },
   };
 }

@@ -30,6 +30,19 @@ function fromPhone(phone: string | undefined, method: string): RailOutcome | { t
   return { timer: behaviour };
 }
 
+/**
+ * West African mobile money pushed to a phone (PayDunya SOFTPAY and checkout channels). No test numbers
+ * are documented; ours: any number pays after 5 s, one ending in 0000 has no account.
+ */
+export const xofPushRail: Rail = {
+  test({ input }) {
+    const digits = (input.phone ?? '').replace(/[\s-]/g, '');
+    if (!/^\+?\d{8,15}$/.test(digits)) return refuse('not_a_test_value', 'a valid mobile number is required');
+    if (digits.endsWith('0000')) return refuse('unknown_customer', "Le compte n'existe pas");
+    return { kind: 'accepted', now: 'pending', timers: [{ afterMs: 5_000, to: 'paid' }], instructions: 'Confirm the payment on your phone (test mode: it is paid after 5 s).' };
+  },
+};
+
 /** EcoCash and OneMoney: a USSD push to the phone; the test phones decide the outcome. */
 export const pushRail: Rail = {
   test({ method, input }) {

@@ -48,6 +48,8 @@ export type RailOutcome =
       authorization?: { code: string; expiresAt: number; qrUrl?: string };
       /** The wallet rail pays from this fictitious customer's balance, in the same transaction. */
       debitCustomerId?: string;
+      /** Who paid, when the rail knows (a fictitious customer). */
+      payer?: { name: string; email: string; phone: string };
     };
 
 export interface RailContext {

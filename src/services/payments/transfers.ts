@@ -1,0 +1,108 @@
+import { randomInt } from 'node:crypto';
+import { TollgateError } from '../../core/errors.js';
+import type { Currency } from '../../core/money.js';
+import { isUniqueViolation } from '../../store/errors.js';
+import { type Disbursement, findDisbursement, insertDisbursement, setDisbursementStatus } from '../../store/repos/disbursements.js';
+import type { Integration } from '../../store/repos/integrations.js';
+import { insertPayout, integrationBalance } from '../../store/repos/payments.js';
+import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustomer } from '../../store/repos/sandbox.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const randomAlnum = (n: number) => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+
+export function transactionId(): string {
+  return `TFA-TX-${randomAlnum(20)}`;
+}
+
+function refuseLive(mode: 'test' | 'live'): void {
+  if (mode === 'live') throw new TollgateError('refused', 'no live connector is configured for transfers: Tollgate does not move real money', [], 'no_live_connector');
+}
+
+/**
+ * Sends test money from the integration's balance: checked against what it holds (received, minus
+ * refunds and earlier payouts), recorded as a payout, and credited to the fictitious customer it names.
+ */
+async function sendFromBalance(tx: Tx, deps: ServiceDeps, integration: Integration, amountMinor: number, currency: Currency, to: FictitiousCustomer | undefined): Promise<void> {
+  const balance = await integrationBalance(tx, integration.id, 'test', currency);
+  if (amountMinor > balance) throw new TollgateError('insufficient_funds', "You don't have enough funds. Consider crediting your account");
+  const now = deps.clock.now();
+  await insertPayout(tx, { id: deps.ids.next('payout'), integration_id: integration.id, merchant_id: integration.merchantId, mode: 'test', currency, amount_minor: amountMinor, created_at: now });
+  if (to) await creditFictitiousCustomer(tx, to.id, amountMinor);
+}
+
+/** Account-to-account transfer to a customer of the integration (PayDunya direct pay). */
+export async function creditAccount(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', alias: string, amountMinor: number, currency: Currency): Promise<{ transactionId: string; customer: FictitiousCustomer }> {
+  refuseLive(mode);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number');
+  const customer = await findFictitiousCustomer(deps.store.db, integration.id, alias);
+  if (!customer) throw new TollgateError('not_found', 'no account with this alias', [], 'unknown_account');
+  await deps.store.transaction((tx) => sendFromBalance(tx, deps, integration, amountMinor, currency, customer));
+  return { transactionId: transactionId(), customer };
+}
+
+export interface DisbursementInput {
+  accountAlias: string;
+  amountMinor: number;
+  currency: Currency;
+  withdrawMode: string;
+  callbackUrl: string | null;
+  externalId: string | null;
+}
+
+/** A disbursement invoice: nothing moves until it is submitted. */
+export async function createDisbursement(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', input: DisbursementInput): Promise<Disbursement> {
+  const now = deps.clock.now();
+  const token = randomAlnum(20);
+  try {
+    await deps.store.transaction((tx) =>
+      insertDisbursement(tx, {
+        id: deps.ids.next('payout'),
+        integration_id: integration.id,
+        merchant_id: integration.merchantId,
+        mode,
+        token,
+        external_id: input.externalId,
+        account_alias: input.accountAlias,
+        withdraw_mode: input.withdrawMode,
+        amount_minor: input.amountMinor,
+        currency: input.currency,
+        callback_url: input.callbackUrl,
+        status: 'created',
+        transaction_id: null,
+        created_at: now,
+        updated_at: now,
+      }),
+    );
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new TollgateError('conflict', 'disburse_id already used', [], 'duplicate_external_id');
+    throw err;
+  }
+  const d = await findDisbursement(deps.store.db, integration.id, mode, token);
+  if (!d) throw new TollgateError('internal', 'disbursement vanished after insert');
+  return d;
+}
+
+export async function disbursementByToken(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', token: string): Promise<Disbursement> {
+  const d = await findDisbursement(deps.store.db, integration.id, mode, token);
+  if (!d) throw new TollgateError('not_found', 'Disbursement invoice not found');
+  return d;
+}
+
+/**
+ * Sends a created disbursement once: in test mode from the test balance (to a fictitious customer when
+ * the alias names one). A disbursement already sent answers as it is.
+ */
+export async function submitDisbursement(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', token: string): Promise<Disbursement> {
+  refuseLive(mode);
+  const d = await disbursementByToken(deps, integration, mode, token);
+  if (d.status !== 'created') return d;
+  const customer = await findFictitiousCustomer(deps.store.db, integration.id, d.accountAlias);
+  const tx = transactionId();
+  await deps.store.transaction(async (t) => {
+    if (!(await setDisbursementStatus(t, d.id, 'created', 'success', tx, deps.clock.now()))) return;
+    await sendFromBalance(t, deps, integration, d.amountMinor, d.currency as Currency, customer);
+  });
+  return disbursementByToken(deps, integration, mode, token);
+}
