@@ -6,9 +6,10 @@ import { type Clock, systemClock } from './core/clock.js';
 import type { Keyring } from './core/crypto.js';
 import { type IdGenerator, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
-import { type Formatters, silentFormatter } from './services/notify/formatter.js';
+import type { Formatters } from './services/notify/formatter.js';
 import { nativeFormatter } from './services/notify/native.js';
 import type { Dialect } from './dialects/dialect.js';
+import { paydunya } from './dialects/paydunya/index.js';
 import { paynowPl } from './dialects/paynow-pl/index.js';
 import { paynowZw } from './dialects/paynow-zw/index.js';
 import { smtpTransport } from './services/mail/sender.js';
@@ -59,11 +60,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Each wire's notification formatter, by name: how the worker reaches the dialects without importing them. */
 export function wireFormatters(): Formatters {
-  return { tollgate: nativeFormatter, paynow_zw: paynowZw.formatter, paynow_pl: paynowPl.formatter, paydunya: silentFormatter };
+  return { tollgate: nativeFormatter, paynow_zw: paynowZw.formatter, paynow_pl: paynowPl.formatter, paydunya: paydunya.formatter };
 }
 
 /** The gateway dialects served, each an encapsulated plugin at its real paths. */
-const DIALECTS: readonly Dialect[] = [paynowZw, paynowPl];
+const DIALECTS: readonly Dialect[] = [paynowZw, paynowPl, paydunya];
 
 /** Builds every part of one gateway. No module-level state: two apps can live in one process. */
 export async function buildApp(options: AppOptions): Promise<App> {

@@ -42,6 +42,3 @@ const HOUR = 60 * MIN;
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [0, MIN, MIN, MIN, 2 * MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 16 * HOUR, 24 * HOUR, 48 * HOUR];
 
 export const is2xx = (status: number): boolean => status >= 200 && status < 300;
-
-/** A formatter that sends nothing: for wires whose notifications have not been written yet. */
-export const silentFormatter: NotificationFormatter = { render: () => [], retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, isDelivered: is2xx };

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_RETRY_DELAYS_MS, is2xx, type NotificationFormatter } from '../../services/notify/formatter.js';
+import type { Payment } from '../../services/payments/queries.js';
+import { TO_WIRE } from './status.js';
+import { buildQuery, isObject, type Json, type JsonObject } from './wire.js';
+
+/** What PayDunya keeps of the invoice request, to echo it on confirm and in the IPN. */
+export interface PdWireData {
+  invoice: { items: JsonObject; taxes: JsonObject; total_amount: number; description: string };
+  custom_data: JsonObject;
+  actions: JsonObject;
+  store: JsonObject;
+  opr?: { token: string; codeHash: string; alias: string };
+  [k: string]: unknown;
+}
+
+export function wireData(p: Payment): PdWireData {
+  const w = p.wireData as Partial<PdWireData>;
+  return {
+    invoice: w.invoice ?? { items: {}, taxes: {}, total_amount: p.amountMinor, description: p.description ?? '' },
+    custom_data: isObject(w.custom_data) ? w.custom_data : {},
+    actions: isObject(w.actions) ? w.actions : {},
+    store: isObject(w.store) ? w.store : {},
+    ...(w.opr && { opr: w.opr }),
+  };
+}
+
+/** `hash`: hex SHA-512 of the master key, the same in every confirm answer and IPN of the account. */
+export function masterKeyHash(masterKey: string): string {
+  return createHash('sha512').update(masterKey).digest('hex');
+}
+
+export function receiptUrl(publicUrl: string, p: Payment): string {
+  return `${publicUrl}/${p.mode === 'test' ? 'sandbox-checkout' : 'checkout'}/receipt/pdf/${p.publicId}.pdf`;
+}
+
+/**
+ * The confirm payload (spec §3.2): always `invoice.total_amount`; `customer`, `receipt_url`,
+ * `receipt_identifier` and `provider_reference` once completed; maps as `{}` never `[]`.
+ */
+export function confirmPayload(p: Payment, masterKey: string, publicUrl: string): JsonObject {
+  const w = wireData(p);
+  const status = TO_WIRE[p.state];
+  const completed = status === 'completed';
+  const payload: JsonObject = {
+    response_code: '00',
+    response_text: 'Transaction Found',
+    hash: masterKeyHash(masterKey),
+    invoice: { token: p.publicId ?? '', items: w.invoice.items, taxes: w.invoice.taxes, total_amount: p.amountMinor, description: w.invoice.description },
+    custom_data: w.custom_data,
+    actions: w.actions,
+    mode: p.mode,
+    status,
+    fail_reason: status === 'failed' ? (p.failureMessage ?? 'Payment failed') : '',
+    customer: completed
+      ? { name: p.customer.name ?? '', phone: p.customer.phone ?? '', email: p.customer.email ?? '', payment_method: (p.method ?? 'paydunya').replace(/-/g, '_') }
+      : {},
+  };
+  if (completed) {
+    payload.receipt_url = receiptUrl(publicUrl, p);
+    payload.receipt_identifier = `RCPT-${(p.publicId ?? '').replace(/^test_/, '').toUpperCase()}`;
+    payload.provider_reference = `TG${p.id.slice(-12).toUpperCase()}`;
+  }
+  return payload;
+}
+
+/** The publicUrl is not known to a formatter; the receipt link in an IPN uses the one stored at creation. */
+function storedPublicUrl(p: Payment): string {
+  const u = (p.wireData as { publicUrl?: Json }).publicUrl;
+  return typeof u === 'string' ? u : '';
+}
+
+/**
+ * The IPN: the confirm payload as form-encoded `data[...]` fields POSTed to `actions.callback_url` when
+ * the invoice ends (completed, cancelled or failed); any 2xx is delivered; retried on seed 001's schedule.
+ */
+export const pdFormatter: NotificationFormatter = {
+  retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+  isDelivered: is2xx,
+  render({ payment, event, credentials }) {
+    const to = TO_WIRE[event.to];
+    if (event.from === null || to === 'pending' || !payment.notifyUrl) return [];
+    if (TO_WIRE[event.from] === to) return [];
+    const body = buildQuery({ data: confirmPayload(payment, credentials.paydunya.masterKey, storedPublicUrl(payment)) });
+    return [{ url: payment.notifyUrl, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }];
+  },
+};

@@ -1,0 +1,18 @@
+import { findFictitiousCustomer, type FictitiousCustomer } from '../../store/repos/sandbox.js';
+import type { ServiceDeps } from '../deps.js';
+import { enqueueMail } from '../mail/outbox.js';
+
+export function findCustomer(deps: ServiceDeps, integrationId: string, alias: string): Promise<FictitiousCustomer | undefined> {
+  return findFictitiousCustomer(deps.store.db, integrationId, alias);
+}
+
+/**
+ * The one-time code of an on-site payment reaches the fictitious customer as a mail in the outbox
+ * (`tollgate mail list --to …`): in test mode no SMS goes out.
+ */
+export async function sendOneTimeCode(deps: ServiceDeps, customer: FictitiousCustomer, code: string, invoiceToken: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.transaction((tx) =>
+    enqueueMail(tx, deps, { to: customer.email, kind: 'one_time_code', subject: `Your payment code: ${code}`, body: `Hello ${customer.name},\n\nYour confirmation code for invoice ${invoiceToken} is ${code}.\n` }, now),
+  );
+}
