@@ -68,7 +68,9 @@ export function buildQuery(value: JsonObject, prefix = ''): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const walk = (v: Json, key: string) => {
     if (v === null) out.push(`${enc(key)}=`);
-    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${key}[${i}]`));
+    else if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, `${key}[${i}]`);
+    }
     else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${key}[${k}]`);
     else out.push(`${enc(key)}=${enc(typeof v === 'boolean' ? (v ? '1' : '0') : String(v))}`);
   };
