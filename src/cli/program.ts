@@ -5,6 +5,7 @@ import { StartupError } from '../bootstrap.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerIntegrationCommands } from './commands/integrations.js';
 import { registerOperationCommands } from './commands/operations.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliIo } from './context.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo): Command {
   registerAccountCommands(program, io);
   registerIntegrationCommands(program, io);
   registerOperationCommands(program, io);
+  registerSandboxCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

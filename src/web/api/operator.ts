@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../services/deps.js';
 import { merchantView } from '../../services/merchants/accounts.js';
 import { decideGoLive, pendingGoLiveRequests } from '../../services/merchants/golive.js';
 import { listMerchants } from '../../store/repos/merchants.js';
+import { loadFixture } from '../../services/sandbox/fixtures.js';
 import { requireOperator } from './auth.js';
 import { integrationId, text } from './schemas.js';
 
@@ -27,6 +28,17 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
   }, async (request) => {
     const operatorId = requireOperator(request);
     return { integration: await decideGoLive(deps, request.params.id, { approve: true }, { kind: 'operator', id: operatorId }) };
+  });
+
+  app.post('/api/operator/sandbox/load', {
+    schema: {
+      tags: ['operator', 'sandbox'],
+      summary: 'Load a sandbox fixture (merchants, integrations with chosen credentials, fictitious customers, payments); loading twice changes nothing',
+      body: z.record(z.string(), z.unknown()),
+    },
+  }, async (request) => {
+    requireOperator(request);
+    return { loaded: await loadFixture(deps, request.body) };
   });
 
   app.post('/api/operator/integrations/:id/golive/reject', {
