@@ -11,6 +11,7 @@ import {
   fictitiousCustomers,
   reloadFictitiousCustomer,
   requestLog,
+  sandboxPayout,
 } from '../../services/sandbox/controls.js';
 import { requireMerchant } from './auth.js';
 import { email, integrationId, text } from './schemas.js';
@@ -44,6 +45,17 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
     const r = await advanceSandboxClock(deps, requireMerchant(request), request.params.id, request.body.seconds * 1000);
     const ran = await drain();
     return { offsetSeconds: r.offsetMs / 1000, jobsMoved: r.jobsMoved, jobsRun: ran };
+  });
+
+  app.post('/api/integrations/:id/sandbox/payout', {
+    schema: {
+      tags: ['sandbox'],
+      summary: "Pay out the integration's test balance in a currency (all of it, or an amount): what a test does to reach \"insufficient balance\"",
+      params: integrationId,
+      body: z.object({ currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]), amount: z.number().int().positive().optional() }).strict(),
+    },
+  }, async (request) => {
+    return sandboxPayout(deps, requireMerchant(request), request.params.id, request.body.currency, request.body.amount);
   });
 
   app.get('/api/integrations/:id/request-log', {
