@@ -7,7 +7,7 @@ import type { Tx } from '../store/schema.js';
 /** Every kind of durable job, with the payload its handler expects. */
 export const JOB_PAYLOADS = {
   /** Send one notification delivery. */
-  deliver: z.object({ deliveryId: z.string() }),
+  deliver: z.object({ deliveryId: z.string(), paymentId: z.string().optional(), version: z.number().int().optional() }),
   /** A sandbox rail's timed outcome (a test phone that pays after 5 s), valid while the payment is at `version`. */
   timer: z.object({
     paymentId: z.string(),

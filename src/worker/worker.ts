@@ -73,10 +73,24 @@ export function createWorker(w: WorkerDeps): Worker {
     else await rescheduleJob(deps.store.db, job.id, owner, result.runAt, result.error);
   };
 
-  /** One pass: claim a batch, run it; returns how many jobs ran. */
+  /**
+   * One pass: claim a batch and run it. Jobs run side by side, except the notifications of one
+   * payment, which go one after another in the order of its changes. Returns how many jobs ran.
+   */
   const pass = async (): Promise<number> => {
     const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: batch, owner, leaseMs });
-    await Promise.all(jobs.map(runJob));
+    const lanes = new Map<string, Job[]>();
+    for (const job of jobs) {
+      const p = job.payload as { paymentId?: unknown };
+      const lane = job.kind === 'deliver' && typeof p.paymentId === 'string' ? `payment:${p.paymentId}` : job.id;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
+    }
+    const version = (j: Job) => Number((j.payload as { version?: unknown }).version ?? 0);
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const job of lane.sort((a, b) => version(a) - version(b))) await runJob(job);
+      }),
+    );
     return jobs.length;
   };
 

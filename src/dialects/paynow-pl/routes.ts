@@ -9,7 +9,7 @@ import { authenticatePl } from '../../services/merchants/wire-auth.js';
 import { type CreatePaymentInput, createPayment } from '../../services/payments/create.js';
 import { createAndStartPayment } from '../../services/payments/pay.js';
 import { checkoutUrl, type Payment, paymentByPublicId } from '../../services/payments/queries.js';
-import { cancelRefund, createRefund, refundByPublicId } from '../../services/payments/refunds.js';
+import { cancelRefund, createRefund, type Refund, refundByPublicId, replayedRefund } from '../../services/payments/refunds.js';
 import { badSignature, fromService, internal, invalidField, notFound, PlError, unauthorized } from './errors.js';
 import { availableMethods, methodById, TYPE_ORDER } from './methods.js';
 import { type Parameters, verifyBody, verifyV3 } from './signature.js';
@@ -209,6 +209,12 @@ export function plRoutes(deps: ServiceDeps) {
       const raw = rawBody(request);
       const parsed = refundBody.safeParse(parseJson(raw));
       if (!parsed.success) throw invalidField(firstIssuePath(parsed.error));
+      const idem = caller.idempotencyKey
+        ? { scope: `paynow_pl:${caller.mode}:create-refund:${p.id}`, key: caller.idempotencyKey, request: raw, respond: (made: Refund) => ({ refundId: made.publicId, status: REFUND_STATUSES[made.status] }) }
+        : undefined;
+      // A retry with its key answers as before, even when the first refund used up the payment.
+      const replay = idem && (await replayedRefund(deps, caller.integration.merchantId, caller.integration.id, idem));
+      if (replay) return { status: 201, body: replay.response };
       if (plStatus(p) !== 'CONFIRMED') throw invalidField('paymentId', 'the payment is not CONFIRMED');
       const minimum = p.method === 'card' ? 100 : 1;
       if (parsed.data.amount < minimum) throw new PlError(400, 'REFUND_AMOUNT_TOO_SMALL', `amount: should be at least ${minimum}`);
@@ -220,7 +226,7 @@ export function plRoutes(deps: ServiceDeps) {
           caller.integration.merchantId,
           p.id,
           { amountMinor: parsed.data.amount, reason: parsed.data.reason ?? null, publicId: refundId },
-          caller.idempotencyKey ? { scope: `paynow_pl:${caller.mode}:create-refund:${p.id}`, key: caller.idempotencyKey, request: raw, respond: (made) => ({ refundId: made.publicId, status: REFUND_STATUSES[made.status] }) } : undefined,
+          idem,
         );
         return { status: 201, body: r.response ?? { refundId: r.refund.publicId, status: REFUND_STATUSES[r.refund.status] } };
       } catch (err) {

@@ -78,7 +78,7 @@ export async function redeliver(deps: ServiceDeps, merchantId: string, deliveryI
     // One more attempt than made so far, never fewer than the schedule still had left.
     await resetDelivery(tx, d.id, now, Math.max(d.maxAttempts, d.attempts + 1));
     // A delivery still waiting for a retry has its job: bring it forward rather than add a second one.
-    if (!(await bringJobForward(tx, 'deliver', JSON.stringify({ deliveryId: d.id }), now))) {
+    if (!(await bringJobForward(tx, 'deliver', d.id, now))) {
       await scheduleJobs(tx, deps.ids, [{ kind: 'deliver', payload: { deliveryId: d.id }, runAt: now, integrationId: null }], now);
     }
   });

@@ -29,7 +29,7 @@ export async function emitNotifications(
     const jobs: NewJob[] = [];
     const rows = rendered.map((r) => {
       const id = deps.ids.next('delivery');
-      jobs.push({ kind: 'deliver', payload: { deliveryId: id }, runAt: event.at + (formatter.retryDelaysMs[0] ?? 0), integrationId: clockOwner(payment) });
+      jobs.push({ kind: 'deliver', payload: { deliveryId: id, paymentId: payment.id, version: event.version }, runAt: event.at + (formatter.retryDelaysMs[0] ?? 0), integrationId: clockOwner(payment) });
       return {
         id,
         payment_id: payment.id,

@@ -1,9 +1,12 @@
 import { TollgateError } from '../../core/errors.js';
 import { REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { integrationBalance, releaseRefund, reserveRefund } from '../../store/repos/payments.js';
-import { findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
+import { isUniqueViolation } from '../../store/errors.js';
+import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
 import { findRefund, findRefundById, findRefundByPublicId, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
+
+export type { Refund } from '../../store/repos/refunds.js';
 import { clockOwner, scheduleJobs } from '../jobs.js';
 import { fingerprint, IDEMPOTENCY_TTL_MS, type IdempotencyInput } from './create.js';
 import { requirePayment } from './queries.js';
@@ -25,22 +28,20 @@ export async function createRefund<R = undefined>(
   idem?: IdempotencyInput<R, Refund>,
 ): Promise<{ refund: Refund; response: R | undefined; replayed: boolean }> {
   const payment = await requirePayment(deps, merchantId, paymentId);
+  // A retry with its key answers as the first request did, before any check that the first changed the outcome of.
+  if (idem) {
+    const replay = await replayedRefund<R>(deps, merchantId, payment.integrationId, idem);
+    if (replay) return replay;
+  }
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the refund amount must be a positive whole number of minor units', [{ path: 'amount', message: 'must be positive' }]);
   if (!REFUNDABLE_STATES.includes(payment.state)) throw new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`);
   if (payment.mode === 'live') throw new TollgateError('refused', 'no live connector is configured for refunds: Tollgate does not move real money', [], 'no_live_connector');
   const now = deps.clock.now();
   const id = deps.ids.next('refund');
-  if (idem) {
-    const stored = await findIdempotencyRecord(deps.store.db, payment.integrationId, idem.scope, idem.key, now);
-    if (stored) {
-      if (stored.requestHash !== fingerprint(idem.request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
-      const body = JSON.parse(stored.body) as { refundId: string; response: R };
-      const earlier = await findRefund(deps.store.db, merchantId, body.refundId);
-      if (earlier) return { refund: earlier, response: body.response, replayed: true };
-    }
-  }
   let response: R | undefined;
-  await deps.store.transaction(async (tx) => {
+  const insertRefundInTx = () =>
+    deps.store.transaction(async (tx) => {
+    if (idem) await deleteExpiredIdempotency(tx, payment.integrationId, idem.scope, idem.key, now);
     const balance = await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency);
     if (input.amountMinor > balance) throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
     if (!(await reserveRefund(tx, payment.id, input.amountMinor, REFUNDABLE_STATES))) {
@@ -75,9 +76,27 @@ export async function createRefund<R = undefined>(
       await insertIdempotencyRecord(tx, { integration_id: payment.integrationId, scope: idem.scope, key: idem.key, request_hash: fingerprint(idem.request), response_status: 0, response_body: JSON.stringify({ refundId: id, response }), created_at: now, expires_at: now + IDEMPOTENCY_TTL_MS });
     }
   });
+  try {
+    await insertRefundInTx();
+  } catch (err) {
+    // Another request with this key committed first: answer as it did.
+    const replay = idem && isUniqueViolation(err) ? await replayedRefund<R>(deps, merchantId, payment.integrationId, idem) : undefined;
+    if (replay) return replay;
+    throw err;
+  }
   const refund = await findRefund(deps.store.db, merchantId, id);
   if (!refund) throw new TollgateError('internal', 'refund vanished after insert');
   return { refund, response, replayed: false };
+}
+
+/** The stored answer to a refund request with this key, if one was made in the last 24 h; a different request with the key is refused. */
+export async function replayedRefund<R>(deps: ServiceDeps, merchantId: string, integrationId: string, idem: IdempotencyInput<R, Refund>): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
+  const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
+  if (!stored) return undefined;
+  if (stored.requestHash !== fingerprint(idem.request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
+  const body = JSON.parse(stored.body) as { refundId: string; response: R };
+  const earlier = await findRefund(deps.store.db, merchantId, body.refundId);
+  return earlier && { refund: earlier, response: body.response, replayed: true };
 }
 
 /** A wire finds a refund by the id it handed out, then checks the caller may see it. */

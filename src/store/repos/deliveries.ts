@@ -111,3 +111,4 @@ export async function listAttempts(db: Db, deliveryIds: string[]): Promise<Map<s
   }
   return map;
 }
+

@@ -87,8 +87,9 @@ export async function nextJobTime(db: Db): Promise<number | undefined> {
   return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
 }
 
-/** Makes a waiting job (found by kind and exact payload) due now; false when there is none. */
-export async function bringJobForward(db: Db, kind: string, payload: string, now: number): Promise<boolean> {
-  const r = await db.updateTable('jobs').set({ run_at: now }).where('kind', '=', kind).where('payload', '=', payload).executeTakeFirst();
+/** Makes a waiting job (found by kind and an id its payload names) due now; false when there is none. */
+export async function bringJobForward(db: Db, kind: string, idInPayload: string, now: number): Promise<boolean> {
+  // Ids are [a-z0-9_] only, so the pattern cannot be widened by the value.
+  const r = await db.updateTable('jobs').set({ run_at: now }).where('kind', '=', kind).where('payload', 'like', `%"${idInPayload}"%`).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
