@@ -23,12 +23,10 @@ import { openStore, type Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createHttpSender } from '../src/worker/http-sender.js';
 import { createWorker } from '../src/worker/worker.js';
-import { startCluster } from '../test/helpers/postgres.js';
 import { tempDir } from '../test/helpers/dbs.js';
-import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+import { closedLoop, fmt, machine, onEachDatabase, type RunStats, say } from './lib.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
 const CLIENTS = [1, 64];
 
 interface Row {
@@ -111,17 +109,7 @@ async function runOn(dbName: string, databaseUrl: string | undefined): Promise<R
   return rows;
 }
 
-const results: Row[] = [];
-if (DBS.includes('sqlite')) results.push(...(await runOn('SQLite', undefined)));
-if (DBS.includes('postgres')) {
-  say('starting a throwaway PostgreSQL cluster…');
-  const cluster = await startCluster();
-  try {
-    results.push(...(await runOn('PostgreSQL', cluster.url)));
-  } finally {
-    cluster.stop();
-  }
-}
+const results = await onEachDatabase(runOn);
 
 console.log(`\nbench:core — ${OPS} payments per run (create, then paid; 2 notifications each) on ${machine()}\n`);
 console.log('| database | clients | payments/s | p50 ms | p99 ms | notifications/s | ceiling (bare txn pairs/s) | % of ceiling |');

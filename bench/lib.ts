@@ -46,3 +46,42 @@ export const fmt = (n: number, digits = 1) => n.toFixed(digits);
 export function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
+
+/** Runs a benchmark on each database BENCH_DBS names: SQLite, then a throwaway PostgreSQL cluster. */
+export async function onEachDatabase<R>(run: (db: string, databaseUrl: string | undefined) => Promise<R[]>): Promise<R[]> {
+  const dbs = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+  const rows: R[] = [];
+  if (dbs.includes('sqlite')) rows.push(...(await run('SQLite', undefined)));
+  if (dbs.includes('postgres')) {
+    say('starting a throwaway PostgreSQL cluster…');
+    const { startCluster } = await import('../test/helpers/postgres.js');
+    const cluster = await startCluster();
+    try {
+      rows.push(...(await run('PostgreSQL', cluster.url)));
+    } finally {
+      cluster.stop();
+    }
+  }
+  return rows;
+}
+
+/** A write phase and a read phase per database and client count, as a Markdown table. */
+export interface PhaseRow {
+  db: string;
+  clients: number;
+  write: RunStats;
+  read: RunStats;
+}
+
+export function printPhases(title: string, labels: { write: string; read: string }, rows: PhaseRow[]): void {
+  console.log(`\n${title} on ${machine()}\n`);
+  console.log(`| database | clients | ${labels.write}/s | p50 ms | p99 ms | ${labels.read}/s | p50 ms | p99 ms |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.db} | ${r.clients} | ${fmt(r.write.perSecond)} | ${fmt(r.write.p50, 2)} | ${fmt(r.write.p99, 2)} | ${fmt(r.read.perSecond)} | ${fmt(r.read.p50, 2)} | ${fmt(r.read.p99, 2)} |`);
+  }
+}
+
+export function sayPhases(labels: { write: string; read: string }, write: RunStats, read: RunStats): void {
+  say(`  ${labels.write} ${fmt(write.perSecond)}/s (p50 ${fmt(write.p50, 2)} ms, p99 ${fmt(write.p99, 2)} ms); ${labels.read} ${fmt(read.perSecond)}/s (p50 ${fmt(read.p50, 2)} ms, p99 ${fmt(read.p99, 2)} ms)`);
+}

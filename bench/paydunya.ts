@@ -5,26 +5,18 @@
  * Options: BENCH_OPS (default 2000 creates, and 4× as many confirms), BENCH_DBS=sqlite,postgres.
  */
 import { Agent, request } from 'undici';
-import { startCluster } from '../test/helpers/postgres.js';
-import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+const LABELS = { write: 'creates', read: 'confirms' };
 
-interface Row {
-  db: string;
-  clients: number;
-  create: RunStats;
-  confirm: RunStats;
-}
-
-async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]> {
+async function runOn(db: string, databaseUrl: string | undefined): Promise<PhaseRow[]> {
   say(`${db}: starting tollgate serve…`);
   const server = await startBenchServer(databaseUrl);
   const k = server.credentials.paydunya;
   const headers = { 'content-type': 'application/json', 'paydunya-master-key': k.masterKey, 'paydunya-private-key': k.test.privateKey, 'paydunya-token': k.test.token };
-  const rows: Row[] = [];
+  const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
     const agent = new Agent({ connections: clients });
     const tokens: string[] = [];
@@ -43,25 +35,11 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]
       if (json.response_code !== '00') throw new Error('confirm failed');
     });
     await agent.close();
-    say(`  creates ${fmt(create.perSecond)}/s (p50 ${fmt(create.p50, 2)} ms, p99 ${fmt(create.p99, 2)} ms); confirms ${fmt(confirm.perSecond)}/s (p50 ${fmt(confirm.p50, 2)} ms, p99 ${fmt(confirm.p99, 2)} ms)`);
-    rows.push({ db, clients, create, confirm });
+    sayPhases(LABELS, create, confirm);
+    rows.push({ db, clients, write: create, read: confirm });
   }
   await server.stop();
   return rows;
 }
 
-const rows: Row[] = [];
-if (DBS.includes('sqlite')) rows.push(...(await runOn('SQLite', undefined)));
-if (DBS.includes('postgres')) {
-  say('starting a throwaway PostgreSQL cluster…');
-  const cluster = await startCluster();
-  try {
-    rows.push(...(await runOn('PostgreSQL', cluster.url)));
-  } finally {
-    cluster.stop();
-  }
-}
-console.log(`\nbench:paydunya — ${OPS} invoice creates and ${OPS * 4} confirms per run over HTTP on ${machine()}\n`);
-console.log('| database | clients | creates/s | p50 ms | p99 ms | confirms/s | p50 ms | p99 ms |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.db} | ${r.clients} | ${fmt(r.create.perSecond)} | ${fmt(r.create.p50, 2)} | ${fmt(r.create.p99, 2)} | ${fmt(r.confirm.perSecond)} | ${fmt(r.confirm.p50, 2)} | ${fmt(r.confirm.p99, 2)} |`);
+printPhases(`bench:paydunya — ${OPS} invoice creates and ${OPS * 4} confirms per run over HTTP`, LABELS, await onEachDatabase(runOn));

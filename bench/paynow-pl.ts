@@ -6,29 +6,21 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { startCluster } from '../test/helpers/postgres.js';
-import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+const LABELS = { write: 'creates', read: 'status reads' };
 
 function sign(key: string, apiKey: string, idem: string, body: string): string {
   return createHmac('sha256', key).update(JSON.stringify({ headers: { 'Api-Key': apiKey, 'Idempotency-Key': idem }, parameters: {}, body })).digest('base64');
 }
 
-interface Row {
-  db: string;
-  clients: number;
-  create: RunStats;
-  status: RunStats;
-}
-
-async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]> {
+async function runOn(db: string, databaseUrl: string | undefined): Promise<PhaseRow[]> {
   say(`${db}: starting tollgate serve…`);
   const server = await startBenchServer(databaseUrl);
   const { apiKey, signatureKey } = server.credentials.paynowPl.sandbox;
-  const rows: Row[] = [];
+  const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
     const agent = new Agent({ connections: clients });
     const ids: string[] = [];
@@ -55,25 +47,11 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]
       if (res.statusCode !== 200) throw new Error(`status failed: ${res.statusCode}`);
     });
     await agent.close();
-    say(`  creates ${fmt(create.perSecond)}/s (p50 ${fmt(create.p50, 2)} ms, p99 ${fmt(create.p99, 2)} ms); status ${fmt(status.perSecond)}/s (p50 ${fmt(status.p50, 2)} ms, p99 ${fmt(status.p99, 2)} ms)`);
-    rows.push({ db, clients, create, status });
+    sayPhases(LABELS, create, status);
+    rows.push({ db, clients, write: create, read: status });
   }
   await server.stop();
   return rows;
 }
 
-const rows: Row[] = [];
-if (DBS.includes('sqlite')) rows.push(...(await runOn('SQLite', undefined)));
-if (DBS.includes('postgres')) {
-  say('starting a throwaway PostgreSQL cluster…');
-  const cluster = await startCluster();
-  try {
-    rows.push(...(await runOn('PostgreSQL', cluster.url)));
-  } finally {
-    cluster.stop();
-  }
-}
-console.log(`\nbench:paynow-pl — ${OPS} signed creates and ${OPS * 4} status reads per run over HTTP on ${machine()}\n`);
-console.log('| database | clients | creates/s | p50 ms | p99 ms | status reads/s | p50 ms | p99 ms |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.db} | ${r.clients} | ${fmt(r.create.perSecond)} | ${fmt(r.create.p50, 2)} | ${fmt(r.create.p99, 2)} | ${fmt(r.status.perSecond)} | ${fmt(r.status.p50, 2)} | ${fmt(r.status.p99, 2)} |`);
+printPhases(`bench:paynow-pl — ${OPS} signed creates and ${OPS * 4} status reads per run over HTTP`, LABELS, await onEachDatabase(runOn));

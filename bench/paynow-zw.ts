@@ -7,30 +7,22 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { startCluster } from '../test/helpers/postgres.js';
-import { closedLoop, fmt, machine, type RunStats, say } from './lib.js';
+import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const DBS = (process.env.BENCH_DBS ?? 'sqlite,postgres').split(',');
+const LABELS = { write: 'initiations', read: 'polls' };
 
 function signedForm(pairs: Array<[string, string]>, key: string): string {
   const hash = createHash('sha512').update(pairs.map(([, v]) => v).join('') + key).digest('hex').toUpperCase();
   return [...pairs, ['hash', hash] as [string, string]].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
-interface Row {
-  db: string;
-  clients: number;
-  initiate: RunStats;
-  poll: RunStats;
-}
-
-async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]> {
+async function runOn(db: string, databaseUrl: string | undefined): Promise<PhaseRow[]> {
   say(`${db}: starting tollgate serve…`);
   const server = await startBenchServer(databaseUrl);
   const { integrationId, integrationKey } = server.credentials.paynowZw;
-  const rows: Row[] = [];
+  const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
     const agent = new Agent({ connections: clients, pipelining: 1 });
     const pollUrls: string[] = [];
@@ -62,27 +54,11 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Row[]
       if (!text.startsWith('reference=')) throw new Error(`poll failed: ${text}`);
     });
     await agent.close();
-    say(`  initiations ${fmt(initiate.perSecond)}/s (p50 ${fmt(initiate.p50, 2)} ms, p99 ${fmt(initiate.p99, 2)} ms); polls ${fmt(poll.perSecond)}/s (p50 ${fmt(poll.p50, 2)} ms, p99 ${fmt(poll.p99, 2)} ms)`);
-    rows.push({ db, clients, initiate, poll });
+    sayPhases(LABELS, initiate, poll);
+    rows.push({ db, clients, write: initiate, read: poll });
   }
   await server.stop();
   return rows;
 }
 
-const rows: Row[] = [];
-if (DBS.includes('sqlite')) rows.push(...(await runOn('SQLite', undefined)));
-if (DBS.includes('postgres')) {
-  say('starting a throwaway PostgreSQL cluster…');
-  const cluster = await startCluster();
-  try {
-    rows.push(...(await runOn('PostgreSQL', cluster.url)));
-  } finally {
-    cluster.stop();
-  }
-}
-console.log(`\nbench:paynow-zw — ${OPS} initiations and ${OPS * 4} polls per run over HTTP on ${machine()}\n`);
-console.log('| database | clients | initiations/s | p50 ms | p99 ms | polls/s | p50 ms | p99 ms |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) {
-  console.log(`| ${r.db} | ${r.clients} | ${fmt(r.initiate.perSecond)} | ${fmt(r.initiate.p50, 2)} | ${fmt(r.initiate.p99, 2)} | ${fmt(r.poll.perSecond)} | ${fmt(r.poll.p50, 2)} | ${fmt(r.poll.p99, 2)} |`);
-}
+printPhases(`bench:paynow-zw — ${OPS} initiations and ${OPS * 4} polls per run over HTTP`, LABELS, await onEachDatabase(runOn));

@@ -95,7 +95,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Paynow Zimbabwe clients post to /Interface/InitiateTransaction and /interface/initiatetransaction alike.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Long ids reach the wires, which answer them in their own words (a 414 would break their clients).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
   server.decorateRequest('auth', null);
   server.decorateRequest('testLog', null);

@@ -34,6 +34,7 @@ export const invoiceNotFound = () => new PdError(CODES.notFound, 'Invoice Not Fo
 
 export function fromService(err: TollgateError): PdError {
   if (err.reason === 'duplicate_external_id') return new PdError(CODES.used, 'disburse_id already used');
+  if (err.reason === 'insufficient_balance') return new PdError(CODES.funds, err.detail);
   const code = err.code;
   switch (code) {
     case 'insufficient_funds':

@@ -25,6 +25,12 @@ export function wireData(p: Payment): PdWireData {
   };
 }
 
+/** The operator a SOFTPAY push went through (wave-senegal …), kept on the payment. */
+function operatorOf(p: Payment): string | undefined {
+  const o = (p.wireData as { operator?: unknown }).operator;
+  return typeof o === 'string' ? o : undefined;
+}
+
 /** `hash`: hex SHA-512 of the master key, the same in every confirm answer and IPN of the account. */
 export function masterKeyHash(masterKey: string): string {
   return createHash('sha512').update(masterKey).digest('hex');
@@ -53,7 +59,7 @@ export function confirmPayload(p: Payment, masterKey: string, publicUrl: string)
     status,
     fail_reason: status === 'failed' ? (p.failureMessage ?? 'Payment failed') : '',
     customer: completed
-      ? { name: p.customer.name ?? '', phone: p.customer.phone ?? '', email: p.customer.email ?? '', payment_method: (p.method ?? 'paydunya').replace(/-/g, '_') }
+      ? { name: p.customer.name ?? '', phone: p.customer.phone ?? '', email: p.customer.email ?? '', payment_method: (operatorOf(p) ?? p.method ?? 'paydunya').replace(/-/g, '_') }
       : {},
   };
   if (completed) {

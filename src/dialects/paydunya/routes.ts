@@ -7,7 +7,7 @@ import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
 import { type CreatePaymentInput, createPayment } from '../../services/payments/create.js';
 import { startPayment } from '../../services/payments/pay.js';
-import { checkoutUrl, type Payment, paymentByDisplayRef, paymentByPublicId } from '../../services/payments/queries.js';
+import { checkoutUrl, keepWireDetail, type Payment, paymentByDisplayRef, paymentByPublicId } from '../../services/payments/queries.js';
 import { createDisbursement, creditAccount, disbursementByToken, randomAlnum, submitDisbursement } from '../../services/payments/transfers.js';
 import { findCustomer, sendOneTimeCode } from '../../services/sandbox/codes.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
@@ -315,7 +315,10 @@ export function pdRoutes(deps: ServiceDeps) {
       if (phone === '') return send({ success: false, message: `${shape.phone} est requis` });
       const p = await ownInvoice(caller, token);
       if (TO_WIRE[p.state] !== 'pending') return send({ success: false, message: `La facture est déjà ${TO_WIRE[p.state]}` });
-      await startPayment(deps, p.id, 'mobile_money', { phone });
+      const operator = (request.params as { operator: string }).operator.toLowerCase();
+      const field = (suffix: RegExp) => Object.entries(b).find(([k]) => suffix.test(k))?.[1];
+      await startPayment(deps, p.id, 'mobile_money', { phone, payerName: text(field(/(full_?name|customer_name|^name_)/i)), payerEmail: text(field(/email/i)) });
+      await keepWireDetail(deps, p.id, { operator });
       return send({ success: true, message: 'Votre paiement est en cours de traitement.', fees: 0, currency: 'XOF' });
     } catch (err) {
       if (err instanceof PdError) return send({ success: false, message: err.message });

@@ -1,7 +1,7 @@
 import { TollgateError } from '../../core/errors.js';
 import { formatDecimal } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
-import { countPaymentsByState, findPayment, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
+import { countPaymentsByState, findPayment, mergeWireData, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
 import { listRefunds } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -103,4 +103,9 @@ export function paymentByDisplayRef(deps: ServiceDeps, dialect: string, displayR
 /** Scoped by merchant: merchant traces are unique per merchant. */
 export function paymentByTrace(deps: ServiceDeps, merchantId: string, trace: string): Promise<Payment | undefined> {
   return findPaymentByTrace(deps.store.db, merchantId, trace);
+}
+
+/** A wire keeps a detail of its own on a payment (the operator a PayDunya SOFTPAY push went through). */
+export async function keepWireDetail(deps: ServiceDeps, paymentId: string, patch: Record<string, unknown>): Promise<void> {
+  await deps.store.transaction((tx) => mergeWireData(tx, paymentId, patch));
 }

@@ -60,7 +60,8 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
     ...(input.failureCode !== undefined && { failure_code: input.failureCode }),
     ...(input.failureMessage !== undefined && { failure_message: input.failureMessage }),
     ...(input.to === 'paid' && { paid_at: now }),
-    ...(input.payer && { customer_name: input.payer.name, customer_email: input.payer.email, customer_phone: input.payer.phone }),
+    // What the payer told us completes what the payment knew; an empty field keeps the earlier value.
+    ...(input.payer && { customer_name: input.payer.name || payment.customer.name, customer_email: input.payer.email || payment.customer.email, customer_phone: input.payer.phone || payment.customer.phone }),
   });
   if (!won) throw new TollgateError('conflict', `payment ${paymentId} was changed concurrently`);
   const after: Payment = {
@@ -72,7 +73,9 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
     failureCode: input.failureCode !== undefined ? input.failureCode : payment.failureCode,
     failureMessage: input.failureMessage !== undefined ? input.failureMessage : payment.failureMessage,
     paidAt: input.to === 'paid' ? now : payment.paidAt,
-    customer: input.payer ? { name: input.payer.name, email: input.payer.email, phone: input.payer.phone } : payment.customer,
+    customer: input.payer
+      ? { name: input.payer.name || payment.customer.name, email: input.payer.email || payment.customer.email, phone: input.payer.phone || payment.customer.phone }
+      : payment.customer,
   };
   if (input.effects) await input.effects(tx, after);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });

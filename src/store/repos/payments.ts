@@ -216,3 +216,10 @@ export async function integrationBalance(db: Db, integrationId: string, mode: 't
 export async function insertPayout(db: Db, row: PayoutsTable): Promise<void> {
   await db.insertInto('payouts').values(row).execute();
 }
+
+/** Adds keys to the wire-only data of a payment (what one dialect keeps and only it reads). */
+export async function mergeWireData(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+  const r = await db.selectFrom('payments').select('wire_data').where('id', '=', id).executeTakeFirst();
+  if (!r) return;
+  await db.updateTable('payments').set({ wire_data: JSON.stringify({ ...(JSON.parse(r.wire_data) as Record<string, unknown>), ...patch }) }).where('id', '=', id).execute();
+}

@@ -39,7 +39,13 @@ export const xofPushRail: Rail = {
     const digits = (input.phone ?? '').replace(/[\s-]/g, '');
     if (!/^\+?\d{8,15}$/.test(digits)) return refuse('not_a_test_value', 'a valid mobile number is required');
     if (digits.endsWith('0000')) return refuse('unknown_customer', "Le compte n'existe pas");
-    return { kind: 'accepted', now: 'pending', timers: [{ afterMs: 5_000, to: 'paid' }], instructions: 'Confirm the payment on your phone (test mode: it is paid after 5 s).' };
+    return {
+      kind: 'accepted',
+      now: 'pending',
+      timers: [{ afterMs: 5_000, to: 'paid' }],
+      instructions: 'Confirm the payment on your phone (test mode: it is paid after 5 s).',
+      payer: { name: input.payerName ?? '', email: input.payerEmail ?? '', phone: digits },
+    };
   },
 };
 

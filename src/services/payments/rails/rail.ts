@@ -12,6 +12,9 @@ export interface RailInput {
   cardNumber?: string | undefined;
   /** The bank of a pay-by-link payment. */
   bank?: string | undefined;
+  /** Who pays, when the customer told us (a mobile-money push names them). */
+  payerName?: string | undefined;
+  payerEmail?: string | undefined;
   /** A fictitious customer's email or phone (PayDunya wallet). */
   customerAlias?: string | undefined;
 }
