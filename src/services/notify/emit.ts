@@ -23,7 +23,8 @@ export async function emitNotifications(
   event: { version: number; from: PaymentState | null; to: PaymentState; at: number },
 ): Promise<void> {
   const formatter = deps.formatters[payment.dialect as DialectName];
-  if (formatter) {
+  // Every wire notifies the payment's URL or the integration's default; with neither there is nothing to render.
+  if (formatter && (payment.notifyUrl || integration.notificationUrl)) {
     const credentials = await currentCredentialSet(tx, deps.keyring, integration, event.at);
     const rendered = formatter.render({ payment, event, integration, credentials });
     const jobs: NewJob[] = [];

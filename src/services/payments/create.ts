@@ -58,7 +58,7 @@ export function fingerprint(text: string): string {
 async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
   const id = input.id ?? deps.ids.next('payment');
   const expiresAt = now + input.validForMs;
-  await insertPayment(tx, {
+  const row = {
     id,
     integration_id: input.integration.id,
     merchant_id: input.integration.merchantId,
@@ -89,10 +89,11 @@ async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInpu
     paid_at: null,
     test_checkout: input.testCheckout ?? 'merchant_only',
     wire_data: JSON.stringify(input.wireData ?? {}),
-  });
+  } as const;
+  await insertPayment(tx, row);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: id, version: 1, from_state: null, to_state: 'created', reason: 'created', created_at: now });
-  const row = await tx.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const payment = rowToPayment(row);
+  // The row as inserted is the payment: no need to read it back.
+  const payment = rowToPayment({ ...row, refunded_minor: 0 });
   await emitNotifications(tx, deps, input.integration, payment, { version: 1, from: null, to: 'created', at: now });
   await scheduleJobs(tx, deps.ids, [{ kind: 'expire', payload: { paymentId: id }, runAt: expiresAt, integrationId: input.mode === 'test' ? input.integration.id : null }], now);
   return payment;
