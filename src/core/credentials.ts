@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomAlphanumeric } from './ids.js';
+import { MIXED_ALPHABET, randomAlphanumeric } from './ids.js';
 
 /**
  * The credential slots an integration holds, and the format each one's clients require
@@ -22,7 +22,6 @@ export const CREDENTIAL_SLOTS = [
 ] as const;
 export type CredentialSlot = (typeof CREDENTIAL_SLOTS)[number];
 
-const MIXED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 const GENERATORS: Record<CredentialSlot, () => string> = {
   'paynow_zw.integration_key': () => randomUUID(),
@@ -30,13 +29,13 @@ const GENERATORS: Record<CredentialSlot, () => string> = {
   'paynow_pl.sandbox.signature_key': () => randomUUID(),
   'paynow_pl.production.api_key': () => randomUUID(),
   'paynow_pl.production.signature_key': () => randomUUID(),
-  'paydunya.master_key': () => [8, 4, 4, 4, 12].map((n) => randomAlphanumeric(n, MIXED)).join('-'),
-  'paydunya.test.private_key': () => `test_private_${randomAlphanumeric(27, MIXED)}`,
-  'paydunya.test.public_key': () => `test_public_${randomAlphanumeric(27, MIXED)}`,
-  'paydunya.test.token': () => randomAlphanumeric(20, MIXED),
-  'paydunya.live.private_key': () => `live_private_${randomAlphanumeric(27, MIXED)}`,
-  'paydunya.live.public_key': () => `live_public_${randomAlphanumeric(27, MIXED)}`,
-  'paydunya.live.token': () => randomAlphanumeric(20, MIXED),
+  'paydunya.master_key': () => [8, 4, 4, 4, 12].map((n) => randomAlphanumeric(n, MIXED_ALPHABET)).join('-'),
+  'paydunya.test.private_key': () => `test_private_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
+  'paydunya.test.public_key': () => `test_public_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
+  'paydunya.test.token': () => randomAlphanumeric(20, MIXED_ALPHABET),
+  'paydunya.live.private_key': () => `live_private_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
+  'paydunya.live.public_key': () => `live_public_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
+  'paydunya.live.token': () => randomAlphanumeric(20, MIXED_ALPHABET),
 };
 
 const FORMATS: Record<CredentialSlot, RegExp> = {

@@ -28,6 +28,8 @@ export type OperatorId = Id<'operator'>;
 export type IntegrationId = Id<'integration'>;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** Upper, lower and digits: the alphabet of tokens the gateways hand out. */
+export const MIXED_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Random base-36 text of `length` characters from a CSPRNG, without modulo bias. */
 export function randomAlphanumeric(length: number, alphabet = ALPHABET): string {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerRequestLog } from '../../http/request-log.js';
+import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { pdRoutes } from './routes.js';
 
@@ -10,9 +10,7 @@ import { pdRoutes } from './routes.js';
  */
 export async function paydunyaPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = pdRoutes(opts.deps);
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
-  registerRequestLog(app, opts.deps);
+  rawWire(app, opts.deps, 256 * 1024);
   for (const [base, mode] of [
     ['/sandbox-api/v1', 'test'],
     ['/api/v1', 'live'],

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
 
 /**
  * PayDunya's JSON, as every official client sends it (spec §3.0/§3.1): bodies parsed as JSON whatever
@@ -49,9 +49,7 @@ export function francs(v: unknown): number | undefined {
 
 /** `test_` + 10 alphanumerics in the sandbox, 20 alphanumerics live (spec §2.2). */
 export function newInvoiceToken(mode: 'test' | 'live'): string {
-  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const pick = (n: number) => Array.from({ length: n }, () => alnum[randomInt(alnum.length)]).join('');
-  return mode === 'test' ? `test_${pick(10)}` : pick(20);
+  return mode === 'test' ? `test_${randomAlphanumeric(10, MIXED_ALPHABET)}` : randomAlphanumeric(20, MIXED_ALPHABET);
 }
 
 /** Appends `token=…` to a return or cancel URL, as PayDunya does on its redirects. */

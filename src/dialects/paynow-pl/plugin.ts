@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { registerRequestLog } from '../../http/request-log.js';
+import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { plRoutes } from './routes.js';
 
@@ -9,9 +9,7 @@ import { plRoutes } from './routes.js';
  */
 export async function paynowPlPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = plRoutes(opts.deps);
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
-  registerRequestLog(app, opts.deps);
+  rawWire(app, opts.deps, 256 * 1024);
 
   app.post('/v3/payments', r.createPaymentRoute('v3'));
   app.get('/v3/payments/:paymentId/status', r.paymentStatus('v3'));

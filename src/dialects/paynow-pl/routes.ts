@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
@@ -127,7 +127,7 @@ export function plRoutes(deps: ServiceDeps) {
       }
       if (b.authorizationCode !== undefined && chosen?.authorizationType !== 'CODE') throw invalidField('authorizationCode');
       if (b.paymentMethodToken !== undefined) throw invalidField('paymentMethodToken', 'no saved instrument with this token');
-      const paymentId = newWireId(randomInt);
+      const paymentId = newWireId();
       const paywallToken = randomBytes(24).toString('base64url');
       const input: CreatePaymentInput = {
         integration: caller.integration,
@@ -219,7 +219,7 @@ export function plRoutes(deps: ServiceDeps) {
       const minimum = p.method === 'card' ? 100 : 1;
       if (parsed.data.amount < minimum) throw new PlError(400, 'REFUND_AMOUNT_TOO_SMALL', `amount: should be at least ${minimum}`);
       if (parsed.data.amount > p.amountMinor - p.refundedMinor) throw new PlError(400, 'REFUND_AMOUNT_TOO_LARGE', 'amount: greater than what remains of the payment');
-      const refundId = newWireId(randomInt, 'R');
+      const refundId = newWireId('R');
       try {
         const r = await createRefund(
           deps,

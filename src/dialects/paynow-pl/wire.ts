@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { randomAlphanumeric } from '../../core/ids.js';
 
 /**
  * Request bodies as the official clients send them (spec §2): integers as numbers or digit strings,
@@ -78,9 +79,9 @@ export function firstIssuePath(error: z.ZodError): string {
 /** Payment and refund ids: 16 characters, XXXX-XXX-XXX-XXX, upper-case alphanumerics. */
 export const ID_FORMAT = /^[A-Za-z0-9]{4}(-[A-Za-z0-9]{3}){3}$/;
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-export function newWireId(random: (n: number) => number, first?: string): string {
-  const pick = (n: number) => Array.from({ length: n }, () => ALNUM[random(ALNUM.length)]).join('');
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export function newWireId(first?: string): string {
+  const pick = (n: number) => randomAlphanumeric(n, UPPER);
   const head = first ? `${first}${pick(4 - first.length)}` : pick(4);
   return `${head}-${pick(3)}-${pick(3)}-${pick(3)}`;
 }

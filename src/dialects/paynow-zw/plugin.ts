@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/deps.js';
-import { registerRequestLog } from '../../http/request-log.js';
+import { rawWire } from '../../http/wire-plugin.js';
 import { zwRoutes } from './routes.js';
 
 /**
@@ -10,9 +10,7 @@ import { zwRoutes } from './routes.js';
  */
 export async function paynowZwPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = zwRoutes(opts.deps);
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
-  registerRequestLog(app, opts.deps);
+  rawWire(app, opts.deps, 64 * 1024);
   app.post('/interface/initiatetransaction', r.initiate('web'));
   app.post('/interface/remotetransaction', r.initiate('express'));
   app.post('/interface/initiatetickettransaction', r.initiate('ticket'));

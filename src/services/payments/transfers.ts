@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { TollgateError } from '../../core/errors.js';
+import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
 import type { Currency } from '../../core/money.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { type Disbursement, findDisbursement, insertDisbursement, setDisbursementStatus } from '../../store/repos/disbursements.js';
@@ -9,8 +9,7 @@ import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustom
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const randomAlnum = (n: number) => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
+export const randomAlnum = (n: number): string => randomAlphanumeric(n, MIXED_ALPHABET);
 
 export function transactionId(): string {
   return `TFA-TX-${randomAlnum(20)}`;
