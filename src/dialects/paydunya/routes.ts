@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
+import { escapeHtml } from '../../core/html.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
@@ -100,10 +101,8 @@ function readInvoice(b: JsonObject, publicUrl: string, mode: 'test' | 'live') {
   };
 }
 
-const esc = (v: string) => v.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function renderReceipt(rows: Array<[string, string]>, self: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Receipt</title><link rel="stylesheet" href="/assets/tollgate.css"></head><body><main><h1>Payment receipt</h1><table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table><p><small>${esc(self)}</small></p></main></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Receipt</title><link rel="stylesheet" href="/assets/tollgate.css"></head><body><main><h1>Payment receipt</h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table><p><small>${escapeHtml(self)}</small></p></main></body></html>`;
 }
 
 /**

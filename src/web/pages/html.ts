@@ -1,7 +1,6 @@
-/** Escapes text for HTML content and attribute values: every merchant-supplied string passes here. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../../core/html.js';
+
+export { escapeHtml };
 
 /** A small, self-contained page: no scripts, one inline style allowed by the CSP hash-free nonce-less policy. */
 export function page(title: string, body: string): string {
