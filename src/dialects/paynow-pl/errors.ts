@@ -46,6 +46,8 @@ export function fromService(err: TollgateError): PlError {
       return new PlError(400, 'AUTHORIZATION_CODE_EXPIRED', 'Expired BLIK code');
     case 'authorization_code_used':
       return new PlError(400, 'AUTHORIZATION_CODE_USED', 'Already used BLIK code');
+    case 'refund_too_large':
+      return new PlError(400, 'REFUND_AMOUNT_TOO_LARGE', 'amount: greater than what remains of the payment');
     case 'method_not_enabled':
     case 'no_live_connector':
       return new PlError(400, 'PAYMENT_METHOD_NOT_AVAILABLE', err.detail);

@@ -19,9 +19,10 @@ export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | 
 
 /**
  * Records one attempt and decides what follows: delivered, another attempt after the wire's next
- * delay, or failed once the attempts are used up. Returns when to try again, or null.
+ * delay, or failed once the attempts are used up. Returns whether it was delivered and when to try
+ * again (or null).
  */
-export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Delivery, outcome: AttemptOutcome, attemptedAt: number): Promise<number | null> {
+export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Delivery, outcome: AttemptOutcome, attemptedAt: number): Promise<{ delivered: boolean; next: number | null }> {
   const formatter = deps.formatters[delivery.dialect as DialectName];
   const attempt = delivery.attempts + 1;
   const delivered = outcome.statusCode !== null && formatter.isDelivered(outcome.statusCode);
@@ -44,7 +45,7 @@ export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Deliver
       { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
     ),
   );
-  return next;
+  return { delivered, next };
 }
 
 export interface DeliveryView extends Omit<Delivery, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> {

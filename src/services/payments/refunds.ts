@@ -42,10 +42,13 @@ export async function createRefund<R = undefined>(
   const insertRefundInTx = () =>
     deps.store.transaction(async (tx) => {
     if (idem) await deleteExpiredIdempotency(tx, payment.integrationId, idem.scope, idem.key, now);
-    const balance = await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency);
-    if (input.amountMinor > balance) throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
+    // What remains of the payment first, then the balance: the balance read after the reservation
+    // already counts this refund, so it must not go below zero.
     if (!(await reserveRefund(tx, payment.id, input.amountMinor, REFUNDABLE_STATES))) {
       throw new TollgateError('validation', 'the refund is larger than what remains of the payment', [{ path: 'amount', message: 'exceeds the amount paid minus earlier refunds' }], 'refund_too_large');
+    }
+    if ((await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency)) < 0) {
+      throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
     }
     await insertRefund(tx, {
       id,

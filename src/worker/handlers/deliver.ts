@@ -7,9 +7,8 @@ export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }) => {
   if (delivery?.status !== 'pending') return DONE;
   const attemptedAt = ctx.deps.clock.now();
   const outcome = await ctx.http.post(delivery.url, delivery.headers, delivery.body);
-  const next = await recordDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt);
+  const { delivered, next } = await recordDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt);
   if (next === null) {
-    const delivered = outcome.statusCode !== null && ctx.deps.formatters[delivery.dialect as keyof typeof ctx.deps.formatters].isDelivered(outcome.statusCode);
     ctx.onDelivery(delivered ? 'delivered' : 'failed');
     return DONE;
   }
