@@ -55,10 +55,9 @@ export function fingerprint(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
-  const id = input.id ?? deps.ids.next('payment');
-  const expiresAt = now + input.validForMs;
-  const row = {
+/** The row a new payment is inserted as; also what it looks like before it exists (a rail decides on it). */
+export function newPaymentRow(input: CreatePaymentInput, id: string, now: number) {
+  return {
     id,
     integration_id: input.integration.id,
     merchant_id: input.integration.merchantId,
@@ -82,7 +81,7 @@ async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInpu
     cancel_url: input.cancelUrl ?? null,
     notify_url: input.notifyUrl ?? null,
     merchant_trace: input.merchantTrace ?? null,
-    expires_at: expiresAt,
+    expires_at: now + input.validForMs,
     method: null,
     failure_code: null,
     failure_message: null,
@@ -90,10 +89,21 @@ async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInpu
     test_checkout: input.testCheckout ?? 'merchant_only',
     wire_data: JSON.stringify(input.wireData ?? {}),
   } as const;
+}
+
+/** A payment as its new row describes it. */
+export function newPayment(row: ReturnType<typeof newPaymentRow>): Payment {
+  return rowToPayment({ ...row, refunded_minor: 0 });
+}
+
+async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
+  const id = input.id ?? deps.ids.next('payment');
+  const row = newPaymentRow(input, id, now);
+  const expiresAt = row.expires_at;
   await insertPayment(tx, row);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: id, version: 1, from_state: null, to_state: 'created', reason: 'created', created_at: now });
   // The row as inserted is the payment: no need to read it back.
-  const payment = rowToPayment({ ...row, refunded_minor: 0 });
+  const payment = newPayment(row);
   await emitNotifications(tx, deps, input.integration, payment, { version: 1, from: null, to: 'created', at: now });
   await scheduleJobs(tx, deps.ids, [{ kind: 'expire', payload: { paymentId: id }, runAt: expiresAt, integrationId: input.mode === 'test' ? input.integration.id : null }], now);
   return payment;

@@ -13,7 +13,7 @@ import { blikRail } from './rails/blik.js';
 import { cardRail } from './rails/cards.js';
 import { codeRail, pushRail, xofPushRail } from './rails/mobile-money.js';
 import type { Rail, RailInput, RailOutcome } from './rails/rail.js';
-import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput } from './create.js';
+import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput, newPayment, newPaymentRow } from './create.js';
 import { transitionInTx } from './transition.js';
 
 /** Every method behind one interface. */
@@ -131,37 +131,8 @@ export async function createAndStartPayment<R>(
 ): Promise<{ created: Created<R>; pay: PayResult | undefined }> {
   const now = deps.clock.now();
   const id = input.id ?? deps.ids.next('payment');
-  const draft: Payment = {
-    id,
-    integrationId: input.integration.id,
-    merchantId: input.integration.merchantId,
-    mode: input.mode,
-    state: 'created',
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    version: 1,
-    dialect: input.dialect,
-    publicId: input.publicId ?? null,
-    displayRef: typeof input.displayRef === 'string' ? input.displayRef : null,
-    reference: input.reference ?? null,
-    description: input.description ?? null,
-    items: input.items ?? [],
-    customer: { email: input.customer?.email ?? null, phone: input.customer?.phone ?? null, name: input.customer?.name ?? null },
-    returnUrl: input.returnUrl ?? null,
-    cancelUrl: input.cancelUrl ?? null,
-    notifyUrl: input.notifyUrl ?? null,
-    merchantTrace: input.merchantTrace ?? null,
-    expiresAt: now + input.validForMs,
-    method: null,
-    failureCode: null,
-    failureMessage: null,
-    refundedMinor: 0,
-    paidAt: null,
-    testCheckout: input.testCheckout ?? 'merchant_only',
-    wireData: input.wireData ?? {},
-    createdAt: now,
-    updatedAt: now,
-  };
+  // What the payment will be, for the rail to decide on before anything is stored.
+  const draft = newPayment(newPaymentRow({ ...input, displayRef: typeof input.displayRef === 'string' ? input.displayRef : null }, id, now));
   const outcome = await decide(deps, input.integration, draft, method, railInput);
   let paid: Payment | undefined;
   const created = await createPayment(deps, { ...input, id }, idem, async (tx, payment) => {
