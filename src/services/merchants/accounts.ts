@@ -6,6 +6,7 @@ import {
   findLogin,
   findMerchant,
   insertMerchant,
+  listMerchants,
   type LoginRecord,
   type Merchant,
   recordFailedLogin,
@@ -14,7 +15,7 @@ import {
   updateMerchantProfile,
   verifyMerchantEmail,
 } from '../../store/repos/merchants.js';
-import { findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
+import { findOperator, findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';
@@ -216,4 +217,13 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
 export async function merchantLoginEmails(deps: ServiceDeps, merchantId: string): Promise<string[]> {
   const m = await findMerchant(deps.store.db, merchantId);
   return m ? [m.email.toLowerCase()] : [];
+}
+
+export function getOperator(deps: ServiceDeps, id: string): Promise<Operator | undefined> {
+  return findOperator(deps.store.db, id);
+}
+
+/** Every merchant, for operators. */
+export async function allMerchants(deps: ServiceDeps): Promise<MerchantView[]> {
+  return (await listMerchants(deps.store.db)).map((m) => merchantView(deps, m));
 }

@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps.js';
-import { checkLogin, getMerchant, registerMerchant, resendVerification, updateMerchant, verifyEmail } from '../../services/merchants/accounts.js';
+import { checkLogin, getMerchant, getOperator, registerMerchant, resendVerification, updateMerchant, verifyEmail } from '../../services/merchants/accounts.js';
 import { closeSession, createApiToken, listTokens, openSession, revokeToken, SESSION_MS } from '../../services/merchants/sessions.js';
-import { findOperator } from '../../store/repos/operators.js';
 import { requireMerchant, SESSION_COOKIE } from './auth.js';
 import { bankAccount, email, password, text, tokenId } from './schemas.js';
 
@@ -42,7 +41,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps):
     const id = await checkLogin(deps, as === 'operator' ? 'operators' : 'merchants', address, pw);
     const session = await openSession(deps, { kind: as, id });
     reply.setCookie(SESSION_COOKIE, session.cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_MS / 1000 });
-    const who = as === 'merchant' ? { merchant: await getMerchant(deps, id) } : { operator: await findOperator(deps.store.db, id) };
+    const who = as === 'merchant' ? { merchant: await getMerchant(deps, id) } : { operator: await getOperator(deps, id) };
     return { kind: as, ...who, csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString() };
   });
 

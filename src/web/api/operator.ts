@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../services/deps.js';
-import { merchantView } from '../../services/merchants/accounts.js';
+import { allMerchants } from '../../services/merchants/accounts.js';
 import { decideGoLive, pendingGoLiveRequests } from '../../services/merchants/golive.js';
-import { listMerchants } from '../../store/repos/merchants.js';
 import { loadFixture } from '../../services/sandbox/fixtures.js';
 import { requireOperator } from './auth.js';
 import { integrationId, text } from './schemas.js';
@@ -15,7 +14,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
 
   app.get('/api/operator/merchants', { schema: { tags: ['operator'], summary: 'Every merchant' } }, async (request) => {
     requireOperator(request);
-    return { merchants: (await listMerchants(deps.store.db)).map((m) => merchantView(deps, m)) };
+    return { merchants: await allMerchants(deps) };
   });
 
   app.get('/api/operator/golive-requests', { schema: { tags: ['operator'], summary: 'Go-live requests waiting for review' } }, async (request) => {
