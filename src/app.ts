@@ -30,7 +30,7 @@ declare module 'fastify' {
     /** Who made the request, filled by the auth hook of the plugin that serves it. */
     auth: Principal | null;
     /** Set when the request acts for an integration in test mode: it goes into the request log. */
-    testLog: { integrationId: string; dialect: string; signature: string | null; responseBody?: string } | null;
+    testLog: { integrationId: string; dialect: string; signature: string | null } | null;
     /** The body exactly as received, for wires that sign or hash it. */
     rawBody?: string;
   }

@@ -5,16 +5,13 @@ import { recordTestRequest } from '../services/sandbox/request-log.js';
 /**
  * Adds the test-mode request log to a plugin: a route (or a dialect's auth hook) sets
  * `request.testLog` once it knows the integration and that it acts in test mode; the request and the
- * response as sent are then recorded.
+ * response about to be sent are recorded before the answer leaves, so whoever received the answer
+ * finds the request in the log.
  */
 export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.testLog) request.testLog.responseBody = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     const t = request.testLog;
-    if (!t) return;
+    if (!t) return payload;
     const raw = request.rawBody ?? (request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
     try {
       await recordTestRequest(deps, {
@@ -25,11 +22,13 @@ export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): voi
         headers: request.headers,
         body: raw,
         responseStatus: reply.statusCode,
-        responseBody: t.responseBody ?? '',
+        responseBody: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
         signature: t.signature,
       });
     } catch (err) {
+      // The log is a developer aid: losing one entry must never fail the request it describes.
       request.log.warn({ err }, 'could not write the test request log');
     }
+    return payload;
   });
 }

@@ -1,5 +1,8 @@
+import { type Batcher, createBatcher } from '../../core/batch.js';
+import type { Store } from '../../store/database.js';
+import { insertRequestLogs } from '../../store/repos/sandbox.js';
+import type { RequestLogTable } from '../../store/tables/sandbox.js';
 import type { ServiceDeps } from '../deps.js';
-import { insertRequestLog } from '../../store/repos/sandbox.js';
 
 /** Header names whose values are secrets: masked in the log, never stored. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'api-key', 'signature', 'paydunya-master-key', 'paydunya-private-key', 'paydunya-token', 'x-csrf-token']);
@@ -21,9 +24,25 @@ function mask(value: string): string {
 
 const MAX_BODY = 64 * 1024;
 
+/** Rows per INSERT: 11 columns each stays far below PostgreSQL's 65,535 parameters. */
+const MAX_ROWS = 500;
+
+/** One writer per store: the log rows of concurrent requests share one INSERT and one commit. */
+const writers = new WeakMap<Store, Batcher<RequestLogTable>>();
+
+function writerFor(store: Store): Batcher<RequestLogTable> {
+  let w = writers.get(store);
+  if (!w) {
+    w = createBatcher((rows) => store.transaction((tx) => insertRequestLogs(tx, rows)), MAX_ROWS);
+    writers.set(store, w);
+  }
+  return w;
+}
+
 /**
  * Seed 003's "fictitious internal data": what a test-mode request carried and what we answered,
- * with the hash or signature we computed. Written after the response; a failure here never fails the request.
+ * with the hash or signature we computed. Written before the answer leaves, so a developer who looks
+ * right after it finds the request; batched with the other requests of the moment.
  */
 export async function recordTestRequest(
   deps: ServiceDeps,
@@ -40,19 +59,17 @@ export async function recordTestRequest(
   },
 ): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.transaction((tx) =>
-    insertRequestLog(tx, {
-      id: deps.ids.next('requestLog'),
-      integration_id: entry.integrationId,
-      dialect: entry.dialect,
-      method: entry.method,
-      path: entry.path,
-      headers: JSON.stringify(maskHeaders(entry.headers)),
-      body: entry.body.slice(0, MAX_BODY),
-      response_status: entry.responseStatus,
-      response_body: entry.responseBody.slice(0, MAX_BODY),
-      signature: entry.signature,
-      created_at: now,
-    }),
-  );
+  await writerFor(deps.store).add({
+    id: deps.ids.next('requestLog'),
+    integration_id: entry.integrationId,
+    dialect: entry.dialect,
+    method: entry.method,
+    path: entry.path,
+    headers: JSON.stringify(maskHeaders(entry.headers)),
+    body: entry.body.slice(0, MAX_BODY),
+    response_status: entry.responseStatus,
+    response_body: entry.responseBody.slice(0, MAX_BODY),
+    signature: entry.signature,
+    created_at: now,
+  });
 }

@@ -77,8 +77,8 @@ export async function addSandboxOffset(db: Db, integrationId: string, ms: number
     .execute();
 }
 
-export async function insertRequestLog(db: Db, row: RequestLogTable): Promise<void> {
-  await db.insertInto('request_log').values(row).execute();
+export async function insertRequestLogs(db: Db, rows: RequestLogTable[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('request_log').values(rows).execute();
 }
 
 export interface RequestLogEntry {

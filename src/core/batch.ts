@@ -1,0 +1,42 @@
+/**
+ * Collects items added in the same turn of the event loop (and while a flush is running) and hands
+ * them to one flush call: many small writes share one statement and one commit. Each add resolves
+ * when the flush holding its item has finished, so a caller that awaits it can read its own write.
+ */
+export interface Batcher<T> {
+  add(item: T): Promise<void>;
+  /** Resolves once everything added so far has been flushed (for shutdown). */
+  idle(): Promise<void>;
+}
+
+export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch: number): Batcher<T> {
+  let queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  let running: Promise<void> | null = null;
+
+  const run = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        await flush(batch.map((b) => b.item));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    running = null;
+  };
+
+  return {
+    add(item) {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        // Waiting one tick lets the other requests of this turn join the first batch.
+        running ??= new Promise<void>((r) => setImmediate(r)).then(run);
+      });
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+}
