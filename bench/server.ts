@@ -26,7 +26,9 @@ export async function startBenchServer(databaseUrl: string | undefined): Promise
   execFileSync(process.execPath, [bin, ...common, 'merchant', 'create', '--email', email, '--company', 'Bench', '--verified', '--json'], { env, stdio: 'pipe' });
   const created = JSON.parse(execFileSync(process.execPath, [bin, ...common, '--json', 'integration', 'create', '--merchant', email, '--name', 'bench'], { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString());
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [bin, ...common, 'serve', '--port', String(port), '--no-demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the server into DIR when it stops.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, bin, ...common, 'serve', '--port', String(port), '--no-demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('server did not start')), 30_000);
     child.stdout?.on('data', (d: Buffer) => {

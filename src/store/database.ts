@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -119,8 +120,131 @@ function groupCommit(db: Db): Store['transaction'] {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
+/** Statements with more parameters than this are usually variable-length lists: left unnamed. */
+const MAX_PREPARED_PARAMS = 24;
+/** Distinct statement texts named per process; beyond it, the rest run unnamed (bounded server memory). */
+const MAX_PREPARED = 400;
+
+type QueryResult = { command: string; rowCount: number; rows: unknown[] };
+const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
+
+/** An INSERT whose answer nobody reads: no RETURNING, no ON CONFLICT (whose row count could matter). */
+function isBlindInsert(lower: string): boolean {
+  return lower.startsWith('insert into') && !lower.includes(' returning ') && !lower.includes(' on conflict ');
+}
+
+/**
+ * The pg client of the store, for two things a round trip costs more than the work on this box:
+ *
+ * Prepared statements: every statement of our fixed query shapes is named, so each connection parses
+ * and plans it once and then only binds and executes. Kysely renders one text per query shape;
+ * long parameter lists (multi-row inserts, `in` lists) vary in shape and stay unnamed.
+ *
+ * Pipelined transactions: inside a transaction, BEGIN and every blind INSERT are written to the
+ * socket without waiting for their answers (pg's pipeline mode), so a transaction of inserts costs
+ * one round trip, taken at COMMIT. Their answers are still read, in order: if one failed, the next
+ * statement that is waited for (at the latest the COMMIT, which PostgreSQL then turns into a
+ * ROLLBACK) rejects with that first error, so a failed write is never acknowledged.
+ */
+function tollgateClient(): typeof pg.Client {
+  const names = new Map<string, string>();
+  const nameOf = (text: string, params: number): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && params <= MAX_PREPARED_PARAMS && names.size < MAX_PREPARED) {
+      name = `tg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return class TollgateClient extends pg.Client {
+    #inTransaction = false;
+    #beginWritten = false;
+    #unread: Promise<void>[] = [];
+    #firstError: unknown = undefined;
+
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, pipeline: true } as pg.ClientConfig);
+    }
+
+    #send(text: string, values: unknown[] | undefined): Promise<QueryResult> {
+      const name = values && values.length > 0 ? nameOf(text, values.length) : undefined;
+      // biome-ignore lint/suspicious/noExplicitAny: pg's query() overloads do not cover this form's return type.
+      return (super.query as any)(name ? { name, text, values } : values ? { text, values } : text);
+    }
+
+    /** Writes a statement whose answer is read later; its failure is kept for the next wait. */
+    #sendUnread(text: string, values?: unknown[]): void {
+      this.#unread.push(
+        this.#send(text, values).then(
+          () => {},
+          (err) => {
+            this.#firstError ??= err;
+          },
+        ),
+      );
+    }
+
+    async #settle(): Promise<unknown> {
+      await Promise.all(this.#unread);
+      const err = this.#firstError;
+      this.#unread = [];
+      this.#firstError = undefined;
+      return err;
+    }
+
+    async #waited(text: string, values: unknown[] | undefined, lower: string): Promise<QueryResult> {
+      if (this.#inTransaction && !this.#beginWritten) {
+        this.#beginWritten = true;
+        this.#sendUnread('begin');
+      }
+      const ending = lower === 'commit' || lower === 'rollback';
+      if (ending) this.#inTransaction = false;
+      const sent = this.#send(text, values).then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      const earlier = await this.#settle();
+      const outcome = await sent;
+      // The first failure explains the rest ("current transaction is aborted", or a COMMIT answered with ROLLBACK).
+      if (earlier !== undefined && lower !== 'rollback') throw earlier;
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
+    }
+
+    // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; only (text[, values]) is rewritten.
+    override query(...args: any[]): any {
+      const [text, values] = args;
+      if (typeof text !== 'string' || args.length > 2 || typeof values === 'function') {
+        // biome-ignore lint/suspicious/noExplicitAny: see above.
+        return (super.query as any)(...args);
+      }
+      const lower = text.trimStart().slice(0, 12).toLowerCase() === 'insert into ' ? text.toLowerCase() : text.trim().toLowerCase();
+      if (lower === 'begin') {
+        this.#inTransaction = true;
+        this.#beginWritten = false;
+        return Promise.resolve(done('BEGIN'));
+      }
+      if (this.#inTransaction && isBlindInsert(lower)) {
+        if (!this.#beginWritten) {
+          this.#beginWritten = true;
+          this.#sendUnread('begin');
+        }
+        this.#sendUnread(text, values);
+        return Promise.resolve(done('INSERT'));
+      }
+      if ((lower === 'commit' || lower === 'rollback') && this.#inTransaction && !this.#beginWritten) {
+        // Nothing was written: there is no transaction on the server to end.
+        this.#inTransaction = false;
+        return Promise.resolve(done(lower.toUpperCase()));
+      }
+      return this.#waited(text, values, lower);
+    }
+  };
+}
+
 function openPostgres(url: string, poolSize: number): Store {
   const pool = new pg.Pool({
+    Client: tollgateClient(),
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 5000,

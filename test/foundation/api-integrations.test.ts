@@ -83,9 +83,9 @@ for (const kind of testDatabases()) {
       for (const v of secretsOf(c)) issued.add(v);
       return c;
     };
-    const apiKeyAuth = (apiKey: string) => authenticateApiKeyPair(s.store.db, s.app.deps.keyring, apiKey, s.clock.now());
+    const apiKeyAuth = (apiKey: string) => authenticateApiKeyPair(s.app.deps, apiKey, s.clock.now());
     const tripleAuth = (masterKey: string, keys: { privateKey: string; token: string }, mode: 'test' | 'live') =>
-      authenticateKeyTriple(s.store.db, s.app.deps.keyring, { masterKey, privateKey: keys.privateKey, token: keys.token }, mode, s.clock.now());
+      authenticateKeyTriple(s.app.deps, { masterKey, privateKey: keys.privateKey, token: keys.token }, mode, s.clock.now());
     const mailIds = async (): Promise<Set<string>> => new Set((await listOutbox(s.store.db, s.app.deps.keyring, { limit: 1000 })).map((x) => x.id));
     /** The mails queued since `before` was taken, to any address. */
     const mailsSince = async (before: Set<string>): Promise<MailView[]> =>

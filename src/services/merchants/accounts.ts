@@ -18,6 +18,7 @@ import {
 import { findOperator, findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueMail } from '../mail/outbox.js';
+import { authTransaction, cachedAuth } from './auth-cache.js';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';
 
 export const MAX_FAILED_LOGINS = 10;
@@ -82,9 +83,9 @@ export async function registerMerchant(
   const id = deps.ids.next('merchant');
   const token = options.verified ? null : randomToken(24);
   const email = input.email.trim();
-  await deps.store.transaction(async (tx) => {
-    await conflictAs('a merchant with this email address is already registered', () =>
-      insertMerchant(tx, {
+  await conflictAs('a merchant with this email address is already registered', () =>
+    deps.store.transaction(async (tx) => {
+      await insertMerchant(tx, {
         id,
         email,
         email_key: emailKey(email),
@@ -98,10 +99,10 @@ export async function registerMerchant(
         locked_until: null,
         created_at: now,
         updated_at: now,
-      }),
-    );
-    if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
-  });
+      });
+      if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
+    }),
+  );
   const merchant = await findMerchant(deps.store.db, id);
   if (!merchant) throw new TollgateError('internal', 'merchant vanished after insert');
   return { merchant: merchantView(deps, merchant), verifyToken: token };
@@ -136,7 +137,7 @@ export async function updateMerchant(
   merchantId: string,
   patch: { companyName?: string | undefined; companyEmail?: string | undefined; bankAccount?: BankAccount | null | undefined },
 ): Promise<MerchantView> {
-  await deps.store.transaction((tx) =>
+  await authTransaction(deps.store, (tx) =>
     updateMerchantProfile(
       tx,
       merchantId,
@@ -195,8 +196,8 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   const id = deps.ids.next('operator');
-  await deps.store.transaction((tx) =>
-    conflictAs('an operator with this email address already exists', () =>
+  await conflictAs('an operator with this email address already exists', () =>
+    deps.store.transaction((tx) =>
       insertOperator(tx, {
         id,
         email: email.trim(),
@@ -215,8 +216,10 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
 
 /** The addresses a merchant logs in with (Paynow Zimbabwe test mode requires authemail to be one). */
 export async function merchantLoginEmails(deps: ServiceDeps, merchantId: string): Promise<string[]> {
-  const m = await findMerchant(deps.store.db, merchantId);
-  return m ? [m.email.toLowerCase()] : [];
+  return cachedAuth(deps.store, `emails:${merchantId}`, async () => {
+    const m = await findMerchant(deps.store.db, merchantId);
+    return m ? [m.email.toLowerCase()] : [];
+  });
 }
 
 export function getOperator(deps: ServiceDeps, id: string): Promise<Operator | undefined> {

@@ -14,10 +14,11 @@ import {
   expireCurrentCredentials,
   findCredentialByLookup,
   insertCredentials,
-  type StoredCredential,
 } from '../../store/repos/credentials.js';
 import { findIntegrationAnyMerchant, findIntegrationByNumber, type Integration, type Mode } from '../../store/repos/integrations.js';
+import type { Store } from '../../store/database.js';
 import type { Db, Tx } from '../../store/schema.js';
+import { cachedAuth } from './auth-cache.js';
 
 interface CredDeps {
   ids: IdGenerator;
@@ -99,10 +100,46 @@ export async function currentCredentialSet(db: Db, keyring: Keyring, integration
   return toCredentialSet(integration.number, values);
 }
 
+/** What wire authentication reads with: the store (through the short-lived cache) and the keyring. */
+export interface AuthReader {
+  store: Store;
+  keyring: Keyring;
+}
+
+interface LiveCredential {
+  slot: string;
+  value: string;
+  expiresAt: number | null;
+}
+
+/**
+ * An integration's credentials that verified when read, decrypted, newest first; filtered again by `now`.
+ * `db` is the transaction when called inside one (SQLite has a single connection: reading beside it would wait forever).
+ */
+async function liveCredentials(r: AuthReader, integrationId: string, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
+  const all = await cachedAuth(r.store, `credentials:${integrationId}`, async () =>
+    (await activeCredentials(db, integrationId, now)).map((c) => ({ slot: c.slot, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt })),
+  );
+  return all.filter((c) => c.expiresAt === null || c.expiresAt > now);
+}
+
 /** Every value of a slot that verifies now (current first, then those in a grace period). */
-export async function verifyingValues(db: Db, keyring: Keyring, integrationId: string, slot: CredentialSlot, now: number): Promise<string[]> {
-  const rows = await activeCredentials(db, integrationId, now);
-  return rows.filter((r) => r.slot === slot).map((r) => keyring.decrypt(r.ciphertext));
+export async function verifyingValues(r: AuthReader, integrationId: string, slot: CredentialSlot, now: number): Promise<string[]> {
+  return (await liveCredentials(r, integrationId, now)).filter((c) => c.slot === slot).map((c) => c.value);
+}
+
+/** An integration by id, as the wires and the payment flow read it (cached briefly); `db` as for liveCredentials. */
+export function integrationById(r: AuthReader, id: string, db: Db = r.store.db): Promise<Integration | undefined> {
+  return cachedAuth(r.store, `integration:${id}`, () => findIntegrationAnyMerchant(db, id));
+}
+
+/** The current value of each slot, for signing what we send (cached briefly, unlike currentCredentialSet). */
+export async function signingCredentialSet(r: AuthReader, integration: Integration, now: number, db: Db = r.store.db): Promise<CredentialSet> {
+  const values = new Map<CredentialSlot, string>();
+  for (const c of await liveCredentials(r, integration.id, now, db)) {
+    if (c.expiresAt === null && !values.has(c.slot as CredentialSlot)) values.set(c.slot as CredentialSlot, c.value);
+  }
+  return toCredentialSet(integration.number, values);
 }
 
 export type Authenticated<T> =
@@ -115,13 +152,17 @@ function modeAllowed(integration: Integration, mode: Mode): 'ok' | 'not_live' | 
   return 'ok';
 }
 
-async function byLookup(db: Db, keyring: Keyring, slot: CredentialSlot, value: string, now: number): Promise<{ cred: StoredCredential; integration: Integration } | undefined> {
-  const cred = await findCredentialByLookup(db, slot, keyring.lookupHash(slot, value), now);
-  if (!cred) return undefined;
+async function byLookup(r: AuthReader, slot: CredentialSlot, value: string, now: number): Promise<{ integration: Integration } | undefined> {
+  const hash = r.keyring.lookupHash(slot, value);
+  const cred = await cachedAuth(r.store, `lookup:${slot}:${hash}`, async () => {
+    const c = await findCredentialByLookup(r.store.db, slot, hash, now);
+    return c && { integrationId: c.integrationId, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt };
+  });
+  if (!cred || (cred.expiresAt !== null && cred.expiresAt <= now)) return undefined;
   // The lookup hash found it; the constant-time compare of the decrypted value is the proof.
-  if (!constantTimeEqual(keyring.decrypt(cred.ciphertext), value)) return undefined;
-  const integration = await findIntegrationAnyMerchant(db, cred.integrationId);
-  return integration && { cred, integration };
+  if (!constantTimeEqual(cred.value, value)) return undefined;
+  const integration = await integrationById(r, cred.integrationId);
+  return integration && { integration };
 }
 
 /**
@@ -129,17 +170,16 @@ async function byLookup(db: Db, keyring: Keyring, slot: CredentialSlot, value: s
  * Production keys act only once the integration is live.
  */
 export async function authenticateApiKeyPair(
-  db: Db,
-  keyring: Keyring,
+  r: AuthReader,
   apiKey: string,
   now: number,
 ): Promise<Authenticated<{ signatureKeys: string[] }>> {
   for (const [env, mode] of [['sandbox', 'test'], ['production', 'live']] as const) {
-    const found = await byLookup(db, keyring, `paynow_pl.${env}.api_key`, apiKey, now);
+    const found = await byLookup(r, `paynow_pl.${env}.api_key`, apiKey, now);
     if (!found) continue;
     const allowed = modeAllowed(found.integration, mode);
     if (allowed !== 'ok') return { ok: false, reason: allowed };
-    const signatureKeys = await verifyingValues(db, keyring, found.integration.id, `paynow_pl.${env}.signature_key`, now);
+    const signatureKeys = await verifyingValues(r, found.integration.id, `paynow_pl.${env}.signature_key`, now);
     return { ok: true, integration: found.integration, mode, signatureKeys };
   }
   return { ok: false, reason: 'unknown_credentials' };
@@ -150,17 +190,16 @@ export async function authenticateApiKeyPair(
  * the mode the base path selects. Live acts only once the integration is live.
  */
 export async function authenticateKeyTriple(
-  db: Db,
-  keyring: Keyring,
+  r: AuthReader,
   keys: { masterKey: string; privateKey: string; token: string },
   mode: Mode,
   now: number,
 ): Promise<Authenticated<{ masterKey: string }>> {
-  const found = await byLookup(db, keyring, 'paydunya.master_key', keys.masterKey, now);
+  const found = await byLookup(r, 'paydunya.master_key', keys.masterKey, now);
   if (!found) return { ok: false, reason: 'unknown_credentials' };
   const [privateKeys, tokens] = await Promise.all([
-    verifyingValues(db, keyring, found.integration.id, `paydunya.${mode}.private_key`, now),
-    verifyingValues(db, keyring, found.integration.id, `paydunya.${mode}.token`, now),
+    verifyingValues(r, found.integration.id, `paydunya.${mode}.private_key`, now),
+    verifyingValues(r, found.integration.id, `paydunya.${mode}.token`, now),
   ]);
   const privateOk = privateKeys.some((v) => constantTimeEqual(v, keys.privateKey));
   const tokenOk = tokens.some((v) => constantTimeEqual(v, keys.token));
@@ -175,19 +214,18 @@ export async function authenticateKeyTriple(
  * verifies the request hash against each returned key (a rotation's grace period gives two).
  */
 export async function integrationKeysByNumber(
-  db: Db,
-  keyring: Keyring,
+  r: AuthReader,
   integration: Integration,
   now: number,
 ): Promise<Authenticated<{ integrationKeys: string[] }>> {
   if (integration.disabledAt !== null) return { ok: false, reason: 'disabled' };
-  const integrationKeys = await verifyingValues(db, keyring, integration.id, 'paynow_zw.integration_key', now);
+  const integrationKeys = await verifyingValues(r, integration.id, 'paynow_zw.integration_key', now);
   return { ok: true, integration, mode: integration.mode, integrationKeys };
 }
 
 /** Paynow Zimbabwe: the integration named by its numeric id, with the keys that verify now. */
-export async function authenticateIntegrationNumber(db: Db, keyring: Keyring, number: number, now: number): Promise<Authenticated<{ integrationKeys: string[] }>> {
-  const integration = Number.isSafeInteger(number) && number > 0 ? await findIntegrationByNumber(db, number) : undefined;
+export async function authenticateIntegrationNumber(r: AuthReader, number: number, now: number): Promise<Authenticated<{ integrationKeys: string[] }>> {
+  const integration = Number.isSafeInteger(number) && number > 0 ? await cachedAuth(r.store, `number:${number}`, () => findIntegrationByNumber(r.store.db, number)) : undefined;
   if (!integration) return { ok: false, reason: 'unknown_credentials' };
-  return integrationKeysByNumber(db, keyring, integration, now);
+  return integrationKeysByNumber(r, integration, now);
 }

@@ -5,6 +5,7 @@ import { findMerchant } from '../../store/repos/merchants.js';
 import { countPayments } from '../../store/repos/payments.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueMail } from '../mail/outbox.js';
+import { authTransaction } from './auth-cache.js';
 import { type Actor, audit } from './audit.js';
 import { currentCredentialSet, rotateCredentials } from './credentials.js';
 import { formatCredentialMail, type IntegrationView, integrationView } from './integrations.js';
@@ -18,7 +19,7 @@ const PAID_STATE = 'paid';
  */
 export async function requestGoLive(deps: ServiceDeps, merchantId: string, id: string, actor: Actor): Promise<IntegrationView> {
   const now = deps.clock.now();
-  await deps.store.transaction(async (tx) => {
+  await authTransaction(deps.store, async (tx) => {
     const merchant = await findMerchant(tx, merchantId);
     const integration = await findIntegration(tx, merchantId, id);
     if (!merchant || !integration) throw new TollgateError('not_found', `integration ${id} not found`);
@@ -53,7 +54,7 @@ export async function decideGoLive(
   actor: Actor,
 ): Promise<IntegrationView> {
   const now = deps.clock.now();
-  const merchantId = await deps.store.transaction(async (tx) => {
+  const merchantId = await authTransaction(deps.store, async (tx) => {
     const integration = await findIntegrationAnyMerchant(tx, id);
     if (!integration) throw new TollgateError('not_found', `integration ${id} not found`);
     if (integration.goLive.state !== 'requested') throw new TollgateError('invalid_state', 'this integration has no go-live request waiting');

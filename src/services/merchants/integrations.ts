@@ -23,6 +23,7 @@ import type { ServiceDeps } from '../deps.js';
 
 export type { Integration } from '../../store/repos/integrations.js';
 import { enqueueMail } from '../mail/outbox.js';
+import { authTransaction } from './auth-cache.js';
 import { type Actor, audit } from './audit.js';
 import { createCredentials, currentCredentialSet, rotateCredentials } from './credentials.js';
 
@@ -136,7 +137,7 @@ export async function createIntegration(
     const id = deps.ids.next('integration');
     const number = chosen.number ?? generateIntegrationNumber();
     try {
-      const creds = await deps.store.transaction(async (tx) => {
+      const creds = await authTransaction(deps.store, async (tx) => {
         const to = await companyEmail(tx, merchantId);
         await insertIntegration(tx, {
           id,
@@ -210,7 +211,7 @@ export async function updateIntegrationSettings(
     ...(input.disabled !== undefined && { disabled_at: input.disabled ? now : null }),
     ...(input.paynowZwCurrency !== undefined && { zw_currency: input.paynowZwCurrency }),
   };
-  await deps.store.transaction(async (tx) => {
+  await authTransaction(deps.store, async (tx) => {
     if (!(await updateIntegration(tx, merchantId, id, patch, now))) {
       throw new TollgateError('not_found', `integration ${id} not found`);
     }
@@ -241,7 +242,7 @@ export async function rotateIntegrationKeys(
     ]);
   }
   const now = deps.clock.now();
-  const result = await deps.store.transaction(async (tx) => {
+  const result = await authTransaction(deps.store, async (tx) => {
     const integration = await findIntegration(tx, merchantId, id);
     if (!integration) throw new TollgateError('not_found', `integration ${id} not found`);
     await rotateCredentials(tx, deps, id, groups, graceMs, now);
@@ -282,7 +283,7 @@ export async function merchantAudit(deps: ServiceDeps, merchantId: string, limit
 /** A shop's URLs (Paynow.pl's PATCH /configuration/shop/urls): where customers return, where notifications go. */
 export async function setShopUrls(deps: ServiceDeps, integration: Integration, urls: { continueUrl?: string | null; notificationUrl?: string | null }, actor: Actor): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.transaction(async (tx) => {
+  await authTransaction(deps.store, async (tx) => {
     await updateIntegration(
       tx,
       integration.merchantId,

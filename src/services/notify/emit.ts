@@ -8,7 +8,7 @@ import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { currentCredentialSet } from '../merchants/credentials.js';
+import { signingCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
 
 /**
@@ -25,7 +25,7 @@ export async function emitNotifications(
   const formatter = deps.formatters[payment.dialect as DialectName];
   // Every wire notifies the payment's URL or the integration's default; with neither there is nothing to render.
   if (formatter && (payment.notifyUrl || integration.notificationUrl)) {
-    const credentials = await currentCredentialSet(tx, deps.keyring, integration, event.at);
+    const credentials = await signingCredentialSet(deps, integration, event.at, tx);
     const rendered = formatter.render({ payment, event, integration, credentials });
     const jobs: NewJob[] = [];
     const rows = rendered.map((r) => {

@@ -1,6 +1,6 @@
 import { TollgateError } from '../../core/errors.js';
 import { canTransition, type PaymentState } from '../../core/payment-state.js';
-import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
+import { integrationById } from '../merchants/credentials.js';
 import { findPaymentById, insertPaymentEvent, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
@@ -79,7 +79,7 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
   };
   if (input.effects) await input.effects(tx, after);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
-  const integration = await findIntegrationAnyMerchant(tx, payment.integrationId);
+  const integration = await integrationById(deps, payment.integrationId, tx);
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
   await emitNotifications(tx, deps, integration, after, { version, from: payment.state, to: input.to, at: now });
   if (input.jobs?.length) await scheduleJobs(tx, deps.ids, input.jobs, now);

@@ -72,8 +72,8 @@ export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: st
   await requireTestIntegration(deps, merchantId, integrationId);
   const id = deps.ids.next('customer');
   const now = deps.clock.now();
-  await deps.store.transaction((tx) =>
-    conflictAs('a fictitious customer with this email or phone already exists', () =>
+  await conflictAs('a fictitious customer with this email or phone already exists', () =>
+    deps.store.transaction((tx) =>
       insertFictitiousCustomer(tx, { id, integration_id: integrationId, name: input.name, email: input.email.trim().toLowerCase(), phone: input.phone.trim(), balance_minor: input.balanceMinor, currency: input.currency, created_at: now }),
     ),
   );

@@ -1,0 +1,61 @@
+import type { Store } from '../../store/database.js';
+import type { Tx } from '../../store/schema.js';
+
+/**
+ * How long this process trusts what it read about an integration (the row, its decrypted credentials,
+ * its merchant's login emails) before reading it again. Changes made through this process are seen
+ * at once (every such change runs through `authTransaction`); a change made by another process sharing
+ * the database (another node, the CLI) is seen within this time.
+ */
+export const AUTH_CACHE_MS = 2000;
+
+interface State {
+  entries: Map<string, { value: unknown; until: number }>;
+  /** Bumped when a change starts and when it ends: a read that overlapped one is not kept. */
+  generation: number;
+  /** Changes in flight: while any runs, nothing read is kept (it may be about to go stale). */
+  changing: number;
+}
+
+/** Per store, not per module: two apps in one process (the tests) keep separate caches. */
+const states = new WeakMap<Store, State>();
+
+function stateOf(store: Store): State {
+  let s = states.get(store);
+  if (!s) {
+    s = { entries: new Map(), generation: 0, changing: 0 };
+    states.set(store, s);
+  }
+  return s;
+}
+
+/**
+ * Every wire request authenticates; this spares it the database round trips (and the decryption) of
+ * reading the same integration again and again. `undefined` (not found) is never kept, so a
+ * credential created elsewhere works at once.
+ */
+export async function cachedAuth<T>(store: Store, key: string, load: () => Promise<T>): Promise<T> {
+  const s = stateOf(store);
+  const now = performance.now();
+  const hit = s.entries.get(key);
+  if (hit && hit.until > now) return hit.value as T;
+  const generation = s.generation;
+  const value = await load();
+  if (value !== undefined && s.changing === 0 && s.generation === generation) s.entries.set(key, { value, until: now + AUTH_CACHE_MS });
+  return value;
+}
+
+/** A transaction that changes merchants, integrations or credentials: this process's copies are dropped around it. */
+export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const s = stateOf(store);
+  s.changing += 1;
+  s.generation += 1;
+  s.entries.clear();
+  try {
+    return await store.transaction(fn);
+  } finally {
+    s.changing -= 1;
+    s.generation += 1;
+    s.entries.clear();
+  }
+}
