@@ -1,0 +1,75 @@
+/**
+ * Wire authentication reads integrations and credentials through a short per-process cache. A change
+ * made on this node counts at once; a change made on another node sharing the database counts within
+ * AUTH_CACHE_MS. Two real gateways on one database play the two nodes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { type RunningServer, serve } from '../../src/main.js';
+import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
+import { registerMerchant } from '../../src/services/merchants/accounts.js';
+import { createIntegration, rotateIntegrationKeys, updateIntegrationSettings } from '../../src/services/merchants/integrations.js';
+import { authenticateZw } from '../../src/services/merchants/wire-auth.js';
+import type { ServiceDeps } from '../../src/services/deps.js';
+import { testDatabases } from '../helpers/dbs.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const system = { kind: 'system' as const, id: null };
+
+async function keysOn(deps: ServiceDeps, number: number): Promise<string[] | string> {
+  const auth = await authenticateZw(deps, number);
+  return auth.ok ? auth.integrationKeys : auth.reason;
+}
+
+for (const kind of testDatabases()) {
+  describe(`the authentication cache on ${kind}`, () => {
+    let one: TestServer;
+    let two: RunningServer;
+    let merchantId: string;
+    before(async () => {
+      one = await startTestServer(kind);
+      const config = loadConfig({}, { dataDir: one.dataDir, databaseUrl: one.databaseUrl, port: 0, demo: false, logLevel: 'silent', worker: false });
+      two = await serve(config, () => {}, { handleSignals: false, clock: new ManualClock(one.clock.now()), log: pino({ level: 'silent' }) });
+      merchantId = (await registerMerchant(one.app.deps, { email: 'cache@shop.test', password: 'a long enough password', companyName: 'Cache' }, { verified: true })).merchant.id;
+    });
+    after(async () => {
+      await two.stop();
+      await one.stop();
+    });
+
+    test('a key rotated on one node stops working there at once, and on the other node within AUTH_CACHE_MS', async () => {
+      const created = await createIntegration(one.app.deps, merchantId, { name: 'rotating' }, system);
+      const { integrationId: number, integrationKey: oldKey } = created.credentials.paynowZw;
+      // Both nodes have read (and cached) the integration with its first key.
+      assert.deepEqual(await keysOn(one.app.deps, number), [oldKey]);
+      assert.deepEqual(await keysOn(two.app.deps, number), [oldKey]);
+
+      const rotated = await rotateIntegrationKeys(one.app.deps, merchantId, created.integration.id, { groups: ['paynow-zw'] }, system);
+      const newKey = rotated.credentials.paynowZw.integrationKey;
+      assert.notEqual(newKey, oldKey);
+      assert.deepEqual(await keysOn(one.app.deps, number), [newKey], 'the node that rotated uses the new key at once');
+
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      assert.deepEqual(await keysOn(two.app.deps, number), [newKey], 'the other node has caught up once the cache time has passed');
+    });
+
+    test('an integration disabled on one node is refused there at once, and on the other within AUTH_CACHE_MS', async () => {
+      const created = await createIntegration(one.app.deps, merchantId, { name: 'disabling' }, system);
+      const number = created.credentials.paynowZw.integrationId;
+      assert.ok(Array.isArray(await keysOn(two.app.deps, number)));
+      await updateIntegrationSettings(one.app.deps, merchantId, created.integration.id, { disabled: true }, system);
+      assert.equal(await keysOn(one.app.deps, number), 'disabled');
+      await new Promise((r) => setTimeout(r, AUTH_CACHE_MS + 100));
+      assert.equal(await keysOn(two.app.deps, number), 'disabled');
+    });
+
+    test('an integration created on another node works at once: what was not found is never cached', async () => {
+      assert.equal(await keysOn(two.app.deps, 99_999_999), 'unknown_credentials');
+      const created = await createIntegration(one.app.deps, merchantId, { name: 'fresh' }, system, { number: 99_999_999 });
+      assert.deepEqual(await keysOn(two.app.deps, 99_999_999), [created.credentials.paynowZw.integrationKey]);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * What a transaction promises, on each database, with the store's own connection handling underneath
+ * (on PostgreSQL: BEGIN and blind INSERTs are pipelined and answered at the next wait). A write that
+ * failed is never acknowledged, whichever statement reports it, and leaves nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../../src/store/database.js';
+import { isUniqueViolation } from '../../src/store/errors.js';
+import { freshDatabase, testDatabases } from '../helpers/dbs.js';
+
+for (const kind of testDatabases()) {
+  describe(`transactions on ${kind}`, () => {
+    let store: Store;
+    const count = async (): Promise<number> => Number((await sql<{ n: number }>`select count(*) as n from probe`.execute(store.db)).rows[0]?.n);
+    const ids = async (): Promise<string[]> => (await sql<{ id: string }>`select id from probe order by id`.execute(store.db)).rows.map((r) => r.id);
+    const insert = (db: Store['db'], id: string) => sql`insert into probe (id, v) values (${id}, ${'x'})`.execute(db);
+
+    before(async () => {
+      store = openStore(await freshDatabase(kind));
+      await sql`create table probe (id text primary key, v text not null)`.execute(store.db);
+    });
+    after(() => store.close());
+
+    test('inserts that all succeed are committed together and answered once the commit is done', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await store.transaction(async (tx) => {
+        for (const id of ['a1', 'a2', 'a3']) await insert(tx, id);
+      });
+      assert.deepEqual(await ids(), ['a1', 'a2', 'a3']);
+    });
+
+    test('a duplicate key in the middle fails the whole transaction with the unique violation, and nothing is kept', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await insert(store.db, 'dup');
+      const err = await store
+        .transaction(async (tx) => {
+          await insert(tx, 'b1');
+          await insert(tx, 'dup');
+          await insert(tx, 'b2');
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert.ok(err, 'the transaction is refused');
+      assert.ok(isUniqueViolation(err), `the first failure is what the caller sees, not a later one: ${String(err)}`);
+      assert.deepEqual(await ids(), ['dup']);
+    });
+
+    test('a read after a failed insert reports the insert’s failure, and the code after it does not run', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await insert(store.db, 'dup');
+      let readReturned = false;
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await insert(tx, 'dup');
+          await sql`select count(*) from probe`.execute(tx);
+          readReturned = true;
+          await insert(tx, 'c1');
+        }),
+        (e: unknown) => isUniqueViolation(e),
+      );
+      // On SQLite the insert itself throws; on PostgreSQL the read is where its answer is waited for.
+      assert.equal(readReturned, false);
+      assert.equal(await count(), 1);
+    });
+
+    test('a transaction that throws after its inserts were written keeps none of them', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await insert(tx, 'd1');
+          await insert(tx, 'd2');
+          throw new Error('changed my mind');
+        }),
+        /changed my mind/,
+      );
+      assert.equal(await count(), 0);
+    });
+
+    test('many concurrent transactions, some failing: exactly the successful ones are kept', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await insert(store.db, 'taken');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await insert(tx, `e${String(i).padStart(2, '0')}`);
+            if (i % 4 === 0) await insert(tx, 'taken');
+          }),
+        ),
+      );
+      const kept = outcomes.map((o, i) => (o.status === 'fulfilled' ? `e${String(i).padStart(2, '0')}` : null)).filter((x): x is string => x !== null);
+      assert.equal(kept.length, 30);
+      for (const o of outcomes) if (o.status === 'rejected') assert.ok(isUniqueViolation(o.reason));
+      assert.deepEqual(await ids(), [...kept, 'taken'].sort());
+    });
+
+    test('an empty transaction and one that only reads both work, and the connection stays usable', async () => {
+      await store.transaction(async () => {});
+      const n = await store.transaction(async (tx) => Number((await sql<{ n: number }>`select count(*) as n from probe`.execute(tx)).rows[0]?.n));
+      assert.equal(n, await count());
+      await store.transaction((tx) => insert(tx, 'f1'));
+      assert.ok((await ids()).includes('f1'));
+    });
+  });
+}
