@@ -161,6 +161,7 @@ function tollgateClient(): typeof pg.Client {
     #beginWritten = false;
     #unread: Promise<void>[] = [];
     #firstError: unknown = undefined;
+    #corked = false;
 
     constructor(config?: pg.ClientConfig) {
       super({ ...config, pipeline: true } as pg.ClientConfig);
@@ -172,8 +173,18 @@ function tollgateClient(): typeof pg.Client {
       return (super.query as any)(name ? { name, text, values } : values ? { text, values } : text);
     }
 
+    /** The socket of this connection (pg keeps it on its Connection). */
+    #socket(): { cork(): void; uncork(): void } {
+      return (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
+    }
+
     /** Writes a statement whose answer is read later; its failure is kept for the next wait. */
     #sendUnread(text: string, values?: unknown[]): void {
+      // Held in the socket until the statement that is waited for: the whole transaction leaves in one write.
+      if (!this.#corked) {
+        this.#socket().cork();
+        this.#corked = true;
+      }
       this.#unread.push(
         this.#send(text, values).then(
           () => {},
@@ -203,6 +214,10 @@ function tollgateClient(): typeof pg.Client {
         (result) => ({ result }),
         (error: unknown) => ({ error }),
       );
+      if (this.#corked) {
+        this.#corked = false;
+        this.#socket().uncork();
+      }
       const earlier = await this.#settle();
       const outcome = await sent;
       // The first failure explains the rest ("current transaction is aborted", or a COMMIT answered with ROLLBACK).
@@ -263,7 +278,8 @@ function openPostgres(url: string, poolSize: number): Store {
   return {
     kind: 'postgres',
     db,
-    location: `postgresql://${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
+    // A `host` parameter (a Unix socket directory) wins over the URL's host, as it does for pg.
+    location: `postgresql://${parsed.searchParams.get('host') ?? parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
     transaction: (fn) => db.transaction().execute(fn),
     close: () => db.destroy(),
   };

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { DeliveriesTable, DeliveryAttemptsTable } from '../tables/jobs.js';
+import { insertRows } from '../insert.js';
 
 export interface Delivery {
   id: string;
@@ -49,7 +50,7 @@ const toDelivery = (r: DeliveriesTable): Delivery => ({
 });
 
 export async function insertDeliveries(db: Db, rows: Insertable<DeliveriesTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('deliveries').values(rows).execute();
+  await insertRows(db, 'deliveries', rows);
 }
 
 export async function findDelivery(db: Db, id: string): Promise<Delivery | undefined> {
@@ -79,7 +80,7 @@ export async function recordAttempt(
   attempt: DeliveryAttemptsTable,
   outcome: { status: DeliveriesTable['status']; deliveredAt: number | null; nextAttemptAt: number | null },
 ): Promise<void> {
-  await db.insertInto('delivery_attempts').values(attempt).execute();
+  await insertRows(db, 'delivery_attempts', [attempt]);
   await db
     .updateTable('deliveries')
     .set({ attempts: attempt.attempt, status: outcome.status, delivered_at: outcome.deliveredAt, next_attempt_at: outcome.nextAttemptAt })

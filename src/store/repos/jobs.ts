@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 import type { JobsTable } from '../tables/jobs.js';
+import { insertRows } from '../insert.js';
 
 export interface Job {
   id: string;
@@ -12,7 +13,7 @@ export interface Job {
 }
 
 export async function insertJobs(db: Db, rows: JobsTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('jobs').values(rows).execute();
+  await insertRows(db, 'jobs', rows);
 }
 
 /**

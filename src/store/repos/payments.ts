@@ -3,6 +3,7 @@ import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
 import type { PaymentEventsTable, PaymentsTable, PayoutsTable } from '../tables/payments.js';
+import { insertRows } from '../insert.js';
 
 export interface PaymentItem {
   name: string;
@@ -79,7 +80,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
 }
 
 export async function insertPayment(db: Db, row: Insertable<PaymentsTable>): Promise<void> {
-  await db.insertInto('payments').values(row).execute();
+  await insertRows(db, 'payments', [row]);
 }
 
 /** Scoped by merchant: another merchant's payment is not found. */
@@ -130,7 +131,7 @@ export async function updatePaymentIfVersion(db: Db, id: string, version: number
 }
 
 export async function insertPaymentEvent(db: Db, row: PaymentEventsTable): Promise<void> {
-  await db.insertInto('payment_events').values(row).execute();
+  await insertRows(db, 'payment_events', [row]);
 }
 
 export interface PaymentEvent {

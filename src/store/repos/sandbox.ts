@@ -1,5 +1,6 @@
 import type { Db } from '../schema.js';
 import type { FictitiousCustomersTable, RequestLogTable } from '../tables/sandbox.js';
+import { insertRows } from '../insert.js';
 
 export interface FictitiousCustomer {
   id: string;
@@ -78,7 +79,7 @@ export async function addSandboxOffset(db: Db, integrationId: string, ms: number
 }
 
 export async function insertRequestLogs(db: Db, rows: RequestLogTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('request_log').values(rows).execute();
+  await insertRows(db, 'request_log', rows);
 }
 
 export interface RequestLogEntry {

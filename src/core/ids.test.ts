@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isId, MIXED_ALPHABET, randomAlphanumeric, randomIds } from './ids.js';
+
+test('random text has the asked length, only alphabet characters, and never repeats across pool refills', () => {
+  const seen = new Set<string>();
+  // 5,000 × 12 characters draws far more than one 4 KiB pool: refills happen in the middle.
+  for (let i = 0; i < 5000; i++) {
+    const s = randomAlphanumeric(12);
+    assert.match(s, /^[0-9a-z]{12}$/);
+    seen.add(s);
+  }
+  assert.equal(seen.size, 5000);
+  assert.match(randomAlphanumeric(40, MIXED_ALPHABET), /^[A-Za-z0-9]{40}$/);
+});
+
+test('every character of the alphabet comes up about equally often (no modulo bias)', () => {
+  const counts = new Map<string, number>();
+  const n = 62 * 2000;
+  for (const ch of randomAlphanumeric(n, MIXED_ALPHABET)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  assert.equal(counts.size, 62);
+  // Expected 2,000 each; a biased draw (256 % 62 = 8 favoured characters) would push some near 2,250.
+  for (const [ch, c] of counts) assert.ok(c > 1750 && c < 2250, `${ch} came up ${c} times`);
+});
+
+test('ids carry their prefix, sort by creation time and pass isId', () => {
+  const a = randomIds.next('payment');
+  assert.ok(isId('payment', a));
+  assert.equal(isId('merchant', a), false);
+  assert.match(a, /^pay_[0-9a-z]{21}$/);
+});
