@@ -13,8 +13,11 @@ export interface Store {
   readonly db: Db;
   /** Where the data lives, for messages: the SQLite file or the PostgreSQL host and database. */
   readonly location: string;
-  /** Runs fn in one transaction; only services call it. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction; only services call it. `durable: false` is for records that may be lost
+   * in a crash (the test-mode request log): on PostgreSQL their commit does not wait for the disk.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -128,8 +131,12 @@ const MAX_PREPARED = 400;
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
 const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
 
-/** An INSERT whose answer nobody reads: no RETURNING, no ON CONFLICT (whose row count could matter). */
-function isBlindInsert(lower: string): boolean {
+/**
+ * A statement whose answer nobody reads: an INSERT without RETURNING or ON CONFLICT (whose row count
+ * could matter), or a SET LOCAL.
+ */
+function isBlind(lower: string): boolean {
+  if (lower.startsWith('set local ')) return true;
   return lower.startsWith('insert into') && !lower.includes(' returning ') && !lower.includes(' on conflict ');
 }
 
@@ -140,7 +147,7 @@ function isBlindInsert(lower: string): boolean {
  * and plans it once and then only binds and executes. Kysely renders one text per query shape;
  * long parameter lists (multi-row inserts, `in` lists) vary in shape and stay unnamed.
  *
- * Pipelined transactions: inside a transaction, BEGIN and every blind INSERT are written to the
+ * Pipelined transactions: inside a transaction, BEGIN and every blind statement are written to the
  * socket without waiting for their answers (pg's pipeline mode), so a transaction of inserts costs
  * one round trip, taken at COMMIT. Their answers are still read, in order: if one failed, the next
  * statement that is waited for (at the latest the COMMIT, which PostgreSQL then turns into a
@@ -233,13 +240,13 @@ function tollgateClient(): typeof pg.Client {
         // biome-ignore lint/suspicious/noExplicitAny: see above.
         return (super.query as any)(...args);
       }
-      const lower = text.trimStart().slice(0, 12).toLowerCase() === 'insert into ' ? text.toLowerCase() : text.trim().toLowerCase();
+      const lower = text.trim().toLowerCase();
       if (lower === 'begin') {
         this.#inTransaction = true;
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && isBlindInsert(lower)) {
+      if (this.#inTransaction && isBlind(lower)) {
         if (!this.#beginWritten) {
           this.#beginWritten = true;
           this.#sendUnread('begin');
@@ -280,7 +287,11 @@ function openPostgres(url: string, poolSize: number): Store {
     db,
     // A `host` parameter (a Unix socket directory) wins over the URL's host, as it does for pg.
     location: `postgresql://${parsed.searchParams.get('host') ?? parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction: (fn, options) =>
+      db.transaction().execute(async (tx) => {
+        if (options?.durable === false) await sql`set local synchronous_commit to off`.execute(tx);
+        return fn(tx);
+      }),
     close: () => db.destroy(),
   };
 }

@@ -104,5 +104,20 @@ for (const kind of testDatabases()) {
       await store.transaction((tx) => insert(tx, 'f1'));
       assert.ok((await ids()).includes('f1'));
     });
+
+    test('a transaction marked not durable commits all the same; on PostgreSQL only it skips waiting for the disk', async () => {
+      await sql`delete from probe`.execute(store.db);
+      const setting = (tx: Store['db']) => sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(tx).then((r) => r.rows[0]?.synchronous_commit);
+      const inside = await store.transaction(async (tx) => {
+        await insert(tx, 'g1');
+        return kind === 'postgres' ? setting(tx) : 'n/a';
+      }, { durable: false });
+      assert.deepEqual(await ids(), ['g1']);
+      if (kind === 'postgres') {
+        assert.equal(inside, 'off');
+        // Only that transaction: the next one waits for the disk again.
+        assert.equal(await store.transaction((tx) => setting(tx)), 'on');
+      }
+    });
   });
 }
