@@ -5,13 +5,11 @@
  */
 export interface Batcher<T> {
   add(item: T): Promise<void>;
-  /** Resolves once everything added so far has been flushed (for shutdown). */
-  idle(): Promise<void>;
 }
 
 export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch: number): Batcher<T> {
   let queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
-  let running: Promise<void> | null = null;
+  let scheduled = false;
 
   const run = async (): Promise<void> => {
     while (queue.length > 0) {
@@ -24,7 +22,7 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch:
         for (const b of batch) b.reject(err);
       }
     }
-    running = null;
+    scheduled = false;
   };
 
   return {
@@ -32,11 +30,11 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch:
       return new Promise<void>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         // Waiting one tick lets the other requests of this turn join the first batch.
-        running ??= new Promise<void>((r) => setImmediate(r)).then(run);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void run());
+        }
       });
-    },
-    async idle() {
-      while (running) await running;
     },
   };
 }

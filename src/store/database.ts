@@ -131,13 +131,19 @@ const MAX_PREPARED = 400;
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
 const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
 
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'blind' | 'waited';
+
 /**
- * A statement whose answer nobody reads: an INSERT without RETURNING or ON CONFLICT (whose row count
- * could matter), or a SET LOCAL.
+ * What the client does with a statement. Blind: nobody reads its answer (an INSERT without RETURNING
+ * or ON CONFLICT, whose row count could matter; a SET LOCAL). Only the head is lower-cased: this runs
+ * for every query.
  */
-function isBlind(lower: string): boolean {
-  if (lower.startsWith('set local ')) return true;
-  return lower.startsWith('insert into') && !lower.includes(' returning ') && !lower.includes(' on conflict ');
+function kindOf(text: string): StatementKind {
+  const head = text.slice(0, 12).trim().toLowerCase();
+  if (head === 'begin' || head === 'commit' || head === 'rollback') return head;
+  if (head.startsWith('set local ')) return 'blind';
+  if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'blind';
+  return 'waited';
 }
 
 /**
@@ -210,13 +216,17 @@ function tollgateClient(): typeof pg.Client {
       return err;
     }
 
-    async #waited(text: string, values: unknown[] | undefined, lower: string): Promise<QueryResult> {
+    /** Inside a transaction, its deferred BEGIN goes out just before the first statement written. */
+    #writeBegin(): void {
       if (this.#inTransaction && !this.#beginWritten) {
         this.#beginWritten = true;
         this.#sendUnread('begin');
       }
-      const ending = lower === 'commit' || lower === 'rollback';
-      if (ending) this.#inTransaction = false;
+    }
+
+    async #waited(text: string, values: unknown[] | undefined, kind: StatementKind): Promise<QueryResult> {
+      this.#writeBegin();
+      if (kind === 'commit' || kind === 'rollback') this.#inTransaction = false;
       const sent = this.#send(text, values).then(
         (result) => ({ result }),
         (error: unknown) => ({ error }),
@@ -228,7 +238,7 @@ function tollgateClient(): typeof pg.Client {
       const earlier = await this.#settle();
       const outcome = await sent;
       // The first failure explains the rest ("current transaction is aborted", or a COMMIT answered with ROLLBACK).
-      if (earlier !== undefined && lower !== 'rollback') throw earlier;
+      if (earlier !== undefined && kind !== 'rollback') throw earlier;
       if ('error' in outcome) throw outcome.error;
       return outcome.result;
     }
@@ -240,26 +250,23 @@ function tollgateClient(): typeof pg.Client {
         // biome-ignore lint/suspicious/noExplicitAny: see above.
         return (super.query as any)(...args);
       }
-      const lower = text.trim().toLowerCase();
-      if (lower === 'begin') {
+      const kind = kindOf(text);
+      if (kind === 'begin') {
         this.#inTransaction = true;
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && isBlind(lower)) {
-        if (!this.#beginWritten) {
-          this.#beginWritten = true;
-          this.#sendUnread('begin');
-        }
+      if (this.#inTransaction && kind === 'blind') {
+        this.#writeBegin();
         this.#sendUnread(text, values);
-        return Promise.resolve(done('INSERT'));
+        return Promise.resolve(done(text.trimStart().slice(0, 3).toLowerCase() === 'set' ? 'SET' : 'INSERT'));
       }
-      if ((lower === 'commit' || lower === 'rollback') && this.#inTransaction && !this.#beginWritten) {
+      if ((kind === 'commit' || kind === 'rollback') && this.#inTransaction && !this.#beginWritten) {
         // Nothing was written: there is no transaction on the server to end.
         this.#inTransaction = false;
-        return Promise.resolve(done(lower.toUpperCase()));
+        return Promise.resolve(done(kind.toUpperCase()));
       }
-      return this.#waited(text, values, lower);
+      return this.#waited(text, values, kind);
     }
   };
 }

@@ -91,11 +91,14 @@ export async function rotateCredentials(
 /** The current (newest) value of each slot, decrypted. */
 export async function currentCredentialSet(db: Db, keyring: Keyring, integration: Integration, now: number): Promise<CredentialSet> {
   const rows = await activeCredentials(db, integration.id, now);
+  return currentSet(integration, rows, (row) => keyring.decrypt(row.ciphertext));
+}
+
+/** Newest first in, the newest value of each slot without an end out (those in a grace period are not current). */
+function currentSet<C extends { slot: string; expiresAt: number | null }>(integration: Integration, newestFirst: readonly C[], plain: (c: C) => string): CredentialSet {
   const values = new Map<CredentialSlot, string>();
-  for (const row of rows) {
-    if (row.expiresAt === null && !values.has(row.slot as CredentialSlot)) {
-      values.set(row.slot as CredentialSlot, keyring.decrypt(row.ciphertext));
-    }
+  for (const c of newestFirst) {
+    if (c.expiresAt === null && !values.has(c.slot as CredentialSlot)) values.set(c.slot as CredentialSlot, plain(c));
   }
   return toCredentialSet(integration.number, values);
 }
@@ -135,11 +138,7 @@ export function integrationById(r: AuthReader, id: string, db: Db = r.store.db):
 
 /** The current value of each slot, for signing what we send (cached briefly, unlike currentCredentialSet). */
 export async function signingCredentialSet(r: AuthReader, integration: Integration, now: number, db: Db = r.store.db): Promise<CredentialSet> {
-  const values = new Map<CredentialSlot, string>();
-  for (const c of await liveCredentials(r, integration.id, now, db)) {
-    if (c.expiresAt === null && !values.has(c.slot as CredentialSlot)) values.set(c.slot as CredentialSlot, c.value);
-  }
-  return toCredentialSet(integration.number, values);
+  return currentSet(integration, await liveCredentials(r, integration.id, now, db), (c) => c.value);
 }
 
 export type Authenticated<T> =
