@@ -12,7 +12,8 @@ import { createOperator } from '../../src/services/merchants/accounts.js';
 import { authenticateApiKeyPair, authenticateKeyTriple } from '../../src/services/merchants/credentials.js';
 import { revealCredentials } from '../../src/services/merchants/integrations.js';
 import { insertPayment } from '../../src/store/repos/payments.js';
-import { ApiClient, type Reply } from '../helpers/client.js';
+import { ApiClient, assertProblem } from '../helpers/client.js';
+import { secretsOf } from '../helpers/credentials.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { snapshot, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -27,35 +28,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MASTER_KEY = /^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$/;
 const TOKEN = /^[A-Za-z0-9]{20}$/;
 
-/** Every secret value of a credential set (the Paynow Zimbabwe integration id is public). */
-function secretsOf(c: CredentialSet): string[] {
-  return [
-    c.paynowZw.integrationKey,
-    c.paynowPl.sandbox.apiKey,
-    c.paynowPl.sandbox.signatureKey,
-    c.paynowPl.production.apiKey,
-    c.paynowPl.production.signatureKey,
-    c.paydunya.masterKey,
-    c.paydunya.test.privateKey,
-    c.paydunya.test.publicKey,
-    c.paydunya.test.token,
-    c.paydunya.live.privateKey,
-    c.paydunya.live.publicKey,
-    c.paydunya.live.token,
-  ];
-}
-
 function assertNoSecret(text: string, secrets: Iterable<string>, where: string): void {
   for (const v of secrets) assert.ok(!text.includes(v), `${where} contains the secret ${v}`);
-}
-
-function assertProblem(r: Reply, status: number, code: string, detail?: RegExp): void {
-  assert.equal(r.status, status, r.text);
-  assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  assert.equal(r.body.status, status);
-  assert.equal(r.body.code, code);
-  assert.equal(typeof r.body.detail, 'string');
-  if (detail) assert.match(r.body.detail, detail);
 }
 
 interface BadCase {

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { openStore } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { verifyPassword } from '../../src/services/merchants/passwords.js';
+import { secretsOf } from '../helpers/credentials.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -122,20 +123,7 @@ function assertCredentialSet(c: any): string[] {
     assert.match(c.paydunya[mode].publicKey, new RegExp(`^${mode}_public_[A-Za-z0-9-]{27,43}$`));
     assert.match(c.paydunya[mode].token, TOKEN);
   }
-  const secrets: string[] = [
-    c.paynowZw.integrationKey,
-    c.paynowPl.sandbox.apiKey,
-    c.paynowPl.sandbox.signatureKey,
-    c.paynowPl.production.apiKey,
-    c.paynowPl.production.signatureKey,
-    c.paydunya.masterKey,
-    c.paydunya.test.privateKey,
-    c.paydunya.test.publicKey,
-    c.paydunya.test.token,
-    c.paydunya.live.privateKey,
-    c.paydunya.live.publicKey,
-    c.paydunya.live.token,
-  ];
+  const secrets = secretsOf(c);
   assert.equal(new Set(secrets).size, secrets.length, 'every credential is distinct');
   return secrets;
 }

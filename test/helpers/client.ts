@@ -2,6 +2,8 @@
  * A small JSON client for the management API over real HTTP: keeps the session cookie and the
  * CSRF token like a browser would, or sends a bearer token like a script would.
  */
+import assert from 'node:assert/strict';
+
 export interface Reply<T = any> {
   status: number;
   headers: Headers;
@@ -63,4 +65,14 @@ export class ApiClient {
     if (r.status === 200) this.csrf = r.body.csrfToken;
     return r;
   }
+}
+
+/** A management API refusal: the status, problem+json, its code, a detail (matching `detail` when given). */
+export function assertProblem(r: Reply, status: number, code: string, detail?: RegExp): void {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  assert.equal(r.body.status, status);
+  assert.equal(r.body.code, code);
+  assert.equal(typeof r.body.detail, 'string');
+  if (detail) assert.match(r.body.detail, detail);
 }
