@@ -4,7 +4,7 @@
  *
  * Options: BENCH_OPS (default 2000 creates, and 4× as many confirms), BENCH_DBS=sqlite,postgres.
  */
-import { Agent, request } from 'undici';
+import { HttpClient } from './http-client.js';
 import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
@@ -18,23 +18,23 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Phase
   const headers = { 'content-type': 'application/json', 'paydunya-master-key': k.masterKey, 'paydunya-private-key': k.test.privateKey, 'paydunya-token': k.test.token };
   const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
-    const agent = new Agent({ connections: clients });
+    const client = new HttpClient(server.url, clients);
     const tokens: string[] = [];
     say(`${db}: ${clients} client(s): ${OPS} invoice creates…`);
     const create = await closedLoop(clients, OPS, async (i) => {
       const body = JSON.stringify({ invoice: { items: { item_0: { name: 'Jeu', quantity: 1, unit_price: 5000, total_price: 5000 } }, total_amount: 5000, description: `B-${i}` }, store: { name: 'Bench' } });
-      const res = await request(`${server.url}/sandbox-api/v1/checkout-invoice/create`, { method: 'POST', body, headers, dispatcher: agent });
-      const json = (await res.body.json()) as { response_code?: string; token?: string };
+      const res = await client.request('POST', '/sandbox-api/v1/checkout-invoice/create', headers, body);
+      const json = JSON.parse(res.body) as { response_code?: string; token?: string };
       if (json.response_code !== '00' || !json.token) throw new Error(`create failed: ${JSON.stringify(json)}`);
       tokens.push(json.token);
     });
     say(`${db}: ${clients} client(s): ${OPS * 4} confirms…`);
     const confirm = await closedLoop(clients, OPS * 4, async (i) => {
-      const res = await request(`${server.url}/sandbox-api/v1/checkout-invoice/confirm/${tokens[i % tokens.length]}`, { headers, dispatcher: agent });
-      const json = (await res.body.json()) as { response_code?: string };
+      const res = await client.request('GET', `/sandbox-api/v1/checkout-invoice/confirm/${tokens[i % tokens.length]}`, headers);
+      const json = JSON.parse(res.body) as { response_code?: string };
       if (json.response_code !== '00') throw new Error('confirm failed');
     });
-    await agent.close();
+    client.close();
     sayPhases(LABELS, create, confirm);
     rows.push({ db, clients, write: create, read: confirm });
   }

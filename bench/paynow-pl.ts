@@ -5,7 +5,7 @@
  * Options: BENCH_OPS (default 2000 creates, and 4× as many status reads), BENCH_DBS=sqlite,postgres.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { HttpClient } from './http-client.js';
 import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
@@ -22,31 +22,25 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Phase
   const { apiKey, signatureKey } = server.credentials.paynowPl.sandbox;
   const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
-    const agent = new Agent({ connections: clients });
+    const client = new HttpClient(server.url, clients);
     const ids: string[] = [];
     say(`${db}: ${clients} client(s): ${OPS} creates…`);
     const create = await closedLoop(clients, OPS, async (i) => {
       const body = JSON.stringify({ amount: 4567, externalId: `b-${clients}-${i}`, description: 'Bench', buyer: { email: 'jan@example.pl' } });
       const idem = randomUUID();
-      const res = await request(`${server.url}/v3/payments`, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'api-key': apiKey, 'idempotency-key': idem, signature: sign(signatureKey, apiKey, idem, body) },
-        dispatcher: agent,
-      });
-      const json = (await res.body.json()) as { paymentId?: string };
-      if (res.statusCode !== 201 || !json.paymentId) throw new Error(`create failed: ${res.statusCode}`);
+      const res = await client.request('POST', '/v3/payments', { 'content-type': 'application/json', 'api-key': apiKey, 'idempotency-key': idem, signature: sign(signatureKey, apiKey, idem, body) }, body);
+      const json = JSON.parse(res.body) as { paymentId?: string };
+      if (res.status !== 201 || !json.paymentId) throw new Error(`create failed: ${res.status} ${res.body}`);
       ids.push(json.paymentId);
     });
     say(`${db}: ${clients} client(s): ${OPS * 4} status reads…`);
     const status = await closedLoop(clients, OPS * 4, async (i) => {
       const id = ids[i % ids.length] as string;
       const idem = `status-${id}`;
-      const res = await request(`${server.url}/v3/payments/${id}/status`, { headers: { 'api-key': apiKey, 'idempotency-key': idem, signature: sign(signatureKey, apiKey, idem, '') }, dispatcher: agent });
-      await res.body.text();
-      if (res.statusCode !== 200) throw new Error(`status failed: ${res.statusCode}`);
+      const res = await client.request('GET', `/v3/payments/${id}/status`, { 'api-key': apiKey, 'idempotency-key': idem, signature: sign(signatureKey, apiKey, idem, '') });
+      if (res.status !== 200 || !res.body.includes(id)) throw new Error(`status failed: ${res.status} ${res.body}`);
     });
-    await agent.close();
+    client.close();
     sayPhases(LABELS, create, status);
     rows.push({ db, clients, write: create, read: status });
   }

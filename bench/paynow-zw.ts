@@ -6,12 +6,13 @@
  * Options: BENCH_OPS (default 2000 initiations, and 4× as many polls), BENCH_DBS=sqlite,postgres.
  */
 import { createHash } from 'node:crypto';
-import { Agent, request } from 'undici';
+import { HttpClient } from './http-client.js';
 import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
 import { startBenchServer } from './server.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
 const LABELS = { write: 'initiations', read: 'polls' };
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function signedForm(pairs: Array<[string, string]>, key: string): string {
   const hash = createHash('sha512').update(pairs.map(([, v]) => v).join('') + key).digest('hex').toUpperCase();
@@ -24,7 +25,7 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Phase
   const { integrationId, integrationKey } = server.credentials.paynowZw;
   const rows: PhaseRow[] = [];
   for (const clients of [1, 64]) {
-    const agent = new Agent({ connections: clients, pipelining: 1 });
+    const client = new HttpClient(server.url, clients);
     const pollUrls: string[] = [];
     say(`${db}: ${clients} client(s): ${OPS} initiations…`);
     const initiate = await closedLoop(clients, OPS, async (i) => {
@@ -41,19 +42,18 @@ async function runOn(db: string, databaseUrl: string | undefined): Promise<Phase
         ],
         integrationKey,
       );
-      const res = await request(`${server.url}/interface/initiatetransaction`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, dispatcher: agent });
-      const text = await res.body.text();
+      const { body: text } = await client.request('POST', '/interface/initiatetransaction', FORM, body);
       const poll = /pollurl=([^&]+)/.exec(text)?.[1];
       if (!text.startsWith('status=Ok') || !poll) throw new Error(`initiate failed: ${text}`);
-      pollUrls.push(decodeURIComponent(poll));
+      const url = new URL(decodeURIComponent(poll));
+      pollUrls.push(url.pathname + url.search);
     });
     say(`${db}: ${clients} client(s): ${OPS * 4} polls…`);
     const poll = await closedLoop(clients, OPS * 4, async (i) => {
-      const res = await request(pollUrls[i % pollUrls.length] as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, dispatcher: agent });
-      const text = await res.body.text();
+      const { body: text } = await client.request('POST', pollUrls[i % pollUrls.length] as string, FORM);
       if (!text.startsWith('reference=')) throw new Error(`poll failed: ${text}`);
     });
-    await agent.close();
+    client.close();
     sayPhases(LABELS, initiate, poll);
     rows.push({ db, clients, write: initiate, read: poll });
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createBatcher } from './batch.js';
+import { createBatcher, createLoader } from './batch.js';
 
 test('items added in one turn share one flush; later ones form the next batch', async () => {
   const flushes: number[][] = [];
@@ -24,4 +24,26 @@ test('a failed flush rejects exactly the adds it held', async () => {
   await assert.rejects(bad, /boom/);
   await assert.rejects(alsoInBatch, /boom/);
   await b.add('fine');
+});
+
+test('a loader answers each key asked in one turn from one load, and undefined for keys not found', async () => {
+  const loads: string[][] = [];
+  const load = createLoader<string, number>(async (keys) => {
+    loads.push(keys);
+    return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+  }, 10);
+  const answers = await Promise.all(['a', 'bb', 'a', 'missing', 'ccc'].map((k) => load(k)));
+  assert.deepEqual(answers, [1, 2, 1, undefined, 3]);
+  assert.deepEqual(loads, [['a', 'bb', 'missing', 'ccc']], 'one load, each key once');
+});
+
+test('a failed load rejects the callers it held, and the next load runs', async () => {
+  let fail = true;
+  const load = createLoader<string, string>(async (keys) => {
+    if (fail) throw new Error('down');
+    return new Map(keys.map((k) => [k, k]));
+  }, 10);
+  await assert.rejects(Promise.all([load('x'), load('y')]), /down/);
+  fail = false;
+  assert.equal(await load('z'), 'z');
 });

@@ -38,3 +38,19 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch:
     },
   };
 }
+
+/**
+ * Reads by key, batched the same way: the keys asked for in one turn (and while a load is running)
+ * are loaded together, and each caller gets the value for its own key, or undefined.
+ */
+export function createLoader<K, V>(load: (keys: K[]) => Promise<Map<K, V>>, maxBatch: number): (key: K) => Promise<V | undefined> {
+  const batcher = createBatcher<{ key: K; found?: V | undefined }>(async (asks) => {
+    const found = await load([...new Set(asks.map((a) => a.key))]);
+    for (const ask of asks) ask.found = found.get(ask.key);
+  }, maxBatch);
+  return async (key) => {
+    const ask: { key: K; found?: V | undefined } = { key };
+    await batcher.add(ask);
+    return ask.found;
+  };
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
 import type { Database, Db, Tx } from './schema.js';
 
@@ -43,13 +43,37 @@ function openSqlite(dataDir: string): Store {
   conn.pragma('synchronous = FULL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
   return {
     kind: 'sqlite',
     db,
     location: file,
     transaction: groupCommit(db),
     close: () => db.destroy(),
+  };
+}
+
+/** Distinct statement texts kept compiled per SQLite connection; beyond it, the rest are compiled per use. */
+const MAX_SQLITE_STATEMENTS = 500;
+
+/**
+ * Kysely's SQLite driver compiles every statement anew (better-sqlite3's prepare), which costs more
+ * than running a short indexed query. Each text is compiled once and its statement reused. This is
+ * safe because the connection runs one query at a time and nothing streams (an iterating statement
+ * could not be reused); a schema change re-compiles a statement inside SQLite itself.
+ */
+function withStatementCache(conn: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => conn.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = conn.prepare(text);
+        if (statements.size < MAX_SQLITE_STATEMENTS) statements.set(text, statement);
+      }
+      return statement;
+    },
   };
 }
 

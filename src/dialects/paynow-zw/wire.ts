@@ -33,12 +33,29 @@ export function field(pairs: readonly Pair[], key: string): string | undefined {
 }
 
 const UNRESERVED = /[A-Za-z0-9\-_.!*()]/;
+const ALL_UNRESERVED = /^[A-Za-z0-9\-_.!*()]*$/;
+/** Where encodeURIComponent differs from HttpUtility.UrlEncode: `~` and `'` kept, upper-case hex, space as %20. */
+const URI_COMPONENT_DIFFERENCES = /%[0-9A-F]{2}|[~']/g;
 
 /**
  * ASP.NET's HttpUtility.UrlEncode, which the real server's responses show: space as `+`,
  * `-_.!*()` and alphanumerics kept, everything else as lower-case %xx of its UTF-8 bytes.
+ * Every response is encoded on the way out, so the common cases are fast: a value with nothing to
+ * encode is returned as it is, and the rest is encodeURIComponent with its differences rewritten.
  */
 export function encodeValue(value: string): string {
+  if (ALL_UNRESERVED.test(value)) return value;
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return encodeEachCharacter(value); // a lone surrogate, which encodeURIComponent refuses
+  }
+  return encoded.replace(URI_COMPONENT_DIFFERENCES, (m) => (m === '%20' ? '+' : m === '~' ? '%7e' : m === "'" ? '%27' : m.toLowerCase()));
+}
+
+/** The definition, character by character; lone surrogates become U+FFFD's bytes, as in .NET. */
+export function encodeEachCharacter(value: string): string {
   let out = '';
   for (const ch of value) {
     if (ch === ' ') out += '+';

@@ -1,9 +1,11 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
 import type { PaymentEventsTable, PaymentsTable, PayoutsTable } from '../tables/payments.js';
+import { batchedByKey } from '../batched-read.js';
 import { insertRows } from '../insert.js';
+import { preparedQuery } from '../prepared.js';
 
 export interface PaymentItem {
   name: string;
@@ -79,35 +81,48 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
   };
 }
 
+// The single-payment lookups the wires make on every request, compiled once (store/prepared.ts).
+const byMerchantAndId = preparedQuery((db, p: { id: string; merchantId: string }) => db.selectFrom('payments').selectAll().where('id', '=', p.id).where('merchant_id', '=', p.merchantId));
+const byPublicId = preparedQuery((db, p: { publicId: string }) => db.selectFrom('payments').selectAll().where('public_id', '=', p.publicId));
+const byPublicIds = preparedQuery((db, p: { publicIds: string[] }) => db.selectFrom('payments').selectAll().where('public_id', '=', sql<string>`any(${p.publicIds})`));
+const byPublicIdBatched = batchedByKey({
+  one: async (db, publicId) => (await byPublicId(db, { publicId }))[0],
+  many: (db, publicIds) => byPublicIds(db, { publicIds }),
+  keyOf: (r) => r.public_id ?? '',
+});
+const byId = preparedQuery((db, p: { id: string }) => db.selectFrom('payments').selectAll().where('id', '=', p.id));
+const byDisplayRef = preparedQuery((db, p: { dialect: string; displayRef: string }) => db.selectFrom('payments').selectAll().where('dialect', '=', p.dialect).where('display_ref', '=', p.displayRef));
+const byTrace = preparedQuery((db, p: { merchantId: string; trace: string }) => db.selectFrom('payments').selectAll().where('merchant_id', '=', p.merchantId).where('merchant_trace', '=', p.trace));
+
 export async function insertPayment(db: Db, row: Insertable<PaymentsTable>): Promise<void> {
   await insertRows(db, 'payments', [row]);
 }
 
 /** Scoped by merchant: another merchant's payment is not found. */
 export async function findPayment(db: Db, merchantId: string, id: string): Promise<Payment | undefined> {
-  const r = await db.selectFrom('payments').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+  const [r] = await byMerchantAndId(db, { id, merchantId });
   return r && rowToPayment(r);
 }
 
 /** By the id a wire handed out; the wire then checks the caller owns it. */
 export async function findPaymentByPublicId(db: Db, publicId: string): Promise<Payment | undefined> {
-  const r = await db.selectFrom('payments').selectAll().where('public_id', '=', publicId).executeTakeFirst();
+  const r = await byPublicIdBatched(db, publicId);
   return r && rowToPayment(r);
 }
 
 /** For the worker and the checkout page, which hold an id from a row they trust. */
 export async function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
-  const r = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  const [r] = await byId(db, { id });
   return r && rowToPayment(r);
 }
 
 export async function findPaymentByDisplayRef(db: Db, dialect: string, displayRef: string): Promise<Payment | undefined> {
-  const r = await db.selectFrom('payments').selectAll().where('dialect', '=', dialect).where('display_ref', '=', displayRef).executeTakeFirst();
+  const [r] = await byDisplayRef(db, { dialect, displayRef });
   return r && rowToPayment(r);
 }
 
 export async function findPaymentByTrace(db: Db, merchantId: string, trace: string): Promise<Payment | undefined> {
-  const r = await db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('merchant_trace', '=', trace).executeTakeFirst();
+  const [r] = await byTrace(db, { merchantId, trace });
   return r && rowToPayment(r);
 }
 

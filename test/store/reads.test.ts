@@ -1,0 +1,109 @@
+/**
+ * The store's fast reads, on each database in one process as the gateway runs them: queries compiled
+ * once and bound per call (store/prepared.ts), lookups batched across requests (store/batched-read.ts),
+ * and SQLite's reuse of compiled statements (store/database.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { batchedByKey } from '../../src/store/batched-read.js';
+import { preparedQuery } from '../../src/store/prepared.js';
+import { freshDatabase, testDatabases } from '../helpers/dbs.js';
+
+// One prepared query shared by both databases' stores, as the repos share theirs.
+const metaByKey = preparedQuery((db, p: { key: string }) => db.selectFrom('meta').select(['key', 'value']).where('key', '=', p.key).where('value', '!=', 'hidden'));
+const metaBetween = preparedQuery((db, p: { from: string; to: string; n: number }) =>
+  db.selectFrom('meta').select('key').where('key', '>=', p.from).where('key', '<=', p.to).orderBy('key').limit(p.n),
+);
+
+// A batched lookup over the same table, counting how its reads were made.
+const calls = { one: 0, many: [] as number[] };
+const metaIn = preparedQuery((db, p: { keys: string[] }) => db.selectFrom('meta').select(['key', 'value']).where('key', '=', sql<string>`any(${p.keys})`));
+const metaBatched = batchedByKey({
+  one: async (db, key) => {
+    calls.one += 1;
+    return (await metaByKey(db, { key }))[0];
+  },
+  many: (db, keys) => {
+    calls.many.push(keys.length);
+    return metaIn(db, { keys });
+  },
+  keyOf: (r) => r.key,
+});
+
+for (const kind of testDatabases()) {
+  describe(`fast reads on ${kind}`, () => {
+    let store: Store;
+    before(async () => {
+      store = openStore(await freshDatabase(kind));
+      await migrateToLatest(store);
+      await store.db
+        .insertInto('meta')
+        .values([
+          { key: 'pq-a', value: '1' },
+          { key: 'pq-b', value: '2' },
+          { key: 'pq-c', value: 'hidden' },
+          { key: 'pq-d', value: '4' },
+        ])
+        .execute();
+    });
+    after(() => store.close());
+
+    test('each call binds its own values, and the values written into the query stay', async () => {
+      assert.deepEqual(await metaByKey(store.db, { key: 'pq-a' }), [{ key: 'pq-a', value: '1' }]);
+      assert.deepEqual(await metaByKey(store.db, { key: 'pq-b' }), [{ key: 'pq-b', value: '2' }]);
+      assert.deepEqual(await metaByKey(store.db, { key: 'pq-c' }), [], 'the constant condition still applies');
+      assert.deepEqual(await metaByKey(store.db, { key: 'nope' }), []);
+      assert.deepEqual(
+        (await metaBetween(store.db, { from: 'pq-a', to: 'pq-d', n: 3 })).map((r) => r.key),
+        ['pq-a', 'pq-b', 'pq-c'],
+      );
+      assert.deepEqual(
+        (await metaBetween(store.db, { from: 'pq-b', to: 'pq-z', n: 10 })).map((r) => r.key),
+        ['pq-b', 'pq-c', 'pq-d'],
+      );
+    });
+
+    test('inside a transaction it reads that transaction’s own writes', async () => {
+      const seen = await store.transaction(async (tx) => {
+        await tx.insertInto('meta').values({ key: 'pq-tx', value: 'mine' }).execute();
+        return metaByKey(tx, { key: 'pq-tx' });
+      });
+      assert.deepEqual(seen, [{ key: 'pq-tx', value: 'mine' }]);
+    });
+
+    test('lookups made in one moment each get their own row; on PostgreSQL they share one statement', async () => {
+      calls.one = 0;
+      calls.many = [];
+      const keys = ['pq-a', 'pq-b', 'nope', 'pq-d', 'pq-a'];
+      const rows = await Promise.all(keys.map((k) => metaBatched(store.db, k)));
+      assert.deepEqual(rows, [{ key: 'pq-a', value: '1' }, { key: 'pq-b', value: '2' }, undefined, { key: 'pq-d', value: '4' }, { key: 'pq-a', value: '1' }]);
+      if (kind === 'postgres') assert.deepEqual([calls.one, calls.many], [0, [4]], 'one statement for the four distinct keys');
+      else assert.deepEqual([calls.one, calls.many], [5, []], 'SQLite reads each alone: there is no round trip to share');
+    });
+
+    test('a batched lookup sees a write committed before it, and inside a transaction reads alone, seeing that transaction', async () => {
+      calls.one = 0;
+      calls.many = [];
+      await store.db.insertInto('meta').values({ key: 'pq-new', value: 'n' }).execute();
+      assert.deepEqual(await metaBatched(store.db, 'pq-new'), { key: 'pq-new', value: 'n' });
+      const inside = await store.transaction(async (tx) => {
+        await tx.updateTable('meta').set({ value: 'changed' }).where('key', '=', 'pq-new').execute();
+        return metaBatched(tx, 'pq-new');
+      });
+      assert.deepEqual(inside, { key: 'pq-new', value: 'changed' });
+      assert.equal(calls.one, kind === 'postgres' ? 1 : 2, 'the read inside the transaction ran alone');
+    });
+
+    test('a statement run before a schema change sees the new schema after it', async () => {
+      await sql`create table pq_probe (id text primary key)`.execute(store.db);
+      await sql`insert into pq_probe (id) values ('x')`.execute(store.db);
+      const before = (await sql`select * from pq_probe`.execute(store.db)).rows;
+      assert.deepEqual(before, [{ id: 'x' }]);
+      await sql`alter table pq_probe add column extra text not null default 'e'`.execute(store.db);
+      assert.deepEqual((await sql`select * from pq_probe`.execute(store.db)).rows, [{ id: 'x', extra: 'e' }]);
+    });
+  });
+}
