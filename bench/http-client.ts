@@ -95,7 +95,8 @@ export class HttpClient {
     if (!conn) throw new Error('more requests in flight than connections');
     let head = `${method} ${target} HTTP/1.1\r\nhost: ${this.#host}\r\n`;
     for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
-    head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    // A request without a body (a GET) carries no Content-Length, as browsers and SDKs send it.
+    head += body === '' && (method === 'GET' || method === 'HEAD') ? '\r\n' : `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
     try {
       return await conn.send(head, body);
     } finally {

@@ -1,4 +1,3 @@
-import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -81,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const metrics = createMetrics();
 
   let seq = 0;
+  // Several processes (serve --processes N) may number their requests in the same millisecond.
+  const instance = process.pid.toString(36);
   const server: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: API_BODY_LIMIT,
@@ -89,10 +90,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const given = req.headers['x-request-id'];
       if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
       seq += 1;
-      return `req-${Date.now().toString(36)}-${seq.toString(36)}`;
+      return `req-${Date.now().toString(36)}-${instance}-${seq.toString(36)}`;
     },
     // On close, idle keep-alive connections are dropped at once; requests in flight finish.
     forceCloseConnections: 'idle',
+    // A per-request child logger only carries bindings into lines; when nothing is logged it is pure cost.
+    childLoggerFactory: (logger, bindings, opts) => (logger.level === 'silent' ? logger : logger.child(bindings, opts)),
     return503OnClosing: true,
     // Paynow Zimbabwe clients post to /Interface/InitiateTransaction and /interface/initiatetransaction alike.
     // Long ids reach the wires, which answer them in their own words (a 414 would break their clients).
@@ -106,7 +109,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // A request that was in flight when shutdown began ends its keep-alive connection with its answer.
     if (closing) reply.header('connection', 'close');
   });
-  await server.register(cookie);
 
   registerMetricsRoutes(server, metrics, deps);
   registerHealthRoutes(server, store);

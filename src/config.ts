@@ -24,6 +24,12 @@ const schema = z
     smtpUrl: z.string().optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     worker: z.boolean().default(true),
+    processes: z.coerce
+      .number({ error: 'the number of processes must be a number' })
+      .int('the number of processes must be a whole number')
+      .min(1, 'the number of processes must be between 1 and 64')
+      .max(64, 'the number of processes must be between 1 and 64')
+      .default(1),
     allowPrivateCallbacks: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
@@ -45,6 +51,8 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly worker: boolean;
+  /** How many serving processes `tollgate serve` runs on this machine, sharing its port. */
+  readonly processes: number;
   /**
    * Whether notifications may go to loopback and private addresses. Default: yes on the embedded
    * SQLite database (a developer's localhost receiver works out of the box), no on PostgreSQL
@@ -67,6 +75,7 @@ export const ENV_NAMES = {
   masterKey: 'TOLLGATE_MASTER_KEY',
   smtpUrl: 'TOLLGATE_SMTP_URL',
   logLevel: 'TOLLGATE_LOG_LEVEL',
+  processes: 'TOLLGATE_PROCESSES',
   allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
@@ -102,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     smtpUrl: c.smtpUrl,
     logLevel: c.logLevel,
     worker: c.worker,
+    processes: c.processes,
     allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
   });
 }

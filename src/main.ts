@@ -2,6 +2,7 @@ import { type App, buildApp } from './app.js';
 import type { Logger } from 'pino';
 import type { Clock } from './core/clock.js';
 import { claimFirstStart, openRuntime } from './bootstrap.js';
+import { isServingProcess, joinSupervisor } from './cluster.js';
 import { type Config, withListeningPort } from './config.js';
 import { createDemoMerchant, describeCredentials } from './services/demo.js';
 import { createLogger } from './web/logger.js';
@@ -58,9 +59,13 @@ export async function serve(config: Config, say: (line: string) => void, options
       throw err;
     }
   }
-  say(`Tollgate is listening on ${effective.publicUrl} (${runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`})`);
-  say(`  Dashboard ${effective.publicUrl}/`);
-  say(`  API docs  ${effective.publicUrl}/docs`);
+  // One of several processes (serve --processes N): the supervisor announces them all, once.
+  const supervised = isServingProcess();
+  if (!supervised) {
+    say(`Tollgate is listening on ${effective.publicUrl} (${runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`})`);
+    say(`  Dashboard ${effective.publicUrl}/`);
+    say(`  API docs  ${effective.publicUrl}/docs`);
+  }
   if (config.worker) app.worker.start();
 
   let stopping: Promise<void> | undefined;
@@ -71,9 +76,10 @@ export async function serve(config: Config, say: (line: string) => void, options
     })();
     return stopping;
   };
+  if (supervised) joinSupervisor(stop);
   if (options.handleSignals !== false) {
     const onSignal = (signal: string) => {
-      say(`${signal} received: finishing in-flight requests`);
+      if (!supervised) say(`${signal} received: finishing in-flight requests`);
       const force = setTimeout(() => process.exit(1), 15_000);
       force.unref();
       stop().then(

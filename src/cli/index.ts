@@ -12,3 +12,6 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
 });
 process.exitCode = code;
+// A serving process started by `serve --processes N` keeps an IPC channel to its supervisor, which
+// would hold it alive after a failed start: letting go of it lets the process end with its code.
+if (code !== 0) process.disconnect?.();

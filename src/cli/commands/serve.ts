@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isServingProcess, superviseProcesses } from '../../cluster.js';
 import { serve } from '../../main.js';
 import { type CliIo, configFrom, globalOptions } from '../context.js';
 
@@ -11,10 +12,12 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .option('--public-url <url>', 'base URL put into poll, checkout and redirect URLs (env TOLLGATE_PUBLIC_URL)')
     .option('--no-demo', 'do not create the demo merchant on first start')
     .option('--no-worker', 'serve requests only; another process runs the background jobs')
-    .action(async (o: { host?: string; port?: string; publicUrl?: string; demo: boolean; worker: boolean }, cmd: Command) => {
+    .option('--processes <n>', 'serving processes sharing the port, one per core you give it (env TOLLGATE_PROCESSES, default 1)')
+    .action(async (o: { host?: string; port?: string; publicUrl?: string; demo: boolean; worker: boolean; processes?: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const config = configFrom(io, opts, { host: o.host, port: o.port as unknown as number, publicUrl: o.publicUrl, demo: o.demo, worker: o.worker });
-      await serve(config, (line) => io.out(line));
+      const config = configFrom(io, opts, { host: o.host, port: o.port as unknown as number, publicUrl: o.publicUrl, demo: o.demo, worker: o.worker, processes: o.processes as unknown as number });
+      if (config.processes > 1 && !isServingProcess()) await superviseProcesses(config, (line) => io.out(line));
+      else await serve(config, (line) => io.out(line));
       // The server keeps the process alive; signals end it.
       await new Promise(() => {});
     });

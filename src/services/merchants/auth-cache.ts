@@ -10,11 +10,28 @@ import type { Tx } from '../../store/schema.js';
 export const AUTH_CACHE_MS = 2000;
 
 interface State {
-  entries: Map<string, { value: unknown; until: number }>;
+  entries: Map<string, { value: unknown; until: number; epoch: number }>;
   /** Bumped when a change starts and when it ends: a read that overlapped one is not kept. */
   generation: number;
   /** Changes in flight: while any runs, nothing read is kept (it may be about to go stale). */
   changing: number;
+}
+
+/**
+ * Bumped when another serving process on this machine (tollgate serve --processes N) changed what is
+ * cached here: every copy read before is dropped. Process-wide on purpose, since that news is.
+ */
+let processEpoch = 0;
+const changeListeners: Array<() => void> = [];
+
+/** Called after every committed change made through this process (the supervisor link tells the others). */
+export function onAuthChange(listener: () => void): void {
+  changeListeners.push(listener);
+}
+
+/** Another process changed merchants, integrations or credentials: nothing read before is trusted. */
+export function dropAuthCachesOfThisProcess(): void {
+  processEpoch += 1;
 }
 
 /** Per store, not per module: two apps in one process (the tests) keep separate caches. */
@@ -38,10 +55,11 @@ export async function cachedAuth<T>(store: Store, key: string, load: () => Promi
   const s = stateOf(store);
   const now = performance.now();
   const hit = s.entries.get(key);
-  if (hit && hit.until > now) return hit.value as T;
+  if (hit && hit.until > now && hit.epoch === processEpoch) return hit.value as T;
   const generation = s.generation;
+  const epoch = processEpoch;
   const value = await load();
-  if (value !== undefined && s.changing === 0 && s.generation === generation) s.entries.set(key, { value, until: now + AUTH_CACHE_MS });
+  if (value !== undefined && s.changing === 0 && s.generation === generation && epoch === processEpoch) s.entries.set(key, { value, until: now + AUTH_CACHE_MS, epoch });
   return value;
 }
 
@@ -52,7 +70,9 @@ export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
   s.generation += 1;
   s.entries.clear();
   try {
-    return await store.transaction(fn);
+    const result = await store.transaction(fn);
+    for (const listener of changeListeners) listener();
+    return result;
   } finally {
     s.changing -= 1;
     s.generation += 1;
