@@ -49,16 +49,24 @@ export function verifyV3(
   body: string,
   given: string,
 ): { ok: boolean; computed: string } {
-  const payloads = new Set<string>();
-  for (const sorted of [true, false]) {
-    const p = v3Payload(apiKey, idempotencyKey, params, body, sorted);
-    payloads.add(p);
-    payloads.add(escapeNonAscii(p));
+  // The first is the canonical payload: under the current key it is what the request log shows.
+  const canonical = v3Payload(apiKey, idempotencyKey, params, body, true);
+  const payloads = new Set<string>([canonical, escapeNonAscii(canonical)]);
+  if (params.length > 1) {
+    const inQueryOrder = v3Payload(apiKey, idempotencyKey, params, body, false);
+    payloads.add(inQueryOrder);
+    payloads.add(escapeNonAscii(inQueryOrder));
   }
   let ok = false;
-  for (const key of keys) for (const p of payloads) if (constantTimeEqual(hmacBase64(key, p), given)) ok = true;
-  const first = keys[0];
-  return { ok, computed: first === undefined ? '' : hmacBase64(first, v3Payload(apiKey, idempotencyKey, params, body)) };
+  let computed = '';
+  keys.forEach((key, i) => {
+    for (const p of payloads) {
+      const mac = hmacBase64(key, p);
+      if (i === 0 && p === canonical) computed = mac;
+      if (constantTimeEqual(mac, given)) ok = true;
+    }
+  });
+  return { ok, computed };
 }
 
 export function verifyBody(keys: readonly string[], body: string, given: string): { ok: boolean; computed: string } {

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +28,8 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
+  // Cookies (the session) only where they are read: the wires never parse them.
+  await app.register(cookie);
 
   await app.register(swagger, {
     openapi: {

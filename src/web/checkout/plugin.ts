@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorCode, isTollgateError, TollgateError } from '../../core/errors.js';
@@ -54,6 +55,8 @@ function redirect(reply: FastifyReply, location: string): FastifyReply {
 async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const { deps } = opts;
   const secure = () => deps.publicUrl.startsWith('https:');
+  // Cookies (the merchant's session) only where they are read: the wires never parse them.
+  await app.register(cookie);
   await app.register(formbody, { bodyLimit: FORM_LIMIT, parser: (text) => Object.fromEntries(new URLSearchParams(text)) });
 
   const send = (reply: FastifyReply, status: number, view: CheckoutView | null, html: string) =>
