@@ -183,6 +183,9 @@ function kindOf(text: string): StatementKind {
  * statement that is waited for (at the latest the COMMIT, which PostgreSQL then turns into a
  * ROLLBACK) rejects with that first error, so a failed write is never acknowledged.
  */
+/** Suffixes of statements prepared again after a schema change: unique per process, so never a name in use. */
+let replanCount = 0;
+
 function tollgateClient(): typeof pg.Client {
   const names = new Map<string, string>();
   const nameOf = (text: string, params: number): string | undefined => {
@@ -204,8 +207,12 @@ function tollgateClient(): typeof pg.Client {
       super({ ...config, pipeline: true } as pg.ClientConfig);
     }
 
+    /** Statements of this connection prepared again under a new name after a schema change (see #waited). */
+    #renamed = new Map<string, string>();
+
     #send(text: string, values: unknown[] | undefined): Promise<QueryResult> {
-      const name = values && values.length > 0 ? nameOf(text, values.length) : undefined;
+      const shared = values && values.length > 0 ? nameOf(text, values.length) : undefined;
+      const name = shared && (this.#renamed.get(shared) ?? shared);
       // biome-ignore lint/suspicious/noExplicitAny: pg's query() overloads do not cover this form's return type.
       return (super.query as any)(name ? { name, text, values } : values ? { text, values } : text);
     }
@@ -259,12 +266,33 @@ function tollgateClient(): typeof pg.Client {
         this.#corked = false;
         this.#socket().uncork();
       }
+      const alone = !this.#inTransaction;
       const earlier = await this.#settle();
       const outcome = await sent;
       // The first failure explains the rest ("current transaction is aborted", or a COMMIT answered with ROLLBACK).
       if (earlier !== undefined && kind !== 'rollback') throw earlier;
-      if ('error' in outcome) throw outcome.error;
+      if ('error' in outcome) {
+        if (!this.#replanned(text, values, outcome.error)) throw outcome.error;
+        // Alone, nothing was lost: run it again, prepared anew. In a transaction the transaction has failed.
+        if (alone) return this.#send(text, values);
+        throw outcome.error;
+      }
       return outcome.result;
+    }
+
+    /**
+     * A migration run by another node changed a table under a prepared `select *`: PostgreSQL then
+     * refuses the statement ("cached plan must not change result type") on this connection for good.
+     * It is prepared again under a fresh name; true when that was the failure.
+     */
+    #replanned(text: string, values: unknown[] | undefined, error: unknown): boolean {
+      // The routine names the case whatever language the server writes its messages in.
+      const e = error as { code?: string; routine?: string };
+      if (e.code !== '0A000' || e.routine !== 'RevalidateCachedQuery' || !values || values.length === 0) return false;
+      const shared = nameOf(text, values.length);
+      if (shared === undefined) return false;
+      this.#renamed.set(shared, `${shared}_${++replanCount}`);
+      return true;
     }
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; only (text[, values]) is rewritten.

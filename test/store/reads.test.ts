@@ -36,8 +36,10 @@ const metaBatched = batchedByKey({
 for (const kind of testDatabases()) {
   describe(`fast reads on ${kind}`, () => {
     let store: Store;
+    let handle: { dataDir: string; databaseUrl: string | undefined };
     before(async () => {
-      store = openStore(await freshDatabase(kind));
+      handle = await freshDatabase(kind);
+      store = openStore(handle);
       await migrateToLatest(store);
       await store.db
         .insertInto('meta')
@@ -95,6 +97,19 @@ for (const kind of testDatabases()) {
       });
       assert.deepEqual(inside, { key: 'pq-new', value: 'changed' });
       assert.equal(calls.one, kind === 'postgres' ? 1 : 2, 'the read inside the transaction ran alone');
+    });
+
+    test('a prepared select * keeps working on every connection after another node adds a column', async () => {
+      await sql`create table pq_wide (id text primary key, v text not null)`.execute(store.db);
+      await sql`insert into pq_wide (id, v) values ('a', 'x')`.execute(store.db);
+      const read = () => sql<Record<string, string>>`select * from pq_wide where id = ${'a'}`.execute(store.db);
+      // Prepared (on PostgreSQL: named) on many pooled connections at once.
+      for (const r of await Promise.all(Array.from({ length: 30 }, read))) assert.deepEqual(r.rows, [{ id: 'a', v: 'x' }]);
+      // The migration of a newer node, from outside this store.
+      const other = openStore(handle);
+      await sql`alter table pq_wide add column w text not null default 'w'`.execute(other.db);
+      await other.close();
+      for (const r of await Promise.all(Array.from({ length: 30 }, read))) assert.deepEqual(r.rows, [{ id: 'a', v: 'x', w: 'w' }]);
     });
 
     test('a statement run before a schema change sees the new schema after it', async () => {
