@@ -27,6 +27,17 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+function stillRunning(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A request on a connection of its own (the supervisor hands each new connection to the next process). */
 function onNewConnection(url: string, method: string, path: string, body = ''): Promise<{ status: number; body: string; servedBy: string }> {
   return new Promise((resolve, reject) => {
@@ -119,18 +130,7 @@ for (const kind of testDatabases()) {
       p.child.kill('SIGTERM');
       const exit = await p.exitWithin(25_000);
       assert.equal(exit?.code, 0, p.describe());
-      assert.deepEqual(
-        second.filter((pid) => {
-          try {
-            process.kill(pid, 0);
-            return true;
-          } catch {
-            return false;
-          }
-        }),
-        [],
-        'no serving process outlives its supervisor',
-      );
+      assert.deepEqual(stillRunning(second), [], 'no serving process outlives its supervisor');
     });
 
     test('a key rotated through one process is refused by the other at once, not after the cache time', async () => {
@@ -194,5 +194,19 @@ describe('serve --processes when the port is taken', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('serve --processes when its supervisor is killed', () => {
+  test('the serving processes end too: none is left holding the port', async () => {
+    const { dataDir } = await freshDatabase('sqlite');
+    const p = await startServe(['--data-dir', dataDir, '--port', '0', '--no-demo', '--processes', '2']);
+    const url = (p.banner().match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+    const serving = childrenOf(p.child.pid as number);
+    assert.equal(serving.length, 2);
+    p.child.kill('SIGKILL');
+    await p.exit;
+    await waitUntil('the serving processes ended', () => stillRunning(serving).length === 0);
+    await assert.rejects(onNewConnection(url, 'GET', '/healthz'), /ECONNREFUSED/);
   });
 });
