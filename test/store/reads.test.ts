@@ -112,6 +112,34 @@ for (const kind of testDatabases()) {
       for (const r of await Promise.all(Array.from({ length: 30 }, read))) assert.deepEqual(r.rows, [{ id: 'a', v: 'x', w: 'w' }]);
     });
 
+    test('the payment lookups by trace and by display reference use their unique indexes, as prepared statements run them', async () => {
+      const lookups = [
+        { index: 'payments_merchant_trace', where: 'merchant_id = $1 and merchant_trace = $2' },
+        { index: 'payments_display_ref', where: 'dialect = $1 and display_ref = $2' },
+      ];
+      for (const { index, where } of lookups) {
+        let plan: string;
+        if (kind === 'sqlite') {
+          plan = (await sql.raw<{ detail: string }>(`explain query plan select * from payments where ${where.replace(/\$\d/g, "'x'")}`).execute(store.db)).rows.map((r) => r.detail).join('\n');
+        } else {
+          // As the gateway runs it: a prepared statement's generic plan, with its values unknown.
+          plan = await store.db.connection().execute(async (c) => {
+            await sql.raw('set enable_seqscan = off').execute(c);
+            await sql.raw('set plan_cache_mode = force_generic_plan').execute(c);
+            await sql.raw(`prepare probe_lookup(text, text) as select * from payments where ${where}`).execute(c);
+            try {
+              return (await sql.raw<Record<string, string>>('explain execute probe_lookup(null, null)').execute(c)).rows.map((r) => Object.values(r)[0]).join('\n');
+            } finally {
+              await sql.raw('deallocate probe_lookup').execute(c);
+              await sql.raw('reset enable_seqscan').execute(c);
+              await sql.raw('reset plan_cache_mode').execute(c);
+            }
+          });
+        }
+        assert.match(plan, new RegExp(index), `${where}:\n${plan}`);
+      }
+    });
+
     test('a statement run before a schema change sees the new schema after it', async () => {
       await sql`create table pq_probe (id text primary key)`.execute(store.db);
       await sql`insert into pq_probe (id) values ('x')`.execute(store.db);
