@@ -18,14 +18,28 @@ export function batchedByKey<R>(read: {
   many: (db: Db, keys: string[]) => Promise<R[]>;
   keyOf: (row: R) => string;
 }): (db: Db, key: string) => Promise<R | undefined> {
-  const loaders = new WeakMap<Db, (key: string) => Promise<R | undefined>>();
-  return (db, key) => {
+  type Outcome = { row: R | undefined } | { error: unknown };
+  const loaders = new WeakMap<Db, (key: string) => Promise<Outcome | undefined>>();
+  /** The keys of one moment in one statement; if that fails, each key alone, so one bad key fails only its own caller. */
+  const loadAll = async (db: Db, keys: string[]): Promise<Map<string, Outcome>> => {
+    try {
+      return new Map((await read.many(db, keys)).map((r) => [read.keyOf(r), { row: r }]));
+    } catch {
+      const alone = await Promise.all(keys.map((k) => read.one(db, k).then((row): Outcome => ({ row }), (error: unknown): Outcome => ({ error }))));
+      return new Map(keys.map((k, i) => [k, alone[i] as Outcome]));
+    }
+  };
+  return async (db, key) => {
     if (db.isTransaction || !(db.getExecutor().adapter instanceof PostgresAdapter)) return read.one(db, key);
+    // PostgreSQL text cannot hold NUL, so no row has such a key (and it would fail the whole statement).
+    if (key.includes('\0')) return undefined;
     let loader = loaders.get(db);
     if (!loader) {
-      loader = createLoader(async (keys: string[]) => new Map((await read.many(db, keys)).map((r) => [read.keyOf(r), r])), MAX_KEYS);
+      loader = createLoader((keys: string[]) => loadAll(db, keys), MAX_KEYS);
       loaders.set(db, loader);
     }
-    return loader(key);
+    const outcome = await loader(key);
+    if (outcome && 'error' in outcome) throw outcome.error;
+    return outcome?.row;
   };
 }

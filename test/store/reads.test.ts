@@ -86,6 +86,29 @@ for (const kind of testDatabases()) {
       else assert.deepEqual([calls.one, calls.many], [5, []], 'SQLite reads each alone: there is no round trip to share');
     });
 
+    test('a key PostgreSQL cannot hold (NUL) finds nothing and does not fail the lookups batched with it', async () => {
+      const rows = await Promise.all(['pq-a', 'bad\u0000key', 'pq-b'].map((k) => metaBatched(store.db, k)));
+      assert.deepEqual(rows, [{ key: 'pq-a', value: '1' }, undefined, { key: 'pq-b', value: '2' }]);
+    });
+
+    test('when the batched statement fails, each key is read alone: only the failing key’s caller sees the error', async () => {
+      const fragile = batchedByKey({
+        one: async (db, key) => {
+          if (key === 'boom') throw new Error('this key breaks its statement');
+          return (await metaByKey(db, { key }))[0];
+        },
+        many: async (db, keys) => {
+          if (keys.includes('boom')) throw new Error('this key breaks its statement');
+          return metaIn(db, { keys });
+        },
+        keyOf: (r) => r.key,
+      });
+      const settled = await Promise.allSettled(['pq-a', 'boom', 'pq-d'].map((k) => fragile(store.db, k)));
+      assert.deepEqual(settled[0], { status: 'fulfilled', value: { key: 'pq-a', value: '1' } });
+      assert.equal(settled[1]?.status, 'rejected');
+      assert.deepEqual(settled[2], { status: 'fulfilled', value: { key: 'pq-d', value: '4' } });
+    });
+
     test('a batched lookup sees a write committed before it, and inside a transaction reads alone, seeing that transaction', async () => {
       calls.one = 0;
       calls.many = [];
