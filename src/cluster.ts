@@ -9,6 +9,9 @@ const AUTH_CHANGED = 'tollgate:auth-changed';
 /** A process that stops after it served is replaced after this pause (not at once: a crash loop must not spin). */
 const RESTART_DELAY_MS = 1000;
 
+/** The longest pause between attempts to replace a process that keeps failing. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
 /** How long SIGTERM waits for the processes to finish their requests before it kills them. */
 const STOP_TIMEOUT_MS = 20_000;
 
@@ -22,12 +25,18 @@ export function isServingProcess(): boolean {
  * drops this one's copies when another did; and ends with its supervisor.
  */
 export function joinSupervisor(stop: () => Promise<void>): void {
-  onAuthChange(() => process.send?.(AUTH_CHANGED));
+  // The callback swallows a send on a channel that has just closed (the supervisor is going away).
+  onAuthChange(() => {
+    if (process.connected) process.send?.(AUTH_CHANGED, undefined, undefined, () => {});
+  });
   process.on('message', (message) => {
     if (message === AUTH_CHANGED) dropAuthCachesOfThisProcess();
   });
-  // A supervisor that died (kill -9) must not leave its processes holding the port.
+  // A supervisor that died (kill -9) must not leave its processes holding the port. Node would exit
+  // the process at once on disconnect; marked as expected, it finishes its requests first.
+  if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
   process.once('disconnect', () => {
+    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
     stop().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -55,7 +64,8 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
   const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
   cluster.on('message', (from, message) => {
-    if (message === AUTH_CHANGED) for (const w of workers()) if (w !== from) w.send(AUTH_CHANGED);
+    // Only to connected processes, with a callback: a send racing a process's exit must not crash the supervisor.
+    if (message === AUTH_CHANGED) for (const w of workers()) if (w !== from && w.isConnected()) w.send(AUTH_CHANGED, undefined, () => {});
   });
   cluster.on('listening', (worker, address) => {
     listening.add(worker.id);
@@ -66,24 +76,33 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
     say(`  Dashboard ${url}/`);
     say(`  API docs  ${url}/docs`);
   });
+  let failedStop = false;
+  let restartDelay = RESTART_DELAY_MS;
   cluster.on('exit', (worker, code, signal) => {
-    const served = listening.delete(worker.id);
+    listening.delete(worker.id);
     if (stopping) {
-      if (workers().length === 0) process.exit();
+      if (code !== 0 && signal === null) failedStop = true;
+      if (workers().length === 0) process.exit(failedStop ? 1 : process.exitCode);
       return;
     }
-    if (!served) {
-      // It failed to start (it printed why): the others would fail the same way.
+    if (!announced) {
+      // A process failed to start (it printed why): the others would fail the same way.
       stopping = true;
-      for (const w of workers()) w.process.kill('SIGTERM');
       process.exitCode = 1;
+      for (const w of workers()) w.process.kill('SIGTERM');
       if (workers().length === 0) process.exit();
       return;
     }
-    say(`serving process ${worker.process.pid} ended (${signal ?? `exit code ${code}`}); starting another`);
+    // After the start, a process that ends is replaced, however often it takes (a database that is
+    // down for a while must not bring the healthy processes down with it), waiting longer each time.
+    say(`serving process ${worker.process.pid} ended (${signal ?? `exit code ${code}`}); starting another in ${restartDelay / 1000} s`);
     setTimeout(() => {
       if (!stopping) cluster.fork();
-    }, RESTART_DELAY_MS);
+    }, restartDelay);
+    restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
+  });
+  cluster.on('listening', () => {
+    restartDelay = RESTART_DELAY_MS;
   });
 
   const onSignal = (signal: string): void => {

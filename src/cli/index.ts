@@ -13,5 +13,5 @@ const code = await runCli(process.argv.slice(2), {
 });
 process.exitCode = code;
 // A serving process started by `serve --processes N` keeps an IPC channel to its supervisor, which
-// would hold it alive after a failed start: letting go of it lets the process end with its code.
-if (code !== 0) process.disconnect?.();
+// would hold it alive after a failed start; its line is written (stderr to a pipe is synchronous).
+if (code !== 0 && process.connected) process.exit(code);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
 import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
 import { ApiClient } from '../helpers/client.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
@@ -96,8 +97,8 @@ for (const kind of testDatabases()) {
       assert.match(banner, /listening on http:\/\/127\.0\.0\.1:\d+ with 2 processes/);
       const url = (banner.match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
       const supervisor = p.child.pid as number;
+      await waitUntil(`two serving processes${p.describe()}`, () => childrenOf(supervisor).length === 2, 10_000);
       const first = childrenOf(supervisor);
-      assert.equal(first.length, 2, 'two serving processes');
 
       const servedBy = async (n: number): Promise<Set<string>> => {
         const seen = new Set<string>();
@@ -208,5 +209,37 @@ describe('serve --processes when its supervisor is killed', () => {
     await p.exit;
     await waitUntil('the serving processes ended', () => stillRunning(serving).length === 0);
     await assert.rejects(onNewConnection(url, 'GET', '/healthz'), /ECONNREFUSED/);
+  });
+});
+
+describe('serve --processes while PostgreSQL refuses new connections', { skip: !testDatabases().includes('postgres') }, () => {
+  test('a process that cannot be replaced does not take the healthy one down; it is replaced once the database is back', async () => {
+    const { dataDir, databaseUrl } = await freshDatabase('postgres');
+    const url = new URL(databaseUrl as string);
+    const dbName = url.pathname.slice(1);
+    const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
+    await admin.connect();
+    const p = await startServe([...dbArgs(dataDir, databaseUrl), '--port', '0', '--no-demo', '--processes', '2']);
+    try {
+      const base = (p.banner().match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+      const [victim, healthy] = childrenOf(p.child.pid as number) as [number, number];
+      // Warm the healthy process's pool, then refuse every new connection.
+      for (let i = 0; i < 4; i++) assert.equal((await onNewConnection(base, 'GET', '/readyz')).status, 200);
+      await admin.query(`alter database "${dbName}" allow_connections false`);
+      process.kill(victim, 'SIGKILL');
+      await p.waitFor(/ended \(SIGKILL\); starting another in 1 s/);
+      // The replacement fails to start (its reason goes to stderr) and is tried again later.
+      await waitUntil('the replacement failed and is retried', () => /ended \(exit code 1\); starting another in 2 s/.test(p.stdout));
+      assert.deepEqual(stillRunning([healthy]), [healthy], 'the healthy process still runs');
+      assert.equal(p.exited, undefined, 'the supervisor still runs');
+      assert.equal((await onNewConnection(base, 'GET', '/healthz')).status, 200, 'and the gateway still answers');
+      await admin.query(`alter database "${dbName}" allow_connections true`);
+      await waitUntil('two processes serve again', () => childrenOf(p.child.pid as number).length === 2 && /listening/.test(p.stdout), 30_000);
+      p.child.kill('SIGTERM');
+      assert.equal((await p.exitWithin(25_000))?.code, 0, p.describe());
+    } finally {
+      await admin.query(`alter database "${dbName}" allow_connections true`).catch(() => {});
+      await admin.end();
+    }
   });
 });

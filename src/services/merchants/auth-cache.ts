@@ -71,7 +71,13 @@ export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
   s.entries.clear();
   try {
     const result = await store.transaction(fn);
-    for (const listener of changeListeners) listener();
+    for (const listener of changeListeners) {
+      try {
+        listener();
+      } catch {
+        // The change is committed; telling the other processes is best effort (they catch up within AUTH_CACHE_MS).
+      }
+    }
     return result;
   } finally {
     s.changing -= 1;
