@@ -32,6 +32,8 @@ class Connection {
       this.#socket.once('connect', ok);
       this.#socket.once('error', fail);
     });
+    // A connection that fails before its first request reports it from send(), not as an unhandled rejection.
+    this.#ready.catch(() => {});
     this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', (err) => this.#fail(err));
     this.#socket.on('close', () => this.#fail(new Error('the server closed the connection')));
@@ -66,6 +68,7 @@ class Connection {
   }
 
   #fail(err: Error): void {
+    this.#buffer = Buffer.alloc(0);
     const pending = this.#pending;
     this.#pending = undefined;
     pending?.reject(err);
@@ -85,7 +88,7 @@ export class HttpClient {
   constructor(baseUrl: string, connections: number) {
     const url = new URL(baseUrl);
     this.#host = url.host;
-    this.#all = Array.from({ length: connections }, () => new Connection(url.hostname, Number(url.port)));
+    this.#all = Array.from({ length: connections }, () => new Connection(url.hostname, Number(url.port || 80)));
     this.#free = [...this.#all];
   }
 

@@ -53,7 +53,7 @@ function openSqlite(dataDir: string): Store {
   };
 }
 
-/** Distinct statement texts kept compiled per SQLite connection; beyond it, the rest are compiled per use. */
+/** Distinct statement texts kept compiled per SQLite connection; past it the cache starts again. */
 const MAX_SQLITE_STATEMENTS = 500;
 
 /**
@@ -70,7 +70,9 @@ function withStatementCache(conn: SQLite.Database): SqliteDatabase {
       let statement = statements.get(text);
       if (statement === undefined) {
         statement = conn.prepare(text);
-        if (statements.size < MAX_SQLITE_STATEMENTS) statements.set(text, statement);
+        // Full (inserts of every row count add up): start again, so the statements in use now are kept.
+        if (statements.size >= MAX_SQLITE_STATEMENTS) statements.clear();
+        statements.set(text, statement);
       }
       return statement;
     },

@@ -27,6 +27,8 @@ export function preparedQuery<P extends Record<string, unknown>, R>(build: (db: 
     let shape = shapes.get(adapter);
     if (shape === undefined) {
       const compiled = build(db, placeholders).compile();
+      if (compiled.parameters.some((v) => typeof v === 'string' && v.includes(PLACEHOLDER) && !v.startsWith(PLACEHOLDER)))
+        throw new Error('a prepared query used a placeholder inside another value; pass the whole value as a parameter');
       shape = {
         sql: compiled.sql,
         slots: compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(PLACEHOLDER) ? { param: v.slice(PLACEHOLDER.length) } : { constant: v })),

@@ -37,11 +37,12 @@ export function createMetrics(): Metrics {
 
 /** Counts every response by its route pattern (not its URL, so ids do not explode the label space). */
 export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', async (_request, reply) => {
     metrics.paymentsByState.reset();
