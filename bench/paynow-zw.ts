@@ -6,12 +6,9 @@
  * Options: BENCH_OPS (default 2000 initiations, and 4× as many polls), BENCH_DBS=sqlite,postgres.
  */
 import { createHash } from 'node:crypto';
-import { HttpClient } from './http-client.js';
-import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
-import { startBenchServer } from './server.js';
+import { runWireBenchmark } from './wire.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const LABELS = { write: 'initiations', read: 'polls' };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 function signedForm(pairs: Array<[string, string]>, key: string): string {
@@ -19,46 +16,33 @@ function signedForm(pairs: Array<[string, string]>, key: string): string {
   return [...pairs, ['hash', hash] as [string, string]].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
-async function runOn(db: string, databaseUrl: string | undefined): Promise<PhaseRow[]> {
-  say(`${db}: starting tollgate serve…`);
-  const server = await startBenchServer(databaseUrl);
-  const { integrationId, integrationKey } = server.credentials.paynowZw;
-  const rows: PhaseRow[] = [];
-  for (const clients of [1, 64]) {
-    const client = new HttpClient(server.url, clients);
-    const pollUrls: string[] = [];
-    say(`${db}: ${clients} client(s): ${OPS} initiations…`);
-    const initiate = await closedLoop(clients, OPS, async (i) => {
-      const body = signedForm(
-        [
-          ['resulturl', 'http://127.0.0.1:9/result'],
-          ['returnurl', 'http://127.0.0.1:9/return'],
-          ['reference', `B-${clients}-${i}`],
-          ['amount', '10.50'],
-          ['id', String(integrationId)],
-          ['additionalinfo', 'Bench'],
-          ['authemail', server.email],
-          ['status', 'Message'],
-        ],
-        integrationKey,
-      );
-      const { body: text } = await client.request('POST', '/interface/initiatetransaction', FORM, body);
-      const poll = /pollurl=([^&]+)/.exec(text)?.[1];
-      if (!text.startsWith('status=Ok') || !poll) throw new Error(`initiate failed: ${text}`);
-      const url = new URL(decodeURIComponent(poll));
-      pollUrls.push(url.pathname + url.search);
-    });
-    say(`${db}: ${clients} client(s): ${OPS * 4} polls…`);
-    const poll = await closedLoop(clients, OPS * 4, async (i) => {
-      const { body: text } = await client.request('POST', pollUrls[i % pollUrls.length] as string, FORM);
-      if (!text.startsWith('reference=')) throw new Error(`poll failed: ${text}`);
-    });
-    client.close();
-    sayPhases(LABELS, initiate, poll);
-    rows.push({ db, clients, write: initiate, read: poll });
-  }
-  await server.stop();
-  return rows;
-}
-
-printPhases(`bench:paynow-zw — ${OPS} initiations and ${OPS * 4} polls per run over HTTP`, LABELS, await onEachDatabase(runOn));
+await runWireBenchmark({
+  title: `bench:paynow-zw — ${OPS} initiations and ${OPS * 4} polls per run over HTTP`,
+  labels: { write: 'initiations', read: 'polls' },
+  ops: OPS,
+  async write(client, server, i, clients) {
+    const { integrationId, integrationKey } = server.credentials.paynowZw;
+    const body = signedForm(
+      [
+        ['resulturl', 'http://127.0.0.1:9/result'],
+        ['returnurl', 'http://127.0.0.1:9/return'],
+        ['reference', `B-${clients}-${i}`],
+        ['amount', '10.50'],
+        ['id', String(integrationId)],
+        ['additionalinfo', 'Bench'],
+        ['authemail', server.email],
+        ['status', 'Message'],
+      ],
+      integrationKey,
+    );
+    const { body: text } = await client.request('POST', '/interface/initiatetransaction', FORM, body);
+    const poll = /pollurl=([^&]+)/.exec(text)?.[1];
+    if (!text.startsWith('status=Ok') || !poll) throw new Error(`initiate failed: ${text}`);
+    const url = new URL(decodeURIComponent(poll));
+    return url.pathname + url.search;
+  },
+  async read(client, _server, pollPath) {
+    const { body: text } = await client.request('POST', pollPath, FORM);
+    if (!text.startsWith('reference=')) throw new Error(`poll failed: ${text}`);
+  },
+});
