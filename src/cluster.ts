@@ -60,6 +60,7 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
 
   let stopping = false;
   let announced = false;
+  let restartDelay = RESTART_DELAY_MS;
   const listening = new Set<number>();
   const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
@@ -68,6 +69,7 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
     if (message === AUTH_CHANGED) for (const w of workers()) if (w !== from && w.isConnected()) w.send(AUTH_CHANGED, undefined, () => {});
   });
   cluster.on('listening', (worker, address) => {
+    restartDelay = RESTART_DELAY_MS;
     listening.add(worker.id);
     if (announced || listening.size < config.processes) return;
     announced = true;
@@ -77,9 +79,7 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
     say(`  API docs  ${url}/docs`);
   });
   let failedStop = false;
-  let restartDelay = RESTART_DELAY_MS;
   cluster.on('exit', (worker, code, signal) => {
-    listening.delete(worker.id);
     if (stopping) {
       if (code !== 0 && signal === null) failedStop = true;
       if (workers().length === 0) process.exit(failedStop ? 1 : process.exitCode);
@@ -101,10 +101,6 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
     }, restartDelay);
     restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
   });
-  cluster.on('listening', () => {
-    restartDelay = RESTART_DELAY_MS;
-  });
-
   const onSignal = (signal: string): void => {
     if (stopping) return;
     stopping = true;

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
-import { ApiClient } from '../helpers/client.js';
+import { ApiClient, requestOnNewConnection } from '../helpers/client.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 import { dbArgs, killAll, Proc, runCli, startServe } from '../helpers/process.js';
 
@@ -40,22 +40,10 @@ function stillRunning(pids: number[]): number[] {
 }
 
 /** A request on a connection of its own (the supervisor hands each new connection to the next process). */
-function onNewConnection(url: string, method: string, path: string, body = ''): Promise<{ status: number; body: string; servedBy: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${path}`, { method, agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => {
-        text += d;
-      });
-      res.on('end', () => {
-        // req-<time>-<process>-<sequence>: which process answered.
-        const servedBy = String(res.headers['x-request-id'] ?? '').split('-')[2] ?? '';
-        resolve({ status: res.statusCode ?? 0, body: text, servedBy });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function onNewConnection(url: string, method: string, path: string, body = ''): Promise<{ status: number; body: string; servedBy: string }> {
+  const r = await requestOnNewConnection(`${url}${path}`, method, body);
+  // req-<time>-<process>-<sequence>: which process answered.
+  return { status: r.status, body: r.body, servedBy: String(r.headers['x-request-id'] ?? '').split('-')[2] ?? '' };
 }
 
 async function waitUntil(what: string, check: () => boolean, ms = 20_000, step: () => Promise<void> = async () => {}): Promise<void> {

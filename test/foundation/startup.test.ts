@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import { ApiClient } from '../helpers/client.js';
+import { ApiClient, requestOnNewConnection } from '../helpers/client.js';
 import { freshDatabase, tempDir, testDatabases } from '../helpers/dbs.js';
 import { freePort } from '../helpers/postgres.js';
 import { cleanEnv, dbArgs, type Exit, killAll, Proc, runCli, startServe, stopNow } from '../helpers/process.js';
@@ -81,14 +81,10 @@ async function fetchStatusOrError(url: string): Promise<number | string> {
 
 /** A GET on a new connection (no pooled keep-alive socket): its status, or the connection error's code. */
 function freshGet(port: number, path: string): Promise<number | string> {
-  return new Promise((done) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, timeout: 3000 }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
-  });
+  return requestOnNewConnection(`http://127.0.0.1:${port}${path}`, 'GET', '', 3000).then(
+    (r) => r.status,
+    (err: NodeJS.ErrnoException) => err.code ?? err.message,
+  );
 }
 
 function merchantBody(email: string): string {

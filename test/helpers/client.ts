@@ -3,6 +3,7 @@
  * CSRF token like a browser would, or sends a bearer token like a script would.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 export interface Reply<T = any> {
   status: number;
@@ -75,4 +76,24 @@ export function assertProblem(r: Reply, status: number, code: string, detail?: R
   assert.equal(r.body.code, code);
   assert.equal(typeof r.body.detail, 'string');
   if (detail) assert.match(r.body.detail, detail);
+}
+
+/**
+ * One request on a connection of its own (no pooled keep-alive socket), as a new client arrives; a
+ * body goes as a form. Rejects with the connection's error, or after `timeoutMs`.
+ */
+export function requestOnNewConnection(url: string, method: string, body = '', timeoutMs = 10_000): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = body === '' ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) };
+    const req = http.request(url, { method, agent: false, headers, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
