@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable } from 'kysely';
+import { CompiledQuery, type Insertable, PostgresAdapter } from 'kysely';
 import type { Database, Db } from './schema.js';
 
 /** Distinct statement texts kept per database dialect. */
@@ -11,7 +11,8 @@ const shapes = new WeakMap<object, Map<string, string>>();
  * Inserts rows with the statement text built once per table, column list and row count: the hot
  * writes (payments, events, jobs, deliveries, the request log) then skip Kysely's query building,
  * which costs more than the insert's own round trip on a busy gateway. The text is Kysely's own;
- * rows whose keys differ, or that carry an undefined value, take Kysely's ordinary path.
+ * rows whose keys differ, or that carry an undefined value, take Kysely's ordinary path. Several rows
+ * on PostgreSQL take one fixed text instead (see recordsetInsert).
  */
 export async function insertRows<T extends keyof Database & string>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
   const first = rows[0];
@@ -39,6 +40,10 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
     params.push(...v);
   }
   const adapter = db.getExecutor().adapter;
+  if (rows.length > 1 && adapter instanceof PostgresAdapter && params.every(jsonSafe)) {
+    await db.executeQuery(CompiledQuery.raw(recordsetInsert(table, columns), [JSON.stringify(rows)]));
+    return;
+  }
   let cache = shapes.get(adapter);
   if (!cache) {
     cache = new Map();
@@ -51,4 +56,34 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
     if (cache.size < MAX_SHAPES) cache.set(key, text);
   }
   await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
+/** ES2024's String.prototype.isWellFormed: Node 20 has it, the ES2023 library typings do not. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/**
+ * A value JSON carries to PostgreSQL unchanged: a safe integer, a boolean, null, or well-formed text.
+ * Not bytes or bigints; and not text with a lone surrogate, which JSON writes as an escape PostgreSQL
+ * refuses, where the parameter form stores U+FFFD.
+ */
+const jsonSafe = (v: unknown): boolean =>
+  v === null || typeof v === 'boolean' || (typeof v === 'string' && (v as WellFormedCheck).isWellFormed()) || (typeof v === 'number' && Number.isSafeInteger(v));
+
+const recordsetTexts = new Map<string, string>();
+
+/**
+ * A multi-row insert on PostgreSQL as one statement whatever the row count: the rows travel as one
+ * JSON parameter and the table's own row type converts them. Its text depends only on the table and
+ * columns, so the client prepares it once per connection; Kysely's form, with a parameter per value,
+ * has a new text (and a new parse and plan on the server) for every row count.
+ */
+function recordsetInsert(table: string, columns: string[]): string {
+  const key = `${table}|${columns.join(',')}`;
+  let text = recordsetTexts.get(key);
+  if (text === undefined) {
+    const list = columns.map((c) => `"${c}"`).join(', ');
+    text = `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", $1::json)`;
+    if (recordsetTexts.size < MAX_SHAPES) recordsetTexts.set(key, text);
+  }
+  return text;
 }
