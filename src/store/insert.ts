@@ -37,7 +37,7 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
       await db.insertInto(table).values(rows as never).execute();
       return;
     }
-    params.push(...v);
+    for (const x of v) params.push(x);
   }
   const adapter = db.getExecutor().adapter;
   if (rows.length > 1 && adapter instanceof PostgresAdapter && params.every(jsonSafe)) {

@@ -234,6 +234,17 @@ for (const kind of testDatabases()) {
       assert.equal(auth.ok, true);
     });
 
+    test('a flood of invented Api-Keys (past the remembered lookup hashes) lets none in and still knows the real key', async () => {
+      const real = await reveal(int1.id);
+      assert.equal((await apiKeyAuth(real.paynowPl.sandbox.apiKey)).ok, true);
+      for (let i = 0; i < 1500; i++) {
+        const invented = await apiKeyAuth(`${real.paynowPl.sandbox.apiKey.slice(0, -6)}${String(i).padStart(6, '0')}`);
+        assert.deepEqual(invented, { ok: false, reason: 'unknown_credentials' });
+      }
+      const again = await apiKeyAuth(real.paynowPl.sandbox.apiKey);
+      assert.ok(again.ok && again.integration.id === int1.id && again.mode === 'test');
+    });
+
     test('rotate-keys replaces every key at once: the response has no key, a mail has the new ones, the old ones stop', async () => {
       const old = await reveal(int1.id);
       const auth0 = await apiKeyAuth(old.paynowPl.sandbox.apiKey);

@@ -151,8 +151,35 @@ function modeAllowed(integration: Integration, mode: Mode): 'ok' | 'not_live' | 
   return 'ok';
 }
 
+/** Presented credentials whose lookup hash is remembered, per keyring; beyond it the memo starts again. */
+const MAX_REMEMBERED_HASHES = 1024;
+const rememberedHashes = new WeakMap<Keyring, Map<string, string>>();
+
+/**
+ * The lookup hash of a presented credential. An HMAC per request was about 4 % of a signed read, and a
+ * value's hash never changes while the process runs (the lookup key derives from the master key), so
+ * the hashes of the credentials presented lately are remembered. The values themselves are no more
+ * exposed than before: the auth cache holds the decrypted credentials they are compared with. A flood
+ * of invented keys only makes the memo start again, which costs the HMACs it would have cost anyway.
+ */
+function lookupHashOf(keyring: Keyring, slot: CredentialSlot, value: string): string {
+  let memo = rememberedHashes.get(keyring);
+  if (!memo) {
+    memo = new Map();
+    rememberedHashes.set(keyring, memo);
+  }
+  const key = `${slot}\u0000${value}`;
+  let hash = memo.get(key);
+  if (hash === undefined) {
+    hash = keyring.lookupHash(slot, value);
+    if (memo.size >= MAX_REMEMBERED_HASHES) memo.clear();
+    memo.set(key, hash);
+  }
+  return hash;
+}
+
 async function byLookup(r: AuthReader, slot: CredentialSlot, value: string, now: number): Promise<{ integration: Integration } | undefined> {
-  const hash = r.keyring.lookupHash(slot, value);
+  const hash = lookupHashOf(r.keyring, slot, value);
   const cred = await cachedAuth(r.store, `lookup:${slot}:${hash}`, async () => {
     const c = await findCredentialByLookup(r.store.db, slot, hash, now);
     return c && { integrationId: c.integrationId, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt };
