@@ -71,14 +71,17 @@ export interface PhaseRow {
   clients: number;
   write: RunStats;
   read: RunStats;
+  /** The same run's bare Node HTTP server rate with the same client (64 clients only). */
+  bare?: number | undefined;
 }
 
 export function printPhases(title: string, labels: { write: string; read: string }, rows: PhaseRow[]): void {
   console.log(`\n${title} on ${machine()}\n`);
-  console.log(`| database | clients | ${labels.write}/s | p50 ms | p99 ms | ${labels.read}/s | p50 ms | p99 ms |`);
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log(`| database | clients | ${labels.write}/s | p50 ms | p99 ms | ${labels.read}/s | p50 ms | p99 ms | bare HTTP/s, same run |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    console.log(`| ${r.db} | ${r.clients} | ${fmt(r.write.perSecond)} | ${fmt(r.write.p50, 2)} | ${fmt(r.write.p99, 2)} | ${fmt(r.read.perSecond)} | ${fmt(r.read.p50, 2)} | ${fmt(r.read.p99, 2)} |`);
+    const bare = r.bare === undefined ? '' : fmt(r.bare, 0);
+    console.log(`| ${r.db} | ${r.clients} | ${fmt(r.write.perSecond)} | ${fmt(r.write.p50, 2)} | ${fmt(r.write.p99, 2)} | ${fmt(r.read.perSecond)} | ${fmt(r.read.p50, 2)} | ${fmt(r.read.p99, 2)} | ${bare} |`);
   }
 }
 

@@ -52,3 +52,26 @@ export async function startBenchServer(databaseUrl: string | undefined): Promise
       }),
   };
 }
+
+/**
+ * The same run's yardstick for the wire benchmarks: a bare Node HTTP server in its own process,
+ * answering every request with a short constant. What the load generator gets from it on this box at
+ * the moment of the run tells a slow phase of the machine from a slower build.
+ */
+export async function startBareServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const source = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('status=Ok')); }).listen(${port}, '127.0.0.1', () => console.log('listening'));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((ok, fail) => {
+    child.stdout?.once('data', () => ok());
+    child.once('exit', (code) => fail(new Error(`the bare server exited ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,11 +1,12 @@
 /**
  * What the three dialect benchmarks share: a `tollgate serve` process per database, and for 1 and 64
  * clients a write phase (each write hands back the key its read needs) then a read phase 4× as long
- * over those keys, printed as one table.
+ * over those keys, printed as one table. Beside each 64-client read phase, the same client against a
+ * bare Node HTTP server: this box's speed drifts between runs, and that figure shows where it stood.
  */
 import { HttpClient } from './http-client.js';
 import { closedLoop, onEachDatabase, type PhaseRow, printPhases, say, sayPhases } from './lib.js';
-import { type BenchServer, startBenchServer } from './server.js';
+import { type BenchServer, startBareServer, startBenchServer } from './server.js';
 
 export interface WirePhases {
   title: string;
@@ -32,10 +33,30 @@ export async function runWireBenchmark(b: WirePhases): Promise<void> {
       const read = await closedLoop(clients, b.ops * 4, (i) => b.read(client, server, keys[i % keys.length] as string));
       client.close();
       sayPhases(b.labels, write, read);
-      out.push({ db, clients, write, read });
+      out.push({ db, clients, write, read, bare: clients > 1 ? await bareReads(clients, b.ops * 4) : undefined });
     }
     await server.stop();
     return out;
   });
   printPhases(b.title, b.labels, rows);
+}
+
+/** Requests a second a bare Node HTTP server answers, with the same client, clients and count. */
+async function bareReads(clients: number, total: number): Promise<number> {
+  const bare = await startBareServer();
+  const client = new HttpClient(bare.url, clients);
+  const ask = async () => {
+    const res = await client.request('GET', '/', {});
+    if (res.status !== 200 || res.body !== 'status=Ok') throw new Error(`bare server answered ${res.status} ${res.body}`);
+  };
+  try {
+    // Warmed up first, as the gateway is by its write phase: a fresh process runs unoptimised code.
+    await closedLoop(clients, total, ask);
+    const run = await closedLoop(clients, total, ask);
+    say(`  bare Node HTTP server, same client: ${Math.round(run.perSecond)}/s`);
+    return run.perSecond;
+  } finally {
+    client.close();
+    await bare.stop();
+  }
 }
