@@ -149,26 +149,30 @@ function groupCommit(db: Db): Store['transaction'] {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-/** Statements with more parameters than this are usually variable-length lists: left unnamed. */
-const MAX_PREPARED_PARAMS = 24;
+/**
+ * Statements with more parameters than this are usually variable-length lists: left unnamed. Several
+ * rows travel as one JSON parameter (insert.ts) and key lists as one array, so the widest fixed shape,
+ * the 30-column payment insert, stays below it and is planned once per connection.
+ */
+const MAX_PREPARED_PARAMS = 48;
 /** Distinct statement texts named per process; beyond it, the rest run unnamed (bounded server memory). */
 const MAX_PREPARED = 400;
 
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
 const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
 
-type StatementKind = 'begin' | 'commit' | 'rollback' | 'blind' | 'waited';
+/** 'set' and 'insert' are blind: nobody reads their answer. */
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'set' | 'insert' | 'waited';
 
 /**
- * What the client does with a statement. Blind: nobody reads its answer (an INSERT without RETURNING
- * or ON CONFLICT, whose row count could matter; a SET LOCAL). Only the head is lower-cased: this runs
- * for every query.
+ * What the client does with a statement. Blind: a SET LOCAL, or an INSERT without RETURNING or ON
+ * CONFLICT (whose row count could matter). Only the head is lower-cased: this runs for every query.
  */
 function kindOf(text: string): StatementKind {
   const head = text.slice(0, 12).trim().toLowerCase();
   if (head === 'begin' || head === 'commit' || head === 'rollback') return head;
-  if (head.startsWith('set local ')) return 'blind';
-  if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'blind';
+  if (head.startsWith('set local ')) return 'set';
+  if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'insert';
   return 'waited';
 }
 
@@ -310,10 +314,10 @@ function tollgateClient(): typeof pg.Client {
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && kind === 'blind') {
+      if (this.#inTransaction && (kind === 'set' || kind === 'insert')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
-        return Promise.resolve(done(text.trimStart().slice(0, 3).toLowerCase() === 'set' ? 'SET' : 'INSERT'));
+        return Promise.resolve(done(kind.toUpperCase()));
       }
       if ((kind === 'commit' || kind === 'rollback') && this.#inTransaction && !this.#beginWritten) {
         // Nothing was written: there is no transaction on the server to end.

@@ -69,8 +69,6 @@ type WellFormedCheck = string & { isWellFormed(): boolean };
 const jsonSafe = (v: unknown): boolean =>
   v === null || typeof v === 'boolean' || (typeof v === 'string' && (v as WellFormedCheck).isWellFormed()) || (typeof v === 'number' && Number.isSafeInteger(v));
 
-const recordsetTexts = new Map<string, string>();
-
 /**
  * A multi-row insert on PostgreSQL as one statement whatever the row count: the rows travel as one
  * JSON parameter and the table's own row type converts them. Its text depends only on the table and
@@ -78,12 +76,6 @@ const recordsetTexts = new Map<string, string>();
  * has a new text (and a new parse and plan on the server) for every row count.
  */
 function recordsetInsert(table: string, columns: string[]): string {
-  const key = `${table}|${columns.join(',')}`;
-  let text = recordsetTexts.get(key);
-  if (text === undefined) {
-    const list = columns.map((c) => `"${c}"`).join(', ');
-    text = `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", $1::json)`;
-    if (recordsetTexts.size < MAX_SHAPES) recordsetTexts.set(key, text);
-  }
-  return text;
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  return `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", $1::json)`;
 }

@@ -24,7 +24,7 @@ function mask(value: string): string {
 
 const MAX_BODY = 64 * 1024;
 
-/** Rows per INSERT: 11 columns each stays far below PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT: on SQLite, with a parameter per value, 11 columns each stays far below any limit. */
 const MAX_ROWS = 500;
 
 /** One writer per store: the log rows of concurrent requests share one INSERT and one commit. */
