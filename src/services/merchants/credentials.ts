@@ -151,45 +151,39 @@ function modeAllowed(integration: Integration, mode: Mode): 'ok' | 'not_live' | 
   return 'ok';
 }
 
-/** Presented credentials whose lookup hash is remembered, per keyring; beyond it the memo starts again. */
-const MAX_REMEMBERED_HASHES = 1024;
-const rememberedHashes = new WeakMap<Keyring, Map<string, string>>();
-
 /**
- * The lookup hash of a presented credential. An HMAC per request was about 4 % of a signed read, and a
- * value's hash never changes while the process runs (the lookup key derives from the master key), so
- * the hashes of the credentials presented lately are remembered. The values themselves are no more
- * exposed than before: the auth cache holds the decrypted credentials they are compared with. A flood
- * of invented keys only makes the memo start again, which costs the HMACs it would have cost anyway.
+ * The integration a presented credential names, looked up by value in each of `slots` in turn (a
+ * Paynow.pl Api-Key may be a sandbox or a production key). Cached under the presented value itself, so
+ * a cached request computes no HMAC and a live key does not miss the sandbox slot in the database every
+ * time. A value not found is never cached, so invented keys leave nothing behind; the values that are
+ * kept are no more exposed than the decrypted credentials cached beside them.
  */
-function lookupHashOf(keyring: Keyring, slot: CredentialSlot, value: string): string {
-  let memo = rememberedHashes.get(keyring);
-  if (!memo) {
-    memo = new Map();
-    rememberedHashes.set(keyring, memo);
-  }
-  const key = `${slot}\u0000${value}`;
-  let hash = memo.get(key);
-  if (hash === undefined) {
-    hash = keyring.lookupHash(slot, value);
-    if (memo.size >= MAX_REMEMBERED_HASHES) memo.clear();
-    memo.set(key, hash);
-  }
-  return hash;
-}
-
-async function byLookup(r: AuthReader, slot: CredentialSlot, value: string, now: number): Promise<{ integration: Integration } | undefined> {
-  const hash = lookupHashOf(r.keyring, slot, value);
-  const cred = await cachedAuth(r.store, `lookup:${slot}:${hash}`, async () => {
-    const c = await findCredentialByLookup(r.store.db, slot, hash, now);
-    return c && { integrationId: c.integrationId, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt };
+async function byLookup(
+  r: AuthReader,
+  slots: readonly CredentialSlot[],
+  value: string,
+  now: number,
+): Promise<{ slot: CredentialSlot; integration: Integration } | undefined> {
+  const cred = await cachedAuth(r.store, `lookup:${slots.join('|')}:${value}`, async () => {
+    for (const slot of slots) {
+      const c = await findCredentialByLookup(r.store.db, slot, r.keyring.lookupHash(slot, value), now);
+      if (c) return { slot, integrationId: c.integrationId, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt };
+    }
+    return undefined;
   });
   if (!cred || (cred.expiresAt !== null && cred.expiresAt <= now)) return undefined;
   // The lookup hash found it; the constant-time compare of the decrypted value is the proof.
   if (!constantTimeEqual(cred.value, value)) return undefined;
   const integration = await integrationById(r, cred.integrationId);
-  return integration && { integration };
+  return integration && { slot: cred.slot, integration };
 }
+
+/** A Paynow.pl Api-Key's pair decides the mode: sandbox keys act in test mode, production keys live. */
+const PL_API_KEY_PAIRS = [
+  { slot: 'paynow_pl.sandbox.api_key', signatureSlot: 'paynow_pl.sandbox.signature_key', mode: 'test' },
+  { slot: 'paynow_pl.production.api_key', signatureSlot: 'paynow_pl.production.signature_key', mode: 'live' },
+] as const satisfies readonly { slot: CredentialSlot; signatureSlot: CredentialSlot; mode: Mode }[];
+const PL_API_KEY_SLOTS = PL_API_KEY_PAIRS.map((p) => p.slot);
 
 /**
  * Paynow.pl: the Api-Key names the integration and, by which pair it belongs to, the mode.
@@ -200,15 +194,13 @@ export async function authenticateApiKeyPair(
   apiKey: string,
   now: number,
 ): Promise<Authenticated<{ signatureKeys: string[] }>> {
-  for (const [env, mode] of [['sandbox', 'test'], ['production', 'live']] as const) {
-    const found = await byLookup(r, `paynow_pl.${env}.api_key`, apiKey, now);
-    if (!found) continue;
-    const allowed = modeAllowed(found.integration, mode);
-    if (allowed !== 'ok') return { ok: false, reason: allowed };
-    const signatureKeys = await verifyingValues(r, found.integration.id, `paynow_pl.${env}.signature_key`, now);
-    return { ok: true, integration: found.integration, mode, signatureKeys };
-  }
-  return { ok: false, reason: 'unknown_credentials' };
+  const found = await byLookup(r, PL_API_KEY_SLOTS, apiKey, now);
+  const pair = found && PL_API_KEY_PAIRS.find((p) => p.slot === found.slot);
+  if (!found || !pair) return { ok: false, reason: 'unknown_credentials' };
+  const allowed = modeAllowed(found.integration, pair.mode);
+  if (allowed !== 'ok') return { ok: false, reason: allowed };
+  const signatureKeys = await verifyingValues(r, found.integration.id, pair.signatureSlot, now);
+  return { ok: true, integration: found.integration, mode: pair.mode, signatureKeys };
 }
 
 /**
@@ -221,7 +213,7 @@ export async function authenticateKeyTriple(
   mode: Mode,
   now: number,
 ): Promise<Authenticated<{ masterKey: string }>> {
-  const found = await byLookup(r, 'paydunya.master_key', keys.masterKey, now);
+  const found = await byLookup(r, ['paydunya.master_key'], keys.masterKey, now);
   if (!found) return { ok: false, reason: 'unknown_credentials' };
   const [privateKeys, tokens] = await Promise.all([
     verifyingValues(r, found.integration.id, `paydunya.${mode}.private_key`, now),
