@@ -9,26 +9,31 @@ import { recordTestRequest } from '../services/sandbox/request-log.js';
  * finds the request in the log.
  */
 export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook: every request passes here, and most (live ones, the management API's) log nothing.
+  app.addHook('onSend', (request, reply, payload, done) => {
     const t = request.testLog;
-    if (!t) return payload;
-    const raw = request.rawBody ?? (request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
-    try {
-      await recordTestRequest(deps, {
-        integrationId: t.integrationId,
-        dialect: t.dialect,
-        method: request.method,
-        path: request.url,
-        headers: request.headers,
-        body: raw,
-        responseStatus: reply.statusCode,
-        responseBody: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
-        signature: t.signature,
-      });
-    } catch (err) {
-      // The log is a developer aid: losing one entry must never fail the request it describes.
-      request.log.warn({ err }, 'could not write the test request log');
+    if (!t) {
+      done(null, payload);
+      return;
     }
-    return payload;
+    const raw = request.rawBody ?? (request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+    recordTestRequest(deps, {
+      integrationId: t.integrationId,
+      dialect: t.dialect,
+      method: request.method,
+      path: request.url,
+      headers: request.headers,
+      body: raw,
+      responseStatus: reply.statusCode,
+      responseBody: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
+      signature: t.signature,
+    }).then(
+      () => done(null, payload),
+      (err: unknown) => {
+        // The log is a developer aid: losing one entry must never fail the request it describes.
+        request.log.warn({ err }, 'could not write the test request log');
+        done(null, payload);
+      },
+    );
   });
 }

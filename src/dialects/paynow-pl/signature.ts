@@ -70,8 +70,9 @@ export function verifyV3(
 }
 
 export function verifyBody(keys: readonly string[], body: string, given: string): { ok: boolean; computed: string } {
+  const macs = keys.map((key) => hmacBase64(key, body));
+  // Every key is compared, whichever matches: the time taken does not tell which did.
   let ok = false;
-  for (const key of keys) if (constantTimeEqual(hmacBase64(key, body), given)) ok = true;
-  const first = keys[0];
-  return { ok, computed: first === undefined ? '' : hmacBase64(first, body) };
+  for (const mac of macs) if (constantTimeEqual(mac, given)) ok = true;
+  return { ok, computed: macs[0] ?? '' };
 }
