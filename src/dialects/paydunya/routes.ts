@@ -2,14 +2,15 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
-import { escapeHtml } from '../../core/html.js';
+import { escapeHtml, page } from '../../core/html.js';
+import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
 import { type CreatePaymentInput, createPayment } from '../../services/payments/create.js';
 import { startPayment } from '../../services/payments/pay.js';
 import { checkoutUrl, keepWireDetail, type Payment, paymentByDisplayRef, paymentByPublicId } from '../../services/payments/queries.js';
-import { createDisbursement, creditAccount, disbursementByToken, randomAlnum, submitDisbursement } from '../../services/payments/transfers.js';
+import { createDisbursement, creditAccount, disbursementByToken, submitDisbursement } from '../../services/payments/transfers.js';
 import { findCustomer, sendOneTimeCode } from '../../services/sandbox/codes.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
 import { confirmPayload, type PdWireData, receiptUrl, wireData } from './notify.js';
@@ -102,7 +103,7 @@ function readInvoice(b: JsonObject, publicUrl: string, mode: 'test' | 'live') {
 }
 
 function renderReceipt(rows: Array<[string, string]>, self: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Receipt</title><link rel="stylesheet" href="/assets/tollgate.css"></head><body><main><h1>Payment receipt</h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table><p><small>${escapeHtml(self)}</small></p></main></body></html>`;
+  return page('Receipt', `<h1>Payment receipt</h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table><p><small>${escapeHtml(self)}</small></p>`);
 }
 
 /**
@@ -216,7 +217,7 @@ export function pdRoutes(deps: ServiceDeps) {
       const customer = await findCustomer(deps, caller.integration.id, alias);
       if (!customer) throw invalid('No PayDunya account matches this account_alias');
       const token = newInvoiceToken(mode);
-      const oprToken = randomAlnum(20);
+      const oprToken = randomAlphanumeric(20, MIXED_ALPHABET);
       const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
       const input = inputFor(caller, inv, token);
       input.displayRef = oprToken;

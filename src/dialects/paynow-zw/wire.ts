@@ -33,7 +33,7 @@ export function field(pairs: readonly Pair[], key: string): string | undefined {
 }
 
 const UNRESERVED = /[A-Za-z0-9\-_.!*()]/;
-const ALL_UNRESERVED = /^[A-Za-z0-9\-_.!*()]*$/;
+const ALL_UNRESERVED = new RegExp(`^${UNRESERVED.source}*$`);
 /** Where encodeURIComponent differs from HttpUtility.UrlEncode: `~` and `'` kept, upper-case hex, space as %20. */
 const URI_COMPONENT_DIFFERENCES = /%[0-9A-F]{2}|[~']/g;
 

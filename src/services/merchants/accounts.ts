@@ -18,7 +18,7 @@ import {
 import { findOperator, findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { authTransaction, cachedAuth } from './auth-cache.js';
+import { cachedAuth } from './auth-cache.js';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';
 
 export const MAX_FAILED_LOGINS = 10;
@@ -137,7 +137,8 @@ export async function updateMerchant(
   merchantId: string,
   patch: { companyName?: string | undefined; companyEmail?: string | undefined; bankAccount?: BankAccount | null | undefined },
 ): Promise<MerchantView> {
-  await authTransaction(deps.store, (tx) =>
+  // Only profile fields: nothing the auth cache holds (the login email is not among them).
+  await deps.store.transaction((tx) =>
     updateMerchantProfile(
       tx,
       merchantId,

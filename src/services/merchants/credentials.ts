@@ -231,7 +231,7 @@ export async function authenticateKeyTriple(
  * Paynow Zimbabwe: the integration id names the integration and its own mode decides; the caller
  * verifies the request hash against each returned key (a rotation's grace period gives two).
  */
-export async function integrationKeysByNumber(
+async function integrationKeysByNumber(
   r: AuthReader,
   integration: Integration,
   now: number,

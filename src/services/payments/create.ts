@@ -99,13 +99,12 @@ export function newPayment(row: ReturnType<typeof newPaymentRow>): Payment {
 async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {
   const id = input.id ?? deps.ids.next('payment');
   const row = newPaymentRow(input, id, now);
-  const expiresAt = row.expires_at;
   await insertPayment(tx, row);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: id, version: 1, from_state: null, to_state: 'created', reason: 'created', created_at: now });
   // The row as inserted is the payment: no need to read it back.
   const payment = newPayment(row);
   await emitNotifications(tx, deps, input.integration, payment, { version: 1, from: null, to: 'created', at: now });
-  await scheduleJobs(tx, deps.ids, [{ kind: 'expire', payload: { paymentId: id }, runAt: expiresAt, integrationId: input.mode === 'test' ? input.integration.id : null }], now);
+  await scheduleJobs(tx, deps.ids, [{ kind: 'expire', payload: { paymentId: id }, runAt: row.expires_at, integrationId: input.mode === 'test' ? input.integration.id : null }], now);
   return payment;
 }
 

@@ -9,10 +9,9 @@ import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustom
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
-export const randomAlnum = (n: number): string => randomAlphanumeric(n, MIXED_ALPHABET);
 
 export function transactionId(): string {
-  return `TFA-TX-${randomAlnum(20)}`;
+  return `TFA-TX-${randomAlphanumeric(20, MIXED_ALPHABET)}`;
 }
 
 function refuseLive(mode: 'test' | 'live'): void {
@@ -53,7 +52,7 @@ export interface DisbursementInput {
 /** A disbursement invoice: nothing moves until it is submitted. */
 export async function createDisbursement(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', input: DisbursementInput): Promise<Disbursement> {
   const now = deps.clock.now();
-  const token = randomAlnum(20);
+  const token = randomAlphanumeric(20, MIXED_ALPHABET);
   try {
     await deps.store.transaction((tx) =>
       insertDisbursement(tx, {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../core/html.js';
 
 export interface DocumentOptions {
   /** Reload the page every so many seconds (a waiting page without JavaScript). */

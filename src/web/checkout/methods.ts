@@ -1,7 +1,7 @@
 import { assertNever } from '../../core/errors.js';
 import type { PaymentMethod } from '../../core/payment-methods.js';
 import type { RailInput } from '../../services/payments/rails/rail.js';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../core/html.js';
 
 /** What the customer types for a method. */
 type Field = 'phone' | 'optional_phone' | 'card' | 'blik' | 'bank' | 'customer';

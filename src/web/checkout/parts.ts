@@ -1,7 +1,7 @@
 import { formatDecimal } from '../../core/money.js';
 import type { CheckoutView } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../core/html.js';
 import { CSRF_FIELD } from './csrf.js';
 import { safeHttpUrl } from './security.js';
 

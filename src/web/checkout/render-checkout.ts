@@ -1,6 +1,6 @@
 import type { PaymentMethod } from '../../core/payment-methods.js';
 import { type CheckoutView, MERCHANT_TESTING_MESSAGE } from '../../services/payments/checkout.js';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../core/html.js';
 import { documentHtml } from './layout.js';
 import { METHOD_UI, type Form, methodFields } from './methods.js';
 import { action, alertBox, amountText, backLink, cancelForm, fakePanel, hiddenCsrf, merchantLogin, summary } from './parts.js';

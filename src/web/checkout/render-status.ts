@@ -2,7 +2,7 @@ import { assertNever } from '../../core/errors.js';
 import { isPaymentMethod } from '../../core/payment-methods.js';
 import type { CheckoutView } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
-import { escapeHtml } from '../pages/html.js';
+import { escapeHtml } from '../../core/html.js';
 import { documentHtml } from './layout.js';
 import { METHOD_UI } from './methods.js';
 import { alertBox, backLink, cancelForm, fakePanel, summary } from './parts.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/deps.js';
-import { escapeHtml, PAGE_CSP, page } from './html.js';
+import { escapeHtml, page } from '../../core/html.js';
+import { PAGE_CSP } from './html.js';
 
 /** The front door: where the dashboard will live, and the links a developer needs meanwhile. */
 export function registerHomePage(app: FastifyInstance, deps: ServiceDeps): void {

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { isTollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { verifyEmail } from '../../services/merchants/accounts.js';
-import { escapeHtml, PAGE_CSP, page } from './html.js';
+import { escapeHtml, page } from '../../core/html.js';
+import { PAGE_CSP } from './html.js';
 
 /** The link in the verification mail: a browser GET that verifies and says so. */
 export function registerVerifyEmailPage(app: FastifyInstance, deps: ServiceDeps): void {
