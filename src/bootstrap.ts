@@ -63,3 +63,11 @@ export async function openRuntime(config: Config, say: (line: string) => void): 
     throw err;
   }
 }
+
+/** The start-up banner: where the gateway listens (with how many processes, when several) and on which database. */
+export function announceListening(say: (line: string) => void, url: string, store: Pick<Store, 'kind' | 'location'>, processes = 1): void {
+  const where = `${store.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${store.location}`;
+  say(`Tollgate is listening on ${url}${processes > 1 ? ` with ${processes} processes` : ''} (${where})`);
+  say(`  Dashboard ${url}/`);
+  say(`  API docs  ${url}/docs`);
+}

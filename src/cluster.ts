@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { openRuntime } from './bootstrap.js';
+import { announceListening, openRuntime } from './bootstrap.js';
 import { type Config, withListeningPort } from './config.js';
 import { dropAuthCachesOfThisProcess, onAuthChange } from './services/merchants/auth-cache.js';
 
@@ -22,9 +22,10 @@ export function isServingProcess(): boolean {
 
 /**
  * In a serving process: tells the others when this one changed what wire authentication caches, and
- * drops this one's copies when another did; and ends with its supervisor.
+ * drops this one's copies when another did; and ends with its supervisor (`shutdown` finishes the
+ * requests in flight and exits).
  */
-export function joinSupervisor(stop: () => Promise<void>): void {
+export function joinSupervisor(shutdown: () => void): void {
   // The callback swallows a send on a channel that has just closed (the supervisor is going away).
   onAuthChange(() => {
     if (process.connected) process.send?.(AUTH_CHANGED, undefined, undefined, () => {});
@@ -35,13 +36,7 @@ export function joinSupervisor(stop: () => Promise<void>): void {
   // A supervisor that died (kill -9) must not leave its processes holding the port. Node would exit
   // the process at once on disconnect; marked as expected, it finishes its requests first.
   if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
-  process.once('disconnect', () => {
-    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
+  process.once('disconnect', shutdown);
 }
 
 /**
@@ -55,34 +50,30 @@ export function joinSupervisor(stop: () => Promise<void>): void {
 export async function superviseProcesses(config: Config, say: (line: string) => void): Promise<void> {
   // Reach the database and apply migrations once, before any process serves.
   const runtime = await openRuntime(config, say);
-  const where = runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`;
+  const store = { kind: runtime.store.kind, location: runtime.store.location };
   await runtime.store.close();
 
   let stopping = false;
   let announced = false;
   let restartDelay = RESTART_DELAY_MS;
-  const listening = new Set<number>();
+  let listening = 0;
   const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
 
   cluster.on('message', (from, message) => {
     // Only to connected processes, with a callback: a send racing a process's exit must not crash the supervisor.
     if (message === AUTH_CHANGED) for (const w of workers()) if (w !== from && w.isConnected()) w.send(AUTH_CHANGED, undefined, () => {});
   });
-  cluster.on('listening', (worker, address) => {
+  cluster.on('listening', (_worker, address) => {
     restartDelay = RESTART_DELAY_MS;
-    listening.add(worker.id);
-    if (announced || listening.size < config.processes) return;
+    listening += 1;
+    if (announced || listening < config.processes) return;
     announced = true;
-    const url = withListeningPort(config, address.port).publicUrl;
-    say(`Tollgate is listening on ${url} with ${config.processes} processes (${where})`);
-    say(`  Dashboard ${url}/`);
-    say(`  API docs  ${url}/docs`);
+    announceListening(say, withListeningPort(config, address.port).publicUrl, store, config.processes);
   });
-  let failedStop = false;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (code !== 0 && signal === null) failedStop = true;
-      if (workers().length === 0) process.exit(failedStop ? 1 : process.exitCode);
+      if (code !== 0 && signal === null) process.exitCode = 1;
+      if (workers().length === 0) process.exit();
       return;
     }
     if (!announced) {

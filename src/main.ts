@@ -1,7 +1,7 @@
 import { type App, buildApp } from './app.js';
 import type { Logger } from 'pino';
 import type { Clock } from './core/clock.js';
-import { claimFirstStart, openRuntime } from './bootstrap.js';
+import { announceListening, claimFirstStart, openRuntime } from './bootstrap.js';
 import { isServingProcess, joinSupervisor } from './cluster.js';
 import { type Config, withListeningPort } from './config.js';
 import { createDemoMerchant, describeCredentials } from './services/demo.js';
@@ -61,11 +61,7 @@ export async function serve(config: Config, say: (line: string) => void, options
   }
   // One of several processes (serve --processes N): the supervisor announces them all, once.
   const supervised = isServingProcess();
-  if (!supervised) {
-    say(`Tollgate is listening on ${effective.publicUrl} (${runtime.store.kind === 'sqlite' ? `SQLite at ${runtime.store.location}` : `PostgreSQL at ${runtime.store.location}`})`);
-    say(`  Dashboard ${effective.publicUrl}/`);
-    say(`  API docs  ${effective.publicUrl}/docs`);
-  }
+  if (!supervised) announceListening(say, effective.publicUrl, runtime.store);
   if (config.worker) app.worker.start();
 
   let stopping: Promise<void> | undefined;
@@ -76,19 +72,22 @@ export async function serve(config: Config, say: (line: string) => void, options
     })();
     return stopping;
   };
-  if (supervised) joinSupervisor(stop);
+  /** Finishes the requests in flight and exits; after 15 s it exits anyway. */
+  const shutdown = (): void => {
+    setTimeout(() => process.exit(1), 15_000).unref();
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  if (supervised) joinSupervisor(shutdown);
   if (options.handleSignals !== false) {
     const onSignal = (signal: string) => {
       if (!supervised) say(`${signal} received: finishing in-flight requests`);
-      const force = setTimeout(() => process.exit(1), 15_000);
-      force.unref();
-      stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      shutdown();
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
