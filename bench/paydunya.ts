@@ -9,9 +9,16 @@ import { runWireBenchmark } from './wire.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
 
+/** Built once per server: this runs for every request the load generator sends. */
+const headersByServer = new WeakMap<BenchServer, Record<string, string>>();
 function headersOf(server: BenchServer): Record<string, string> {
-  const k = server.credentials.paydunya;
-  return { 'content-type': 'application/json', 'paydunya-master-key': k.masterKey, 'paydunya-private-key': k.test.privateKey, 'paydunya-token': k.test.token };
+  let headers = headersByServer.get(server);
+  if (!headers) {
+    const k = server.credentials.paydunya;
+    headers = { 'content-type': 'application/json', 'paydunya-master-key': k.masterKey, 'paydunya-private-key': k.test.privateKey, 'paydunya-token': k.test.token };
+    headersByServer.set(server, headers);
+  }
+  return headers;
 }
 
 await runWireBenchmark({

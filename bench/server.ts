@@ -30,21 +30,24 @@ export async function startBenchServer(databaseUrl: string | undefined): Promise
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // One serving process: on this 2-core box, shared with PostgreSQL and the load, a second one measured slower (BENCH_PROCESSES=2).
   const processes = process.env.BENCH_PROCESSES ?? '1';
-  const child: ChildProcess = spawn(process.execPath, [...prof, bin, ...common, 'serve', '--port', String(port), '--no-demo', '--processes', processes], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = await spawnUntilListening([...prof, bin, ...common, 'serve', '--port', String(port), '--no-demo', '--processes', processes], env);
+  return { url: `http://127.0.0.1:${port}`, credentials: created.credentials, email, stop: server.stop };
+}
+
+/** A Node process started with `args`, once it printed "listening"; stop() ends it with SIGTERM. */
+async function spawnUntilListening(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('server did not start')), 30_000);
+    const timer = setTimeout(() => fail(new Error('the server did not start')), 30_000);
     child.stdout?.on('data', (d: Buffer) => {
       if (d.toString().includes('listening')) {
         clearTimeout(timer);
         ok();
       }
     });
-    child.on('exit', (code) => fail(new Error(`server exited ${code}`)));
+    child.once('exit', (code) => fail(new Error(`the server exited ${code}`)));
   });
   return {
-    url: `http://127.0.0.1:${port}`,
-    credentials: created.credentials,
-    email,
     stop: () =>
       new Promise<void>((r) => {
         child.once('exit', () => r());
@@ -61,17 +64,6 @@ export async function startBenchServer(databaseUrl: string | undefined): Promise
 export async function startBareServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const source = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('status=Ok')); }).listen(${port}, '127.0.0.1', () => console.log('listening'));`;
-  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((ok, fail) => {
-    child.stdout?.once('data', () => ok());
-    child.once('exit', (code) => fail(new Error(`the bare server exited ${code}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await spawnUntilListening(['-e', source]);
+  return { url: `http://127.0.0.1:${port}`, stop: server.stop };
 }

@@ -5,10 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { type RunningServer, serve } from '../../src/main.js';
 import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createIntegration, rotateIntegrationKeys, updateIntegrationSettings } from '../../src/services/merchants/integrations.js';
@@ -27,12 +23,11 @@ async function keysOn(deps: ServiceDeps, number: number): Promise<string[] | str
 for (const kind of testDatabases()) {
   describe(`the authentication cache on ${kind}`, () => {
     let one: TestServer;
-    let two: RunningServer;
+    let two: TestServer;
     let merchantId: string;
     before(async () => {
       one = await startTestServer(kind);
-      const config = loadConfig({}, { dataDir: one.dataDir, databaseUrl: one.databaseUrl, port: 0, demo: false, logLevel: 'silent', worker: false });
-      two = await serve(config, () => {}, { handleSignals: false, clock: new ManualClock(one.clock.now()), log: pino({ level: 'silent' }) });
+      two = await startTestServer(kind, { database: one });
       merchantId = (await registerMerchant(one.app.deps, { email: 'cache@shop.test', password: 'a long enough password', companyName: 'Cache' }, { verified: true })).merchant.id;
     });
     after(async () => {

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
 import { ApiClient, requestOnNewConnection } from '../helpers/client.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
+import { eventually } from '../helpers/eventually.js';
 import { dbArgs, killAll, Proc, runCli, startServe } from '../helpers/process.js';
 
 after(killAll);
@@ -46,16 +47,6 @@ async function onNewConnection(url: string, method: string, path: string, body =
   return { status: r.status, body: r.body, servedBy: String(r.headers['x-request-id'] ?? '').split('-')[2] ?? '' };
 }
 
-async function waitUntil(what: string, check: () => boolean, ms = 20_000, step: () => Promise<void> = async () => {}): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    await step();
-    if (check()) return;
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** A Paynow Zimbabwe initiation hashed with `key`, as the SDKs send it. */
 function initiation(integrationId: number, key: string, reference: string): string {
   const pairs: Array<[string, string]> = [
@@ -83,9 +74,9 @@ for (const kind of testDatabases()) {
       const banner = p.banner();
       assert.equal(banner.match(/Tollgate is listening/g)?.length, 1, `announced once:\n${banner}`);
       assert.match(banner, /listening on http:\/\/127\.0\.0\.1:\d+ with 2 processes/);
-      const url = (banner.match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+      const url = p.listeningUrl();
       const supervisor = p.child.pid as number;
-      await waitUntil(`two serving processes${p.describe()}`, () => childrenOf(supervisor).length === 2, 10_000);
+      await eventually(async () => childrenOf(supervisor).length === 2, 10_000, `two serving processes${p.describe()}`);
       const first = childrenOf(supervisor);
 
       const servedBy = async (n: number): Promise<Set<string>> => {
@@ -98,24 +89,38 @@ for (const kind of testDatabases()) {
         return seen;
       };
       const answered = new Set<string>();
-      await waitUntil('each process answered', () => first.every((pid) => answered.has(pid.toString(36))), 20_000, async () => {
-        for (const id of await servedBy(2)) answered.add(id);
-      });
+      await eventually(
+        async () => {
+          for (const id of await servedBy(2)) answered.add(id);
+          return first.every((pid) => answered.has(pid.toString(36)));
+        },
+        20_000,
+        'each process answered',
+      );
       assert.deepEqual(answered, new Set(first.map((pid) => pid.toString(36))), 'only the two serving processes answered');
 
       process.kill(first[0] as number, 'SIGKILL');
       await p.waitFor(/serving process \d+ ended \(SIGKILL\); starting another/);
-      await waitUntil('a new serving process runs', () => {
-        const now = childrenOf(supervisor);
-        return now.length === 2 && !now.includes(first[0] as number);
-      });
+      await eventually(
+        async () => {
+          const now = childrenOf(supervisor);
+          return now.length === 2 && !now.includes(first[0] as number);
+        },
+        20_000,
+        'a new serving process runs',
+      );
       const second = childrenOf(supervisor);
       // The replacement may still be starting: ask until every current process has answered.
       const expected = new Set(second.map((pid) => pid.toString(36)));
       const seen = new Set<string>();
-      await waitUntil('both current processes answered', () => [...expected].every((id) => seen.has(id)), 20_000, async () => {
-        for (const id of await servedBy(2)) seen.add(id);
-      });
+      await eventually(
+        async () => {
+          for (const id of await servedBy(2)) seen.add(id);
+          return [...expected].every((id) => seen.has(id));
+        },
+        20_000,
+        'both current processes answered',
+      );
       p.child.kill('SIGTERM');
       const exit = await p.exitWithin(25_000);
       assert.equal(exit?.code, 0, p.describe());
@@ -132,7 +137,7 @@ for (const kind of testDatabases()) {
       const { integrationId, integrationKey: oldKey } = credentials.paynowZw;
 
       const p = await startServe([...db, '--port', '0', '--no-demo', '--processes', '2']);
-      const url = (p.banner().match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+      const url = p.listeningUrl();
       const pids = childrenOf(p.child.pid as number).map((pid) => pid.toString(36));
 
       // Both processes accept the key, and have it cached.
@@ -190,12 +195,12 @@ describe('serve --processes when its supervisor is killed', () => {
   test('the serving processes end too: none is left holding the port', async () => {
     const { dataDir } = await freshDatabase('sqlite');
     const p = await startServe(['--data-dir', dataDir, '--port', '0', '--no-demo', '--processes', '2']);
-    const url = (p.banner().match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+    const url = p.listeningUrl();
     const serving = childrenOf(p.child.pid as number);
     assert.equal(serving.length, 2);
     p.child.kill('SIGKILL');
     await p.exit;
-    await waitUntil('the serving processes ended', () => stillRunning(serving).length === 0);
+    await eventually(async () => stillRunning(serving).length === 0, 20_000, 'the serving processes ended');
     await assert.rejects(onNewConnection(url, 'GET', '/healthz'), /ECONNREFUSED/);
   });
 });
@@ -209,7 +214,7 @@ describe('serve --processes while PostgreSQL refuses new connections', { skip: !
     await admin.connect();
     const p = await startServe([...dbArgs(dataDir, databaseUrl), '--port', '0', '--no-demo', '--processes', '2']);
     try {
-      const base = (p.banner().match(/listening on (http:\/\/\S+)/) as RegExpMatchArray)[1] as string;
+      const base = p.listeningUrl();
       const [victim, healthy] = childrenOf(p.child.pid as number) as [number, number];
       // Warm the healthy process's pool, then refuse every new connection.
       for (let i = 0; i < 4; i++) assert.equal((await onNewConnection(base, 'GET', '/readyz')).status, 200);
@@ -217,12 +222,12 @@ describe('serve --processes while PostgreSQL refuses new connections', { skip: !
       process.kill(victim, 'SIGKILL');
       await p.waitFor(/ended \(SIGKILL\); starting another in 1 s/);
       // The replacement fails to start (its reason goes to stderr) and is tried again later.
-      await waitUntil('the replacement failed and is retried', () => /ended \(exit code 1\); starting another in 2 s/.test(p.stdout));
+      await eventually(async () => /ended \(exit code 1\); starting another in 2 s/.test(p.stdout), 20_000, 'the replacement failed and is retried');
       assert.deepEqual(stillRunning([healthy]), [healthy], 'the healthy process still runs');
       assert.equal(p.exited, undefined, 'the supervisor still runs');
       assert.equal((await onNewConnection(base, 'GET', '/healthz')).status, 200, 'and the gateway still answers');
       await admin.query(`alter database "${dbName}" allow_connections true`);
-      await waitUntil('two processes serve again', () => childrenOf(p.child.pid as number).length === 2 && /listening/.test(p.stdout), 30_000);
+      await eventually(async () => childrenOf(p.child.pid as number).length === 2 && /listening/.test(p.stdout), 30_000, 'two processes serve again');
       p.child.kill('SIGTERM');
       assert.equal((await p.exitWithin(25_000))?.code, 0, p.describe());
     } finally {

@@ -105,6 +105,13 @@ export class Proc {
       .join('\n');
   }
 
+  /** The URL the banner says the gateway listens on. */
+  listeningUrl(): string {
+    const m = this.banner().match(/listening on (http:\/\/\S+)/);
+    if (!m?.[1]) throw new Error(`no listening URL in the banner:\n${this.banner()}`);
+    return m[1];
+  }
+
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
   }

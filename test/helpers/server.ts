@@ -30,10 +30,12 @@ export interface TestServerOptions {
   /** Run the background worker (deliveries, timers); off by default so tests drain it by hand. */
   worker?: boolean;
   allowPrivateCallbacks?: boolean;
+  /** Serve another server's database (a second node) instead of a fresh one. */
+  database?: { dataDir: string; databaseUrl: string | undefined };
 }
 
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
-  const { dataDir, databaseUrl } = await freshDatabase(kind);
+  const { dataDir, databaseUrl } = options.database ?? (await freshDatabase(kind));
   const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];

@@ -17,7 +17,7 @@ import { type RunningServer, serve } from '../../src/main.js';
 import { ApiClient } from '../helpers/client.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 import { freePort } from '../helpers/postgres.js';
-import { eventually } from '../payments/fixture.js';
+import { eventually } from '../helpers/eventually.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The worker's lease (createWorker's default): a dead worker's jobs are claimable again after it. */

@@ -13,7 +13,8 @@ import { claimDueJobs, finishJob, insertJobs } from '../../src/store/repos/jobs.
 import { createHttpSender, type HttpSender } from '../../src/worker/http-sender.js';
 import { createWorker, type Worker } from '../../src/worker/worker.js';
 import { testDatabases } from '../helpers/dbs.js';
-import { createPaymentOk, eventually, openShop, pay, type Shop } from '../payments/fixture.js';
+import { eventually } from '../helpers/eventually.js';
+import { createPaymentOk, openShop, pay, type Shop } from '../payments/fixture.js';
 
 /** Records every request and how many requests for the same webhook id were in flight at once. */
 async function overlapReceiver(delayMs: number) {

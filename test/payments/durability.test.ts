@@ -11,7 +11,8 @@ import { type Clock, ManualClock } from '../../src/core/clock.js';
 import { type RunningServer, serve } from '../../src/main.js';
 import { ApiClient } from '../helpers/client.js';
 import { type DbKind, freshDatabase, testDatabases } from '../helpers/dbs.js';
-import { createPaymentOk, detail, eventually, newIntegration, newMerchant, pay } from './fixture.js';
+import { eventually } from '../helpers/eventually.js';
+import { createPaymentOk, detail, newIntegration, newMerchant, pay } from './fixture.js';
 
 /** serve() on a given data directory / database, as `tollgate serve` would run it (master key file in the data dir). */
 async function startOn(data: { dataDir: string; databaseUrl: string | undefined }, clock: Clock, worker: boolean): Promise<RunningServer> {

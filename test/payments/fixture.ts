@@ -89,16 +89,6 @@ export async function advance(s: TestServer, ms: number): Promise<void> {
   await s.app.worker.drain();
 }
 
-/** Polls until check() is true or the time is up. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /**
  * snapshot() without the tables every request touches on its own: the test-mode request log (written
  * after the response, so it may even land after the reply arrived) and the API tokens' last use.
