@@ -1,5 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import { createLoader } from '../core/batch.js';
+import { inTransaction } from './database.js';
 import type { Db } from './schema.js';
 
 /** Keys per statement: one array parameter, so only the size of the answer grows. */
@@ -30,7 +31,7 @@ export function batchedByKey<R>(read: {
     }
   };
   return async (db, key) => {
-    if (db.isTransaction || !(db.getExecutor().adapter instanceof PostgresAdapter)) return read.one(db, key);
+    if (inTransaction(db) || !(db.getExecutor().adapter instanceof PostgresAdapter)) return read.one(db, key);
     // PostgreSQL text cannot hold NUL, so no row has such a key (and it would fail the whole statement).
     if (key.includes('\0')) return undefined;
     let loader = loaders.get(db);

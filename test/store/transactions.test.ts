@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.js';
 import { isUniqueViolation } from '../../src/store/errors.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
+import { eventually } from '../helpers/eventually.js';
 
 for (const kind of testDatabases()) {
   describe(`transactions on ${kind}`, () => {
@@ -95,6 +96,86 @@ for (const kind of testDatabases()) {
       assert.equal(kept.length, 30);
       for (const o of outcomes) if (o.status === 'rejected') assert.ok(isUniqueViolation(o.reason));
       assert.deepEqual(await ids(), [...kept, 'taken'].sort());
+    });
+
+    test('concurrent transactions share commits, and one that throws inside a shared commit loses only its own rows', async () => {
+      await sql`delete from probe`.execute(store.db);
+      const xid = (tx: Store['db']) => (kind === 'postgres' ? sql<{ x: string }>`select txid_current()::text as x`.execute(tx).then((r) => r.rows[0]?.x) : Promise.resolve('n/a'));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await insert(tx, `h${String(i).padStart(2, '0')}`);
+            const x = await xid(tx);
+            if (i % 5 === 2) throw new Error(`unit ${i} changed its mind`);
+            return x;
+          }),
+        ),
+      );
+      const kept = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [`h${String(i).padStart(2, '0')}`] : []));
+      assert.equal(kept.length, 32);
+      outcomes.forEach((o, i) => {
+        if (o.status === 'rejected') assert.match(String(o.reason), new RegExp(`unit ${i} changed its mind`));
+      });
+      assert.deepEqual(await ids(), kept);
+      if (kind === 'postgres') {
+        // Each caller's work ran in a subtransaction of a shared one: far fewer top-level transactions than callers.
+        const distinct = new Set(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : [])));
+        assert.ok(distinct.size < 16, `${distinct.size} PostgreSQL transactions for 32 commits`);
+      }
+    });
+
+    test('a transaction that loses a deadlock to another shared commit runs again and commits', { skip: kind !== 'postgres' && 'one connection: SQLite commits one group at a time' }, async () => {
+      await sql`delete from probe`.execute(store.db);
+      for (const id of ['x', 'y']) await insert(store.db, id);
+      const gate = () => {
+        let open = () => {};
+        const opened = new Promise<void>((r) => {
+          open = r;
+        });
+        return { open, opened };
+      };
+      const set = (tx: Store['db'], id: string, v: string) => sql`update probe set v = v || ${v} where id = ${id}`.execute(tx);
+      // Two groups busy, each with one unit held at a gate.
+      const [p, q, v, vHoldsY] = [gate(), gate(), gate(), gate()];
+      const heldP = store.transaction(() => p.opened);
+      const heldQ = store.transaction(() => q.opened);
+      let runsOfU = 0;
+      try {
+        // V and a companion wait for a group; the first group to finish takes both.
+        const unitV = store.transaction(async (tx) => {
+          await set(tx, 'y', 'V');
+          vHoldsY.open();
+          await v.opened;
+          await set(tx, 'x', 'V');
+        });
+        const companionV = store.transaction((tx) => insert(tx, 'v-companion'));
+        q.open();
+        await heldQ;
+        await vHoldsY.opened;
+        // U and a companion go to the other group when it frees: U takes x, then waits for y.
+        const unitU = store.transaction(async (tx) => {
+          runsOfU++;
+          await set(tx, 'x', 'U');
+          await set(tx, 'y', 'U');
+        });
+        const companionU = store.transaction((tx) => insert(tx, 'u-companion'));
+        p.open();
+        await heldP;
+        const waitingForLock = async () => Number((await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`.execute(store.db)).rows[0]?.n) > 0;
+        await eventually(waitingForLock, 10_000, 'U waiting for V’s row');
+        // V now wants x, which U holds: a deadlock, which PostgreSQL breaks by failing the one that waited first, U.
+        v.open();
+        await Promise.all([unitV, companionV, unitU, companionU]);
+      } finally {
+        for (const g of [p, q, v, vHoldsY]) g.open();
+      }
+      assert.equal(runsOfU, 2, 'U ran again after losing');
+      const rows = (await sql<{ id: string; v: string }>`select id, v from probe where id in ('x', 'y') order by id`.execute(store.db)).rows;
+      assert.deepEqual(rows, [
+        { id: 'x', v: 'xVU' },
+        { id: 'y', v: 'xVU' },
+      ]);
+      assert.deepEqual((await ids()).filter((id) => id.endsWith('companion')), ['u-companion', 'v-companion'], 'the companions of both groups committed');
     });
 
     test('an empty transaction and one that only reads both work, and the connection stays usable', async () => {
