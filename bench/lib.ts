@@ -57,7 +57,7 @@ export async function onEachDatabase<R>(run: (db: string, databaseUrl: string | 
     const { startCluster } = await import('../test/helpers/postgres.js');
     const cluster = await startCluster();
     try {
-      rows.push(...(await run('PostgreSQL', cluster.url)));
+      rows.push(...(await run('PostgreSQL', process.env.BENCH_PG_TCP ? cluster.url : cluster.socketUrl)));
     } finally {
       cluster.stop();
     }

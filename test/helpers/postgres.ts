@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 export interface Cluster {
   url: string;
+  /** The same database through the cluster's Unix socket. */
+  socketUrl: string;
   stop(): void;
 }
 
@@ -71,6 +73,7 @@ export async function startCluster(): Promise<Cluster> {
   ]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    socketUrl: `postgresql://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
