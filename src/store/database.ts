@@ -112,6 +112,8 @@ function lostRace(err: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | 'again';
+
 /**
  * Group commit: the transactions waiting at a moment run inside one transaction, each in its own
  * SAVEPOINT. A unit that throws is rolled back to its savepoint alone, exactly as if it had been its
@@ -119,61 +121,105 @@ function lostRace(err: unknown): boolean {
  * Each caller's promise settles only after the COMMIT, so nothing is acknowledged early. A group of
  * one runs as a plain transaction.
  *
- * On PostgreSQL several groups run at once; a unit that loses a deadlock to another group (which it
- * would not have met alone, its rows being held until its group commits) is rolled back to its
- * savepoint and queued again.
+ * On PostgreSQL the savepoints and their releases are pipelined with the units' inserts, so a group
+ * of inserts costs one round trip, at COMMIT. A failed statement then surfaces later, in another
+ * unit or at the COMMIT; the client marks it with the unit it came from (unitOf). That unit fails;
+ * the units after it, which ran on an aborted transaction, are rolled back with it and run again in
+ * the next group (all of them, when the COMMIT is where it surfaced). Several groups run at once; a
+ * unit that loses a deadlock to another group (which it would not have met alone, its rows being held
+ * until its group commits) is queued again too.
  */
 function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
   let queue: Unit[] = [];
   let running = 0;
+
+  /** Runs the units of a multi-unit group on c, inside its open transaction. */
+  const runUnits = async (c: Db, batch: Unit[], outcomes: Outcome[]): Promise<void> => {
+    /** Unit k failed with error; the units after it up to `last` ran on an aborted transaction. */
+    const failedAt = async (k: number, error: unknown, last: number): Promise<void> => {
+      await sql.raw(`ROLLBACK TO u${k}`).execute(c);
+      await sql.raw(`RELEASE u${k}`).execute(c);
+      outcomes[k] = { ok: false, error };
+      for (let j = k + 1; j <= last; j++) outcomes[j] = 'again';
+    };
+    for (let i = 0; i < batch.length; i++) {
+      await sql.raw(`SAVEPOINT u${i}`).execute(c);
+      try {
+        const value = await (batch[i] as Unit).fn(c);
+        await sql.raw(`RELEASE u${i}`).execute(c);
+        outcomes[i] = { ok: true, value };
+      } catch (error) {
+        const k = unitOf(error);
+        if (k !== undefined) {
+          await failedAt(k, error, i);
+          continue;
+        }
+        // The unit's own error; a pipelined statement (its own or an earlier unit's) may still have failed unseen.
+        try {
+          await sql`select 1`.execute(c);
+        } catch (earlier) {
+          const e = unitOf(earlier);
+          if (e === undefined) throw earlier;
+          if (e < i) {
+            await failedAt(e, earlier, i);
+            continue;
+          }
+        }
+        await failedAt(i, error, i);
+      }
+    }
+  };
+
   const runGroup = async (batch: Unit[]): Promise<void> => {
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     try {
       await db.connection().execute(async (c) => {
         groupHandles.add(c);
         await sql.raw(options.begin).execute(c);
         try {
           if (batch.length === 1) {
-            const unit = batch[0] as Unit;
             try {
-              outcomes.push({ ok: true, value: await unit.fn(c) });
+              outcomes[0] = { ok: true, value: await (batch[0] as Unit).fn(c) };
             } catch (error) {
+              outcomes[0] = { ok: false, error };
               await sql`ROLLBACK`.execute(c);
-              outcomes.push({ ok: false, error });
               return;
             }
-          } else {
-            for (const unit of batch) {
-              await sql`SAVEPOINT unit`.execute(c);
-              try {
-                const value = await unit.fn(c);
-                await sql`RELEASE unit`.execute(c);
-                outcomes.push({ ok: true, value });
-              } catch (error) {
-                await sql`ROLLBACK TO unit`.execute(c);
-                await sql`RELEASE unit`.execute(c);
-                outcomes.push({ ok: false, error });
-              }
-            }
+          } else await runUnits(c, batch, outcomes);
+          try {
+            await sql`COMMIT`.execute(c);
+          } catch (error) {
+            const k = unitOf(error);
+            if (k === undefined) throw error;
+            // A unit's statement failed and PostgreSQL rolled the whole group back: that unit fails, the others run again.
+            outcomes.forEach((o, j) => {
+              if (j === k) outcomes[j] = { ok: false, error };
+              else if (o !== 'again' && o.ok) outcomes[j] = 'again';
+            });
           }
-          await sql`COMMIT`.execute(c);
         } catch (err) {
           await sql`ROLLBACK`.execute(c).catch(() => {});
           throw err;
         }
       });
-      batch.forEach((unit, i) => {
-        const o = outcomes[i];
-        if (o?.ok) unit.resolve(o.value);
-        else if (o && lostRace(o.error) && batch.length > 1 && unit.retries < 3) {
-          unit.retries++;
-          queue.push(unit);
-        } else unit.reject(o ? o.error : new Error('transaction did not run'));
-      });
     } catch (err) {
       for (const unit of batch) unit.reject(err);
+      return;
     }
+    const again: Unit[] = [];
+    batch.forEach((unit, i) => {
+      const o = outcomes[i];
+      if (o === 'again') again.push(unit);
+      else if (o?.ok) unit.resolve(o.value);
+      else if (o && lostRace(o.error) && batch.length > 1 && unit.retries < 3) {
+        unit.retries++;
+        again.push(unit);
+      } else unit.reject(o ? o.error : new Error('transaction did not run'));
+    });
+    // First in the queue: they were waiting before the rest.
+    queue = [...again, ...queue];
   };
+
   const drain = async (): Promise<void> => {
     running++;
     try {
@@ -208,11 +254,11 @@ const MAX_PREPARED = 400;
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
 const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
 
-/** 'set', 'insert' and 'savepoint' are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
-type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'savepoint' | 'waited';
+/** 'set', 'insert' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'mark' | 'waited';
 
 /**
- * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT, or an INSERT without
+ * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT or RELEASE, or an INSERT without
  * RETURNING or ON CONFLICT (whose row count could matter). Only the head is lower-cased: this runs for
  * every query.
  */
@@ -220,7 +266,7 @@ function kindOf(text: string): StatementKind {
   const head = text.slice(0, 12).trim().toLowerCase();
   if (head === 'begin' || head === 'commit' || head === 'rollback') return head;
   if (head.startsWith('rollback to')) return 'undo';
-  if (head.startsWith('savepoint ')) return 'savepoint';
+  if (head.startsWith('savepoint ') || head.startsWith('release ')) return 'mark';
   if (head.startsWith('set local ')) return 'set';
   if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'insert';
   return 'waited';
@@ -237,10 +283,25 @@ function kindOf(text: string): StatementKind {
  * socket without waiting for their answers (pg's pipeline mode), so a transaction of inserts costs
  * one round trip, taken at COMMIT. Their answers are still read, in order: if one failed, the next
  * statement that is waited for (at the latest the COMMIT, which PostgreSQL then turns into a
- * ROLLBACK) rejects with that first error, so a failed write is never acknowledged.
+ * ROLLBACK) rejects with that first error, so a failed write is never acknowledged. In a group
+ * (groupCommit), each failure is marked with the unit whose SAVEPOINT it followed, so the group can
+ * tell which unit failed though another unit's statement is where it surfaced.
  */
 /** Suffixes of statements prepared again after a schema change: unique per process, so never a name in use. */
 let replanCount = 0;
+
+/** The group unit (the n of its `SAVEPOINT un`) whose statement a failure came from. */
+const failedIn = new WeakMap<object, number>();
+
+function tagged(err: unknown, unit: number | undefined): unknown {
+  if (unit !== undefined && typeof err === 'object' && err !== null && !failedIn.has(err)) failedIn.set(err, unit);
+  return err;
+}
+
+/** The unit of a group a PostgreSQL failure belongs to; undefined outside groups (and on SQLite, whose failures are immediate). */
+function unitOf(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? failedIn.get(err) : undefined;
+}
 
 function tollgateClient(): typeof pg.Client {
   const names = new Map<string, string>();
@@ -258,6 +319,8 @@ function tollgateClient(): typeof pg.Client {
     #unread: Promise<void>[] = [];
     #firstError: unknown = undefined;
     #corked = false;
+    /** The group unit whose statements are being written, from its SAVEPOINT on. */
+    #unit: number | undefined = undefined;
 
     constructor(config?: pg.ClientConfig) {
       super({ ...config, pipeline: true } as pg.ClientConfig);
@@ -285,11 +348,12 @@ function tollgateClient(): typeof pg.Client {
         this.#socket().cork();
         this.#corked = true;
       }
+      const unit = this.#unit;
       this.#unread.push(
         this.#send(text, values).then(
           () => {},
           (err) => {
-            this.#firstError ??= err;
+            this.#firstError ??= tagged(err, unit);
           },
         ),
       );
@@ -313,7 +377,11 @@ function tollgateClient(): typeof pg.Client {
 
     async #waited(text: string, values: unknown[] | undefined, kind: StatementKind): Promise<QueryResult> {
       this.#writeBegin();
-      if (kind === 'commit' || kind === 'rollback') this.#inTransaction = false;
+      if (kind === 'commit' || kind === 'rollback') {
+        this.#inTransaction = false;
+        this.#unit = undefined;
+      }
+      const unit = this.#unit;
       const sent = this.#send(text, values).then(
         (result) => ({ result }),
         (error: unknown) => ({ error }),
@@ -329,10 +397,10 @@ function tollgateClient(): typeof pg.Client {
       // ROLLBACK); a rollback (to a savepoint) is what clears it.
       if (earlier !== undefined && kind !== 'rollback' && kind !== 'undo') throw earlier;
       if ('error' in outcome) {
-        if (!this.#replanned(text, values, outcome.error)) throw outcome.error;
+        if (!this.#replanned(text, values, outcome.error)) throw tagged(outcome.error, unit);
         // Alone, nothing was lost: run it again, prepared anew. In a transaction the transaction has failed.
         if (alone) return this.#send(text, values);
-        throw outcome.error;
+        throw tagged(outcome.error, unit);
       }
       return outcome.result;
     }
@@ -360,12 +428,17 @@ function tollgateClient(): typeof pg.Client {
         return (super.query as any)(...args);
       }
       const kind = kindOf(text);
+      if (kind === 'mark') {
+        const unit = /^savepoint u(\d+)$/i.exec(text);
+        if (unit) this.#unit = Number(unit[1]);
+      }
       if (kind === 'begin') {
+        this.#unit = undefined;
         this.#inTransaction = true;
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'savepoint')) {
+      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'mark')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
         return Promise.resolve(done(kind.toUpperCase()));

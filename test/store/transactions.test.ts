@@ -124,6 +124,47 @@ for (const kind of testDatabases()) {
       }
     });
 
+    test('a failed insert that surfaces in a later transaction of the same commit, or at the COMMIT, fails only its own', async () => {
+      await sql`delete from probe`.execute(store.db);
+      await insert(store.db, 'taken');
+      const gate = () => {
+        let open = () => {};
+        const opened = new Promise<void>((r) => {
+          open = r;
+        });
+        return { open, opened };
+      };
+      // Both groups busy, so that the next transactions queue up and share one commit.
+      const [p, q] = [gate(), gate()];
+      const held = [store.transaction(() => p.opened), store.transaction(() => q.opened)];
+      const runs = { reader: 0, writer: 0 };
+      // Its duplicate is only written (blind): on PostgreSQL the failure comes back with the next wait.
+      const duplicate = store.transaction((tx) => insert(tx, 'taken'));
+      const reader = store.transaction(async (tx) => {
+        runs.reader++;
+        await insert(tx, 'r1');
+        return Number((await sql<{ n: number }>`select count(*) as n from probe`.execute(tx)).rows[0]?.n);
+      });
+      // Only writes as well: a failure before it would surface at the COMMIT.
+      const duplicateAgain = store.transaction((tx) => insert(tx, 'taken'));
+      const writer = store.transaction(async (tx) => {
+        runs.writer++;
+        await insert(tx, 'w1');
+      });
+      p.open();
+      q.open();
+      await Promise.all(held);
+      const [d1, r, d2, w] = await Promise.allSettled([duplicate, reader, duplicateAgain, writer]);
+      for (const d of [d1, d2]) assert.ok(d.status === 'rejected' && isUniqueViolation(d.reason), `the duplicate fails with its own error: ${JSON.stringify(d)}`);
+      assert.equal(r.status, 'fulfilled');
+      assert.equal(w.status, 'fulfilled');
+      assert.deepEqual(await ids(), ['r1', 'taken', 'w1']);
+      if (kind === 'postgres') {
+        // Each ran on a transaction the duplicate before it had aborted, and ran again.
+        assert.deepEqual(runs, { reader: 2, writer: 2 });
+      } else assert.deepEqual(runs, { reader: 1, writer: 1 });
+    });
+
     test('a transaction that loses a deadlock to another shared commit runs again and commits', { skip: kind !== 'postgres' && 'one connection: SQLite commits one group at a time' }, async () => {
       await sql`delete from probe`.execute(store.db);
       for (const id of ['x', 'y']) await insert(store.db, id);

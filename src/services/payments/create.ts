@@ -127,10 +127,12 @@ export async function createPayment<R>(
 ): Promise<Created<R>> {
   const now = deps.clock.now();
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number of minor units');
-  const run = () =>
+  const run = (attempt: number) =>
     deps.store.transaction(async (tx) => {
       if (idem) {
-        await deleteExpiredIdempotency(tx, input.integration.id, idem.scope, idem.key, now);
+        // A key's expired record is removed only when the first attempt collided with it: that is rare,
+        // and the common path saves a round trip.
+        if (attempt > 0) await deleteExpiredIdempotency(tx, input.integration.id, idem.scope, idem.key, now);
         const stored = await findIdempotencyRecord(tx, input.integration.id, idem.scope, idem.key, now);
         if (stored) return { stored };
       }
@@ -154,12 +156,13 @@ export async function createPayment<R>(
   let result: Awaited<ReturnType<typeof run>> | undefined;
   for (let attempt = 0; result === undefined; attempt++) {
     try {
-      result = await run();
+      result = await run(attempt);
     } catch (err) {
       if (violated(err, 'merchant_trace')) throw new TollgateError('conflict', 'this merchant trace was already used', [{ path: 'merchanttrace', message: 'must be unique' }], 'duplicate_trace');
       // A drawn display reference collided: draw again.
       if (violated(err, 'display_ref') && typeof input.displayRef === 'function' && attempt < 5) continue;
-      // Another request with this idempotency key committed first: the next run answers as it did.
+      // Another request with this idempotency key committed first (the next run answers as it did), or the
+      // key's record expired (the next run removes it).
       if (idem && isUniqueViolation(err) && attempt < 1) continue;
       throw err;
     }
