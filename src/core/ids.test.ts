@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isId, MIXED_ALPHABET, randomAlphanumeric, randomIds } from './ids.js';
+import { isId, MIXED_ALPHABET, randomAlphanumeric, randomBytesPooled, randomIds } from './ids.js';
 
 test('random text has the asked length, only alphabet characters, and never repeats across pool refills', () => {
   const seen = new Set<string>();
@@ -28,4 +28,14 @@ test('ids carry their prefix, sort by creation time and pass isId', () => {
   assert.ok(isId('payment', a));
   assert.equal(isId('merchant', a), false);
   assert.match(a, /^pay_[0-9a-z]{21}$/);
+});
+
+test('pooled random bytes: the length asked for, and a different draw each time', () => {
+  const a = randomBytesPooled(24);
+  const b = randomBytesPooled(24);
+  assert.equal(a.length, 24);
+  assert.notDeepEqual(a, b);
+  // Across a pool refill (4 KiB): every length comes back whole.
+  for (let i = 0; i < 400; i++) assert.equal(randomBytesPooled(37).length, 37);
+  assert.match(randomBytesPooled(24).toString('base64url'), /^[A-Za-z0-9_-]{32}$/);
 });

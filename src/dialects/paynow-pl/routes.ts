@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
+import { randomBytesPooled } from '../../core/ids.js';
 import { type Currency, isCurrency } from '../../core/money.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { type Integration, recordPluginStatus, setShopUrls } from '../../services/merchants/integrations.js';
@@ -128,7 +128,7 @@ export function plRoutes(deps: ServiceDeps) {
       if (b.authorizationCode !== undefined && chosen?.authorizationType !== 'CODE') throw invalidField('authorizationCode');
       if (b.paymentMethodToken !== undefined) throw invalidField('paymentMethodToken', 'no saved instrument with this token');
       const paymentId = newWireId();
-      const paywallToken = randomBytes(24).toString('base64url');
+      const paywallToken = randomBytesPooled(24).toString('base64url');
       const input: CreatePaymentInput = {
         integration: caller.integration,
         mode: caller.mode,

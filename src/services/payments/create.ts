@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { isUniqueViolation } from '../../store/errors.js';
-import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
+import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord, type StoredResponse } from '../../store/repos/idempotency.js';
 import type { Integration } from '../../store/repos/integrations.js';
 import { insertPayment, insertPaymentEvent, type Payment, type PaymentItem, rowToPayment } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
@@ -53,6 +53,12 @@ export type Created<R> = { payment: Payment; response: R; replayed: false } | { 
 
 export function fingerprint(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** The body stored under an Idempotency-Key, when this is the request it was stored for; another request under the key is refused. */
+export function storedAnswer<T>(stored: StoredResponse, request: string): T {
+  if (stored.requestHash !== fingerprint(request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
+  return JSON.parse(stored.body) as T;
 }
 
 /** The row a new payment is inserted as; also what it looks like before it exists (a rail decides on it). */
@@ -127,12 +133,20 @@ export async function createPayment<R>(
 ): Promise<Created<R>> {
   const now = deps.clock.now();
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number of minor units');
+  const replay = (stored: StoredResponse, request: string): Created<R> => ({ payment: undefined, response: storedAnswer<R>(stored, request), replayed: true });
+  // The key is looked up before the transaction (a read outside one sees only committed rows): there
+  // concurrent creates do not queue behind each other's round trips, as they would inside a group of
+  // transactions. A request that commits the same key in between makes this insert collide, and the
+  // next run looks inside its transaction; so does the run after a collision with the key's expired
+  // record, which it removes.
+  if (idem) {
+    const stored = await findIdempotencyRecord(deps.store.db, input.integration.id, idem.scope, idem.key, now);
+    if (stored) return replay(stored, idem.request);
+  }
   const run = (attempt: number) =>
     deps.store.transaction(async (tx) => {
-      if (idem) {
-        // A key's expired record is removed only when the first attempt collided with it: that is rare,
-        // and the common path saves a round trip.
-        if (attempt > 0) await deleteExpiredIdempotency(tx, input.integration.id, idem.scope, idem.key, now);
+      if (idem && attempt > 0) {
+        await deleteExpiredIdempotency(tx, input.integration.id, idem.scope, idem.key, now);
         const stored = await findIdempotencyRecord(tx, input.integration.id, idem.scope, idem.key, now);
         if (stored) return { stored };
       }
@@ -167,12 +181,7 @@ export async function createPayment<R>(
       throw err;
     }
   }
-  if ('stored' in result && result.stored) {
-    if (idem && result.stored.requestHash !== fingerprint(idem.request)) {
-      throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
-    }
-    return { payment: undefined, response: JSON.parse(result.stored.body) as R, replayed: true };
-  }
+  if ('stored' in result && result.stored && idem) return replay(result.stored, idem.request);
   const { payment, response } = result as { payment: Payment; response: R };
   return { payment, response, replayed: false };
 }

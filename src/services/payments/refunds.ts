@@ -8,7 +8,7 @@ import type { ServiceDeps } from '../deps.js';
 
 export type { Refund } from '../../store/repos/refunds.js';
 import { clockOwner, scheduleJobs } from '../jobs.js';
-import { fingerprint, IDEMPOTENCY_TTL_MS, type IdempotencyInput } from './create.js';
+import { fingerprint, IDEMPOTENCY_TTL_MS, type IdempotencyInput, storedAnswer } from './create.js';
 import { requirePayment } from './queries.js';
 import { transitionPayment } from './transition.js';
 
@@ -96,8 +96,7 @@ export async function createRefund<R = undefined>(
 export async function replayedRefund<R>(deps: ServiceDeps, merchantId: string, integrationId: string, idem: IdempotencyInput<R, Refund>): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
   const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
   if (!stored) return undefined;
-  if (stored.requestHash !== fingerprint(idem.request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
-  const body = JSON.parse(stored.body) as { refundId: string; response: R };
+  const body = storedAnswer<{ refundId: string; response: R }>(stored, idem.request);
   const earlier = await findRefund(deps.store.db, merchantId, body.refundId);
   return earlier && { refund: earlier, response: body.response, replayed: true };
 }
