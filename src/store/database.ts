@@ -142,6 +142,23 @@ function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
       outcomes[k] = { ok: false, error };
       for (let j = k + 1; j <= last; j++) outcomes[j] = 'again';
     };
+    /**
+     * Which unit failed when unit i threw `error`: the unit a PostgreSQL failure is marked with, or, for
+     * the unit's own error, an earlier unit whose pipelined statement failed unseen (asked with a waited
+     * statement), else unit i itself.
+     */
+    const failureOf = async (i: number, error: unknown): Promise<{ unit: number; error: unknown }> => {
+      const marked = unitOf(error);
+      if (marked !== undefined) return { unit: marked, error };
+      try {
+        await sql`select 1`.execute(c);
+      } catch (earlier) {
+        const unit = unitOf(earlier);
+        if (unit === undefined) throw earlier;
+        if (unit < i) return { unit, error: earlier };
+      }
+      return { unit: i, error };
+    };
     for (let i = 0; i < batch.length; i++) {
       await sql.raw(`SAVEPOINT u${i}`).execute(c);
       try {
@@ -149,23 +166,8 @@ function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
         await sql.raw(`RELEASE u${i}`).execute(c);
         outcomes[i] = { ok: true, value };
       } catch (error) {
-        const k = unitOf(error);
-        if (k !== undefined) {
-          await failedAt(k, error, i);
-          continue;
-        }
-        // The unit's own error; a pipelined statement (its own or an earlier unit's) may still have failed unseen.
-        try {
-          await sql`select 1`.execute(c);
-        } catch (earlier) {
-          const e = unitOf(earlier);
-          if (e === undefined) throw earlier;
-          if (e < i) {
-            await failedAt(e, earlier, i);
-            continue;
-          }
-        }
-        await failedAt(i, error, i);
+        const failure = await failureOf(i, error);
+        await failedAt(failure.unit, failure.error, i);
       }
     }
   };

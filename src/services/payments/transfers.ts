@@ -9,7 +9,6 @@ import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustom
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
-
 export function transactionId(): string {
   return `TFA-TX-${randomAlphanumeric(20, MIXED_ALPHABET)}`;
 }
