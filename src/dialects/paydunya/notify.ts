@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_RETRY_DELAYS_MS, is2xx, type NotificationFormatter } from '../../services/notify/formatter.js';
 import type { Payment } from '../../services/payments/queries.js';
+import type { Disbursement } from '../../services/payments/transfers.js';
 import { TO_WIRE } from './status.js';
 import { buildQuery, isObject, type Json, type JsonObject } from './wire.js';
 
@@ -70,6 +71,28 @@ export function confirmPayload(p: Payment, masterKey: string, publicUrl: string)
   return payload;
 }
 
+/** The operator's reference of a transfer, as the answers and the callback of a disbursement give it. */
+export const providerRef = (transactionId: string | null): string => (transactionId ?? '').slice(-12);
+
+/**
+ * A disbursement's callback, once it is sent. The spec has only a third party's log of its fields
+ * (§3.6 d) and leaves its encoding and any hash open: we send those flat fields form-encoded (what
+ * PHP's `$_POST` and every form parser read) with `hash`, the IPN's hex SHA-512 of the master key, so a
+ * receiver checks it as it checks an IPN.
+ */
+export function transferCallback(t: Disbursement, masterKey: string): string {
+  return buildQuery({
+    status: t.status,
+    token: t.token,
+    withdraw_mode: t.withdrawMode,
+    amount: `${t.amountMinor}.00`,
+    transaction_id: t.transactionId ?? '',
+    disburse_id: t.externalId ?? '',
+    disburse_tx_id: providerRef(t.transactionId),
+    hash: masterKeyHash(masterKey),
+  });
+}
+
 /** The publicUrl is not known to a formatter; the receipt link in an IPN uses the one stored at creation. */
 function storedPublicUrl(p: Payment): string {
   const u = (p.wireData as { publicUrl?: Json }).publicUrl;
@@ -80,6 +103,8 @@ function storedPublicUrl(p: Payment): string {
  * The IPN: the confirm payload as form-encoded `data[...]` fields POSTed to `actions.callback_url` when
  * the invoice ends (completed, cancelled or failed); any 2xx is delivered; retried on seed 001's schedule.
  */
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
 export const pdFormatter: NotificationFormatter = {
   retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
   isDelivered: is2xx,
@@ -88,6 +113,10 @@ export const pdFormatter: NotificationFormatter = {
     if (event.from === null || to === 'pending' || !payment.notifyUrl) return [];
     if (TO_WIRE[event.from] === to) return [];
     const body = buildQuery({ data: confirmPayload(payment, credentials.paydunya.masterKey, storedPublicUrl(payment)) });
-    return [{ url: payment.notifyUrl, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }];
+    return [{ url: payment.notifyUrl, body, headers: FORM }];
+  },
+  renderTransfer({ transfer, credentials }) {
+    if (!transfer.callbackUrl) return [];
+    return [{ url: transfer.callbackUrl, body: transferCallback(transfer, credentials.paydunya.masterKey), headers: FORM }];
   },
 };

@@ -13,7 +13,7 @@ import { checkoutUrl, keepWireDetail, type Payment, paymentByDisplayRef, payment
 import { createDisbursement, creditAccount, disbursementByToken, submitDisbursement } from '../../services/payments/transfers.js';
 import { findCustomer, sendOneTimeCode } from '../../services/sandbox/codes.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
-import { confirmPayload, type PdWireData, receiptUrl, wireData } from './notify.js';
+import { confirmPayload, type PdWireData, providerRef, receiptUrl, wireData } from './notify.js';
 import { TO_WIRE } from './status.js';
 import { francs, isObject, type JsonObject, newInvoiceToken, normaliseList, num, parseBody, text, withToken } from './wire.js';
 
@@ -260,7 +260,7 @@ export function pdRoutes(deps: ServiceDeps) {
         response_text: 'Transaction completed successfully',
         description: `Success! Amount of ${amount} FCFA has been transfered to the PayDunya account ${r.customer.email}`,
         transaction_id: r.transactionId,
-        provider_ref: r.transactionId.slice(-12),
+        provider_ref: providerRef(r.transactionId),
       };
     });
 
@@ -283,14 +283,14 @@ export function pdRoutes(deps: ServiceDeps) {
     route(mode, async (request, caller) => {
       const token = text(bodyOf(request).disburse_invoice)?.trim() ?? '';
       if (token === '') throw invalid('disburse_invoice is required');
-      const d = await submitDisbursement(deps, caller.integration, mode, token);
+      const d = await submitDisbursement(deps, caller.integration, mode, token, 'paydunya');
       return {
         response_code: '00',
         response_text: 'Transaction completed successfully',
         status: d.status,
         description: `Success! Amount of ${d.amountMinor} FCFA has been transfered to ${d.accountAlias}`,
         transaction_id: d.transactionId ?? '',
-        provider_ref: (d.transactionId ?? '').slice(-12),
+        provider_ref: providerRef(d.transactionId),
       };
     });
 

@@ -1,6 +1,7 @@
 import { formatDecimal } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { insertDeliveries } from '../../store/repos/deliveries.js';
+import type { Disbursement } from '../../store/repos/disbursements.js';
 import type { Integration } from '../../store/repos/integrations.js';
 import { findMerchant } from '../../store/repos/merchants.js';
 import type { Payment } from '../../store/repos/payments.js';
@@ -9,7 +10,7 @@ import type { ServiceDeps } from '../deps.js';
 import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { enqueueMail } from '../mail/outbox.js';
 import { signingCredentialSet } from '../merchants/credentials.js';
-import type { DialectName } from './formatter.js';
+import type { DialectName, RenderedNotification } from './formatter.js';
 
 /**
  * Inside the transaction of a change: one delivery (and its job) per notification the payment's wire
@@ -27,30 +28,7 @@ export async function emitNotifications(
   if (formatter && (payment.notifyUrl || integration.notificationUrl)) {
     const credentials = await signingCredentialSet(deps, integration, event.at, tx);
     const rendered = formatter.render({ payment, event, integration, credentials });
-    const jobs: NewJob[] = [];
-    const rows = rendered.map((r) => {
-      const id = deps.ids.next('delivery');
-      jobs.push({ kind: 'deliver', payload: { deliveryId: id, paymentId: payment.id, version: event.version }, runAt: event.at + (formatter.retryDelaysMs[0] ?? 0), integrationId: clockOwner(payment) });
-      return {
-        id,
-        payment_id: payment.id,
-        integration_id: integration.id,
-        merchant_id: payment.merchantId,
-        dialect: payment.dialect,
-        event_version: event.version,
-        url: r.url,
-        headers: JSON.stringify(r.headers),
-        body: r.body,
-        status: 'pending' as const,
-        attempts: 0,
-        max_attempts: formatter.retryDelaysMs.length,
-        created_at: event.at,
-        delivered_at: null,
-        next_attempt_at: event.at + (formatter.retryDelaysMs[0] ?? 0),
-      };
-    });
-    await insertDeliveries(tx, rows);
-    await scheduleJobs(tx, deps.ids, jobs, event.at);
+    await queueDeliveries(tx, deps, { subjectId: payment.id, integration, dialect: payment.dialect as DialectName, version: event.version, at: event.at, clock: clockOwner(payment) }, rendered);
   }
   if (integration.notificationEmail && event.from !== null) {
     const merchant = await findMerchant(tx, integration.merchantId);
@@ -75,4 +53,58 @@ export async function emitNotifications(
       event.at,
     );
   }
+}
+
+/**
+ * Inside the transaction of a sent transfer (a PayDunya disbursement): the callbacks its wire renders,
+ * delivered and retried like a payment's notifications.
+ */
+export async function emitTransferNotifications(tx: Tx, deps: ServiceDeps, integration: Integration, dialect: DialectName, transfer: Disbursement, at: number): Promise<void> {
+  const formatter = deps.formatters[dialect];
+  if (!formatter.renderTransfer || !transfer.callbackUrl) return;
+  const credentials = await signingCredentialSet(deps, integration, at, tx);
+  const rendered = formatter.renderTransfer({ transfer, integration, credentials });
+  await queueDeliveries(tx, deps, { subjectId: transfer.id, integration, dialect, version: 1, at, clock: clockOwner(transfer) }, rendered);
+}
+
+interface DeliverySubject {
+  /** The payment (or transfer) the notifications are about; its deliveries go one after another. */
+  subjectId: string;
+  integration: Integration;
+  dialect: DialectName;
+  version: number;
+  at: number;
+  /** Whose sandbox clock the first attempt follows (null for live work). */
+  clock: string | null;
+}
+
+/** One delivery and its job per rendered notification, first attempt after the wire's first delay. */
+async function queueDeliveries(tx: Tx, deps: ServiceDeps, subject: DeliverySubject, rendered: RenderedNotification[]): Promise<void> {
+  if (rendered.length === 0) return;
+  const formatter = deps.formatters[subject.dialect];
+  const firstAt = subject.at + (formatter.retryDelaysMs[0] ?? 0);
+  const jobs: NewJob[] = [];
+  const rows = rendered.map((r) => {
+    const id = deps.ids.next('delivery');
+    jobs.push({ kind: 'deliver', payload: { deliveryId: id, paymentId: subject.subjectId, version: subject.version }, runAt: firstAt, integrationId: subject.clock });
+    return {
+      id,
+      payment_id: subject.subjectId,
+      integration_id: subject.integration.id,
+      merchant_id: subject.integration.merchantId,
+      dialect: subject.dialect,
+      event_version: subject.version,
+      url: r.url,
+      headers: JSON.stringify(r.headers),
+      body: r.body,
+      status: 'pending' as const,
+      attempts: 0,
+      max_attempts: formatter.retryDelaysMs.length,
+      created_at: subject.at,
+      delivered_at: null,
+      next_attempt_at: firstAt,
+    };
+  });
+  await insertDeliveries(tx, rows);
+  await scheduleJobs(tx, deps.ids, jobs, subject.at);
 }

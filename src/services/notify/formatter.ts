@@ -1,5 +1,6 @@
 import type { CredentialSet } from '../../core/credentials.js';
 import type { PaymentState } from '../../core/payment-state.js';
+import type { Disbursement } from '../../store/repos/disbursements.js';
 import type { Integration } from '../../store/repos/integrations.js';
 import type { Payment } from '../../store/repos/payments.js';
 
@@ -11,6 +12,13 @@ export interface NotificationContext {
   /** The payment as it is after the change. */
   payment: Payment;
   event: { version: number; from: PaymentState | null; to: PaymentState; at: number };
+  integration: Integration;
+  credentials: CredentialSet;
+}
+
+/** A transfer that was sent (PayDunya's disbursement), for the wires that call the merchant back. */
+export interface TransferNotificationContext {
+  transfer: Disbursement;
   integration: Integration;
   credentials: CredentialSet;
 }
@@ -28,6 +36,8 @@ export interface RenderedNotification {
  */
 export interface NotificationFormatter {
   render(ctx: NotificationContext): RenderedNotification[];
+  /** The callback of a sent transfer; a wire without transfers leaves it out. */
+  renderTransfer?(ctx: TransferNotificationContext): RenderedNotification[];
   /** Delay before each attempt, the first included (0 = at once); its length is the attempt limit. */
   retryDelaysMs: readonly number[];
   isDelivered(status: number): boolean;

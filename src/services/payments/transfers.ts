@@ -8,6 +8,10 @@ import { insertPayout, integrationBalance } from '../../store/repos/payments.js'
 import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustomer } from '../../store/repos/sandbox.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { emitTransferNotifications } from '../notify/emit.js';
+import type { DialectName } from '../notify/formatter.js';
+
+export type { Disbursement };
 
 export function transactionId(): string {
   return `TFA-TX-${randomAlphanumeric(20, MIXED_ALPHABET)}`;
@@ -89,17 +93,20 @@ export async function disbursementByToken(deps: ServiceDeps, integration: Integr
 
 /**
  * Sends a created disbursement once: in test mode from the test balance (to a fictitious customer when
- * the alias names one). A disbursement already sent answers as it is.
+ * the alias names one), and calls its callback URL back in `dialect`'s shape. A disbursement already
+ * sent answers as it is.
  */
-export async function submitDisbursement(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', token: string): Promise<Disbursement> {
+export async function submitDisbursement(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', token: string, dialect: DialectName): Promise<Disbursement> {
   refuseLive(mode);
   const d = await disbursementByToken(deps, integration, mode, token);
   if (d.status !== 'created') return d;
   const customer = await findFictitiousCustomer(deps.store.db, integration.id, d.accountAlias);
   const tx = transactionId();
   await deps.store.transaction(async (t) => {
-    if (!(await setDisbursementStatus(t, d.id, 'created', 'success', tx, deps.clock.now()))) return;
+    const now = deps.clock.now();
+    if (!(await setDisbursementStatus(t, d.id, 'created', 'success', tx, now))) return;
     await sendFromBalance(t, deps, integration, d.amountMinor, d.currency as Currency, customer);
+    await emitTransferNotifications(t, deps, integration, dialect, { ...d, status: 'success', transactionId: tx }, now);
   });
   return disbursementByToken(deps, integration, mode, token);
 }

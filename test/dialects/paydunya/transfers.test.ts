@@ -3,32 +3,38 @@
  * submit-invoice → status success with a transaction id (test money leaves the integration's test
  * balance, and reaches the fictitious customer the alias names), check-status. Submitting twice sends
  * once; a reused disburse_id is 5000; below 200 is 4000; more than the balance is 4002. The live base
- * (/api/v2/disburse, /api/v1/disburse) has no connector: nothing is ever sent.
+ * (/api/v2/disburse, /api/v1/disburse) has no connector: nothing is ever sent. A sent disbursement calls
+ * its callback_url back once (§3.6 d: our decision on its encoding is in the README), retried like an IPN.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FictitiousCustomer } from '../../../src/store/repos/sandbox.js';
 import { testDatabases } from '../../helpers/dbs.js';
-import { BAD_KEYS, LIVE, pd, SANDBOX, type Shop, startShop } from './harness.js';
+import { type Receiver, startReceiver } from '../../helpers/receiver.js';
+import { BAD_KEYS, LIVE, pd, SANDBOX, type Shop, sha512Hex, startShop } from './harness.js';
 
 const D = `${SANDBOX}/disburse`;
 
 for (const kind of testDatabases()) {
   describe(`PayDunya disbursement on ${kind}`, () => {
     let s: Shop;
+    let rx: Receiver;
     let awa: FictitiousCustomer;
 
     before(async () => {
-      s = await startShop(kind);
+      [s, rx] = await Promise.all([startShop(kind), startReceiver('/disburse-callback')]);
       awa = await s.customer('Awa Ndiaye', 'awa@example.sn', '771234567', 0);
       await s.fund(20_000);
     });
-    after(() => s?.stop());
+    after(async () => {
+      await s?.stop();
+      await rx?.close();
+    });
 
     const getInvoice = async (body: Record<string, unknown>) => pd(await s.post(`${D}/get-invoice`, { withdraw_mode: 'orange-money-senegal', ...body }));
 
     test('get-invoice → disburse_token, nothing moves; submit → success with a transaction id, the customer is credited; check-status agrees', async () => {
-      const inv = await getInvoice({ account_alias: '771234567', amount: 4_500, callback_url: 'https://shop.example/disburse-callback', disburse_id: 'D-1' });
+      const inv = await getInvoice({ account_alias: '771234567', amount: 4_500, callback_url: `${rx.url}?case=1`, disburse_id: 'D-1' });
       assert.equal(inv.response_code, '00', JSON.stringify(inv));
       assert.match(inv.disburse_token, /^[A-Za-z0-9]{20}$/);
       assert.equal(await s.testBalance(), 20_000, 'get-invoice moves no money');
@@ -125,6 +131,57 @@ for (const kind of testDatabases()) {
         // A live disbursement is not visible with test keys on the sandbox.
         assert.notEqual(pd(await s.post(`${D}/check-status`, { disburse_invoice: inv.disburse_token })).response_code, '00');
       }
+    });
+
+    test('the callback: once the disbursement is sent, its fields form-encoded with the hash of the master key; a 500 is retried a minute later; never for one not sent', async () => {
+      const callback = `${rx.url}?case=2`;
+      const mine = () => rx.received.filter((r) => r.url.endsWith('?case=2'));
+      const inv = await getInvoice({ account_alias: '770000002', amount: 700, withdraw_mode: 'wave-senegal', callback_url: callback, disburse_id: 'D-CB' });
+      await s.s.app.worker.drain();
+      assert.equal(mine().length, 0, 'get-invoice sends nothing and calls nobody back');
+      rx.status = 500;
+      try {
+        const sub = pd(await s.post(`${D}/submit-invoice`, { disburse_invoice: inv.disburse_token }), '00');
+        await s.s.app.worker.drain();
+        assert.equal(mine().length, 1, 'called back at once');
+        const first = mine()[0];
+        assert.equal(first?.method, 'POST');
+        assert.equal(first?.headers['content-type'], 'application/x-www-form-urlencoded');
+        const f = new URLSearchParams(first?.body);
+        assert.deepEqual([...f.keys()], ['status', 'token', 'withdraw_mode', 'amount', 'transaction_id', 'disburse_id', 'disburse_tx_id', 'hash']);
+        assert.equal(f.get('status'), 'success');
+        assert.equal(f.get('token'), inv.disburse_token);
+        assert.equal(f.get('withdraw_mode'), 'wave-senegal');
+        assert.equal(f.get('amount'), '700.00');
+        assert.equal(f.get('transaction_id'), sub.transaction_id);
+        assert.equal(f.get('disburse_id'), 'D-CB');
+        assert.equal(f.get('disburse_tx_id'), sub.provider_ref);
+        assert.equal(f.get('hash'), sha512Hex(s.masterKey), 'checked as an IPN is: hex SHA-512 of the master key');
+
+        await s.advance(59_000);
+        assert.equal(mine().length, 1, 'no second attempt before a minute');
+        rx.status = 200;
+        await s.advance(1_000);
+        assert.equal(mine().length, 2, 'the second attempt a minute later');
+        assert.equal(mine()[1]?.body, first?.body);
+        // Submitting again, or checking, calls nobody back again.
+        pd(await s.post(`${D}/submit-invoice`, { disburse_invoice: inv.disburse_token }), '00');
+        await s.advance(60 * 60_000);
+        assert.equal(mine().length, 2, 'delivered: nothing more');
+        const d = await s.s.store.db.selectFrom('deliveries').selectAll().where('url', '=', callback).execute();
+        assert.equal(d.length, 1);
+        assert.equal(d[0]?.status, 'delivered');
+        assert.equal(d[0]?.attempts, 2);
+      } finally {
+        rx.status = 200;
+      }
+    });
+
+    test('a disbursement refused for want of funds calls nobody back', async () => {
+      const inv = await getInvoice({ account_alias: '771234567', amount: 5_000_000, callback_url: `${rx.url}?case=3` });
+      assert.equal(pd(await s.post(`${D}/submit-invoice`, { disburse_invoice: inv.disburse_token })).response_code, '4002');
+      await s.advance(60_000);
+      assert.equal(rx.received.filter((r) => r.url.endsWith('?case=3')).length, 0);
     });
   });
 }
