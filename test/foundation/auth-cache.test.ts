@@ -1,11 +1,12 @@
 /**
  * Wire authentication reads integrations and credentials through a short per-process cache. A change
  * made on this node counts at once; a change made on another node sharing the database counts within
- * AUTH_CACHE_MS. Two real gateways on one database play the two nodes.
+ * AUTH_CACHE_MS. Two real gateways on one database play the two nodes. Requests that miss one entry
+ * together wait for one read of it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AUTH_CACHE_MS } from '../../src/services/merchants/auth-cache.js';
+import { AUTH_CACHE_MS, authTransaction, cachedAuth } from '../../src/services/merchants/auth-cache.js';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createIntegration, rotateIntegrationKeys, updateIntegrationSettings } from '../../src/services/merchants/integrations.js';
 import { authenticateZw } from '../../src/services/merchants/wire-auth.js';
@@ -65,6 +66,54 @@ for (const kind of testDatabases()) {
       assert.equal(await keysOn(two.app.deps, 99_999_999), 'unknown_credentials');
       const created = await createIntegration(one.app.deps, merchantId, { name: 'fresh' }, system, { number: 99_999_999 });
       assert.deepEqual(await keysOn(two.app.deps, 99_999_999), [created.credentials.paynowZw.integrationKey]);
+    });
+    /** A real read of the database that counts how often it ran. */
+    const countingRead = (counter: { n: number }, fail = false) => async () => {
+      counter.n += 1;
+      const row = await one.store.db.selectFrom('merchants').select('id').where('id', '=', merchantId).executeTakeFirst();
+      if (fail) throw new Error('this read failed');
+      return row?.id;
+    };
+
+    test('forty requests missing one entry at once read it once, and all get it', async () => {
+      const reads = { n: 0 };
+      const got = await Promise.all(Array.from({ length: 40 }, () => cachedAuth(one.store, 'flight:a', countingRead(reads))));
+      assert.equal(reads.n, 1);
+      assert.deepEqual(new Set(got), new Set([merchantId]));
+      assert.equal(await cachedAuth(one.store, 'flight:a', countingRead(reads)), merchantId);
+      assert.equal(reads.n, 1, 'then kept');
+    });
+
+    test('when the shared read fails (its transaction failed), the others read for themselves and succeed', async () => {
+      const reads = { n: 0 };
+      const first = cachedAuth(one.store, 'flight:b', countingRead(reads, true));
+      const others = Array.from({ length: 5 }, () => cachedAuth(one.store, 'flight:b', countingRead(reads)));
+      await assert.rejects(first, /this read failed/);
+      assert.deepEqual(await Promise.all(others), Array(5).fill(merchantId));
+      assert.ok(reads.n >= 2, `the others read again (${reads.n} reads)`);
+    });
+
+    test('what is read while a change runs is neither kept nor shared', async () => {
+      const reads = { n: 0 };
+      let release = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const change = authTransaction(one.store, async () => {
+        await gate;
+      });
+      // Not from the database: on SQLite the change holds its only connection until the gate opens.
+      const read = async () => {
+        reads.n += 1;
+        await new Promise((r) => setImmediate(r));
+        return merchantId;
+      };
+      await Promise.all(Array.from({ length: 4 }, () => cachedAuth(one.store, 'flight:c', read)));
+      assert.equal(reads.n, 4, 'each read for itself');
+      release();
+      await change;
+      await cachedAuth(one.store, 'flight:c', read);
+      assert.equal(reads.n, 5, 'and nothing was kept');
     });
   });
 }

@@ -11,6 +11,8 @@ export const AUTH_CACHE_MS = 2000;
 
 interface State {
   entries: Map<string, { value: unknown; until: number; epoch: number }>;
+  /** Reads under way: the requests that miss together wait for one read, not one each. */
+  loading: Map<string, { promise: Promise<unknown>; generation: number; epoch: number }>;
   /** Bumped when a change starts and when it ends: a read that overlapped one is not kept. */
   generation: number;
   /** Changes in flight: while any runs, nothing read is kept (it may be about to go stale). */
@@ -40,7 +42,7 @@ const states = new WeakMap<Store, State>();
 function stateOf(store: Store): State {
   let s = states.get(store);
   if (!s) {
-    s = { entries: new Map(), generation: 0, changing: 0 };
+    s = { entries: new Map(), loading: new Map(), generation: 0, changing: 0 };
     states.set(store, s);
   }
   return s;
@@ -58,9 +60,27 @@ export async function cachedAuth<T>(store: Store, key: string, load: () => Promi
   if (hit && hit.until > now && hit.epoch === processEpoch) return hit.value as T;
   const generation = s.generation;
   const epoch = processEpoch;
-  const value = await load();
-  if (value !== undefined && s.changing === 0 && s.generation === generation && epoch === processEpoch) s.entries.set(key, { value, until: now + AUTH_CACHE_MS, epoch });
-  return value;
+  // When an entry expires, every request in flight misses it at once: without this, each of them read
+  // it again, and the busy moments stalled every 2 s.
+  const shared = s.loading.get(key);
+  if (shared && shared.generation === generation && shared.epoch === epoch) {
+    try {
+      return (await shared.promise) as T;
+    } catch {
+      // That read ran in its caller's transaction, which failed; this caller reads for itself.
+    }
+  }
+  const promise = load();
+  // Nothing read while a change runs is shared, as nothing of it is kept.
+  const share = s.changing === 0 && !shared;
+  if (share) s.loading.set(key, { promise, generation, epoch });
+  try {
+    const value = await promise;
+    if (value !== undefined && s.changing === 0 && s.generation === generation && epoch === processEpoch) s.entries.set(key, { value, until: now + AUTH_CACHE_MS, epoch });
+    return value;
+  } finally {
+    if (share && s.loading.get(key)?.promise === promise) s.loading.delete(key);
+  }
 }
 
 /** A transaction that changes merchants, integrations or credentials: this process's copies are dropped around it. */
@@ -69,6 +89,7 @@ export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
   s.changing += 1;
   s.generation += 1;
   s.entries.clear();
+  s.loading.clear();
   try {
     const result = await store.transaction(fn);
     for (const listener of changeListeners) {
@@ -83,5 +104,6 @@ export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T
     s.changing -= 1;
     s.generation += 1;
     s.entries.clear();
+    s.loading.clear();
   }
 }
