@@ -97,7 +97,7 @@ export async function dataSnapshot(store: TestServer['store']): Promise<string> 
   const text = await snapshot(store);
   return text
     .split('\n\n')
-    .filter((part) => !part.startsWith('request_log:') && !part.startsWith('api_tokens:'))
+    .filter((part) => !part.startsWith('request_log_batches:') && !part.startsWith('api_tokens:'))
     .join('\n\n');
 }
 

@@ -8,24 +8,29 @@ import { after, before, describe, test } from 'node:test';
 import { openStore, type Store } from '../../src/store/database.js';
 import { insertRows } from '../../src/store/insert.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import type { RequestLogTable } from '../../src/store/tables/sandbox.js';
+import type { DeliveriesTable } from '../../src/store/tables/jobs.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 
 const AWKWARD = ['plain', 'quote " and backslash \\ and \\u0041', "apostrophe ' and {braces} [1,2]", 'line\nbreak\ttab\r', 'zł € 🙂 \u{10FFFF} ünïcödé', '', 'null', '   spaced   ', 'x'.repeat(5_000)];
 
-function logRow(i: number, text: string, signature: string | null): RequestLogTable {
+/** A delivery row whose text columns carry `text`; `next` is its nullable integer. */
+function logRow(i: number, text: string, next: number | null): DeliveriesTable {
   return {
     id: `rl-test-${i}`,
+    payment_id: `pay-${i}`,
     integration_id: 'int-writes',
-    dialect: 'paynow-pl',
-    method: 'GET',
-    path: `/v3/payments/${i}/status?a=1&b="2"`,
+    merchant_id: 'mer-writes',
+    dialect: 'paynow_pl',
+    event_version: i,
+    url: `https://shop.example/${i}?a=1&b="2"`,
     headers: JSON.stringify({ 'api-key': '****abcd', 'x-note': text }),
     body: text,
-    response_status: 200 + i,
-    response_body: Array.from(text).reverse().join(''),
-    signature,
+    status: 'pending',
+    attempts: 0,
+    max_attempts: 15,
     created_at: 1_763_000_000_000 + i,
+    delivered_at: null,
+    next_attempt_at: next,
   };
 }
 
@@ -38,34 +43,34 @@ for (const kind of testDatabases()) {
     });
     after(() => store.close());
 
-    const readBack = (ids: string[]) => store.db.selectFrom('request_log').selectAll().where('id', 'in', ids).orderBy('created_at').execute();
+    const readBack = (ids: string[]) => store.db.selectFrom('deliveries').selectAll().where('id', 'in', ids).orderBy('created_at').execute();
 
     test('every row comes back exactly as written, text, integers and nulls alike', async () => {
-      const rows = AWKWARD.map((t, i) => logRow(i, t, i % 2 === 0 ? null : `sig-${t.slice(0, 10)}`));
-      await store.transaction((tx) => insertRows(tx, 'request_log', rows));
+      const rows = AWKWARD.map((t, i) => logRow(i, t, i % 2 === 0 ? null : 1_763_000_500_000 + i));
+      await store.transaction((tx) => insertRows(tx, 'deliveries', rows));
       assert.deepEqual(await readBack(rows.map((r) => r.id)), rows);
     });
 
     test('batches of different sizes, and a single row, all land', async () => {
       for (const n of [1, 2, 3, 17]) {
         const rows = Array.from({ length: n }, (_, k) => logRow(100 * n + k, `batch ${n} row ${k}`, null));
-        await insertRows(store.db, 'request_log', rows);
+        await insertRows(store.db, 'deliveries', rows);
         assert.deepEqual(await readBack(rows.map((r) => r.id)), rows);
       }
     });
 
     test('a failing row fails the whole statement and its transaction keeps nothing', async () => {
       const rows = [logRow(900, 'first', null), logRow(901, 'second', null), { ...logRow(902, 'dup', null), id: 'rl-test-900' }];
-      await assert.rejects(store.transaction((tx) => insertRows(tx, 'request_log', rows)));
+      await assert.rejects(store.transaction((tx) => insertRows(tx, 'deliveries', rows)));
       assert.deepEqual(await readBack(['rl-test-900', 'rl-test-901']), []);
     });
 
     test('a lone surrogate comes back as U+FFFD, in a batch as in a single row, and fails no other row', async () => {
       const rows = [logRow(960, 'fine', null), logRow(961, 'half \ud83d of an emoji', null)];
-      await insertRows(store.db, 'request_log', rows);
+      await insertRows(store.db, 'deliveries', rows);
       const back = await readBack(rows.map((r) => r.id));
       assert.equal(back[0]?.body, 'fine');
-      await insertRows(store.db, 'request_log', [logRow(962, 'alone \udc00', null)]);
+      await insertRows(store.db, 'deliveries', [logRow(962, 'alone \udc00', null)]);
       const alone = (await readBack(['rl-test-962']))[0]?.body;
       if (kind === 'postgres') {
         assert.equal(back[1]?.body, 'half \ufffd of an emoji');
@@ -78,11 +83,11 @@ for (const kind of testDatabases()) {
 
     test('rows whose keys differ take the general path and still land', async () => {
       const a = logRow(950, 'a', null);
-      const { signature: _omitted, ...b } = logRow(951, 'b', null);
-      await insertRows(store.db, 'request_log', [a, b as RequestLogTable]);
+      const { next_attempt_at: _omitted, ...b } = logRow(951, 'b', 5);
+      await insertRows(store.db, 'deliveries', [a, b as DeliveriesTable]);
       const back = await readBack([a.id, b.id]);
       assert.equal(back.length, 2);
-      assert.equal(back[1]?.signature, null);
+      assert.equal(back[1]?.next_attempt_at, null);
       assert.equal(back[1]?.body, 'b');
     });
   });

@@ -1,7 +1,7 @@
 import { type Batcher, createBatcher } from '../../core/batch.js';
 import type { Store } from '../../store/database.js';
-import { insertRequestLogs } from '../../store/repos/sandbox.js';
-import type { RequestLogTable } from '../../store/tables/sandbox.js';
+import { insertRequestLogEntries } from '../../store/repos/sandbox.js';
+import type { StoredRequestLogEntry } from '../../store/tables/sandbox.js';
 import type { ServiceDeps } from '../deps.js';
 
 /** Header names whose values are secrets: masked in the log, never stored. */
@@ -24,17 +24,19 @@ function mask(value: string): string {
 
 const MAX_BODY = 64 * 1024;
 
-/** Rows per INSERT: on SQLite, with a parameter per value, 11 columns each stays far below any limit. */
-const MAX_ROWS = 500;
+/** Entries per flush: the batch rows of one flush stay well under a few megabytes. */
+const MAX_ENTRIES = 500;
+
+type Pending = { integrationId: string; entry: StoredRequestLogEntry };
 
 /** One writer per store: the log rows of concurrent requests share one INSERT and one commit. */
-const writers = new WeakMap<Store, Batcher<RequestLogTable>>();
+const writers = new WeakMap<Store, Batcher<Pending>>();
 
-function writerFor(store: Store): Batcher<RequestLogTable> {
+function writerFor(store: Store): Batcher<Pending> {
   let w = writers.get(store);
   if (!w) {
     // A developer aid, not money: a crash may lose the last moment of it, so its commit does not wait for the disk.
-    w = createBatcher((rows) => store.transaction((tx) => insertRequestLogs(tx, rows), { durable: false }), MAX_ROWS);
+    w = createBatcher((entries) => store.transaction((tx) => insertRequestLogEntries(tx, entries), { durable: false }), MAX_ENTRIES);
     writers.set(store, w);
   }
   return w;
@@ -61,16 +63,18 @@ export async function recordTestRequest(
 ): Promise<void> {
   const now = deps.clock.now();
   await writerFor(deps.store).add({
-    id: deps.ids.next('requestLog'),
-    integration_id: entry.integrationId,
-    dialect: entry.dialect,
-    method: entry.method,
-    path: entry.path,
-    headers: JSON.stringify(maskHeaders(entry.headers)),
-    body: entry.body.slice(0, MAX_BODY),
-    response_status: entry.responseStatus,
-    response_body: entry.responseBody.slice(0, MAX_BODY),
-    signature: entry.signature,
-    created_at: now,
+    integrationId: entry.integrationId,
+    entry: {
+      id: deps.ids.next('requestLog'),
+      dialect: entry.dialect,
+      method: entry.method,
+      path: entry.path,
+      headers: maskHeaders(entry.headers),
+      body: entry.body.slice(0, MAX_BODY),
+      status: entry.responseStatus,
+      response: entry.responseBody.slice(0, MAX_BODY),
+      signature: entry.signature,
+      at: now,
+    },
   });
 }

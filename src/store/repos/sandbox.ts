@@ -1,5 +1,5 @@
 import type { Db } from '../schema.js';
-import type { FictitiousCustomersTable, RequestLogTable } from '../tables/sandbox.js';
+import type { FictitiousCustomersTable, StoredRequestLogEntry } from '../tables/sandbox.js';
 import { insertRows } from '../insert.js';
 
 export interface FictitiousCustomer {
@@ -78,8 +78,27 @@ export async function addSandboxOffset(db: Db, integrationId: string, ms: number
     .execute();
 }
 
-export async function insertRequestLogs(db: Db, rows: RequestLogTable[]): Promise<void> {
-  await insertRows(db, 'request_log', rows);
+/**
+ * One row per integration among the entries of a flush. Each row is its own INSERT: on PostgreSQL a
+ * transaction's inserts travel together anyway, and the one-JSON-parameter form of a multi-row insert
+ * would escape and parse every entry's JSON a second time.
+ */
+export async function insertRequestLogEntries(db: Db, entries: readonly { integrationId: string; entry: StoredRequestLogEntry }[]): Promise<void> {
+  const byIntegration = new Map<string, StoredRequestLogEntry[]>();
+  for (const { integrationId, entry } of entries) {
+    const list = byIntegration.get(integrationId);
+    if (list) list.push(entry);
+    else byIntegration.set(integrationId, [entry]);
+  }
+  for (const [integrationId, list] of byIntegration) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const e of list) {
+      first = Math.min(first, e.at);
+      last = Math.max(last, e.at);
+    }
+    await insertRows(db, 'request_log_batches', [{ id: (list[0] as StoredRequestLogEntry).id, integration_id: integrationId, first_at: first, last_at: last, entries: JSON.stringify(list) }]);
+  }
 }
 
 export interface RequestLogEntry {
@@ -95,18 +114,54 @@ export interface RequestLogEntry {
   createdAt: number;
 }
 
+/** Batches read at a time while looking for the newest entries. */
+const BATCH_PAGE = 20;
+
+const newestFirst = (a: StoredRequestLogEntry, b: StoredRequestLogEntry): number => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/**
+ * The integration's newest `limit` entries, newest first. Batches are read newest last entry first; once
+ * `limit` entries are in hand, a batch whose last entry is older than the limit-th of them has nothing
+ * newer to add (several processes write batches whose times overlap, so the check is by time, not count).
+ */
 export async function listRequestLog(db: Db, integrationId: string, limit: number): Promise<RequestLogEntry[]> {
-  const rows = await db.selectFrom('request_log').selectAll().where('integration_id', '=', integrationId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    dialect: r.dialect,
-    method: r.method,
-    path: r.path,
-    headers: JSON.parse(r.headers) as Record<string, string>,
-    body: r.body,
-    responseStatus: Number(r.response_status),
-    responseBody: r.response_body,
-    signature: r.signature,
-    createdAt: Number(r.created_at),
+  const found: StoredRequestLogEntry[] = [];
+  let oldestKept = Number.NEGATIVE_INFINITY;
+  for (let offset = 0; ; offset += BATCH_PAGE) {
+    const batches = await db
+      .selectFrom('request_log_batches')
+      .select(['last_at', 'entries'])
+      .where('integration_id', '=', integrationId)
+      .orderBy('last_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(BATCH_PAGE)
+      .offset(offset)
+      .execute();
+    let done = batches.length < BATCH_PAGE;
+    for (const b of batches) {
+      if (found.length >= limit && Number(b.last_at) < oldestKept) {
+        done = true;
+        break;
+      }
+      found.push(...(JSON.parse(b.entries) as StoredRequestLogEntry[]));
+      if (found.length >= limit) {
+        found.sort(newestFirst);
+        found.length = limit;
+        oldestKept = (found[limit - 1] as StoredRequestLogEntry).at;
+      }
+    }
+    if (done) break;
+  }
+  return found.sort(newestFirst).map((e) => ({
+    id: e.id,
+    dialect: e.dialect,
+    method: e.method,
+    path: e.path,
+    headers: e.headers,
+    body: e.body,
+    responseStatus: e.status,
+    responseBody: e.response,
+    signature: e.signature,
+    createdAt: e.at,
   }));
 }

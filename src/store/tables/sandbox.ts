@@ -15,18 +15,29 @@ export interface SandboxClocksTable {
   offset_ms: number;
 }
 
-export interface RequestLogTable {
+/** What the test requests of one integration carried, as one flush wrote them. */
+export interface RequestLogBatchesTable {
+  /** The id of its first entry. */
   id: string;
   integration_id: string;
+  first_at: number;
+  last_at: number;
+  /** JSON array of StoredRequestLogEntry. */
+  entries: string;
+}
+
+/** One request in a batch's JSON (short keys: a busy sandbox writes thousands a second). */
+export interface StoredRequestLogEntry {
+  id: string;
   dialect: string;
   method: string;
   path: string;
-  /** JSON object; secrets masked. */
-  headers: string;
+  /** Secrets masked. */
+  headers: Record<string, string>;
   body: string;
-  response_status: number;
-  response_body: string;
+  status: number;
+  response: string;
   /** The hash or signature we computed and compared, when the wire has one. */
   signature: string | null;
-  created_at: number;
+  at: number;
 }

@@ -203,7 +203,7 @@ export async function startShop(kind: DbKind, options: TestServerOptions & { com
     async state() {
       return (await snapshot(s.store))
         .split('\n\n')
-        .filter((part) => !part.startsWith('request_log:'))
+        .filter((part) => !part.startsWith('request_log_batches:'))
         .join('\n\n');
     },
     async advance(ms) {

@@ -252,7 +252,7 @@ export async function advance(s: TestServer, ms: number): Promise<void> {
 export async function dbState(s: TestServer): Promise<string> {
   return (await snapshot(s.store))
     .split('\n\n')
-    .filter((part) => !part.startsWith('request_log:'))
+    .filter((part) => !part.startsWith('request_log_batches:'))
     .join('\n\n');
 }
 
