@@ -93,6 +93,8 @@ export function transferCallback(t: Disbursement, masterKey: string): string {
   });
 }
 
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
 /** The publicUrl is not known to a formatter; the receipt link in an IPN uses the one stored at creation. */
 function storedPublicUrl(p: Payment): string {
   const u = (p.wireData as { publicUrl?: Json }).publicUrl;
@@ -102,9 +104,8 @@ function storedPublicUrl(p: Payment): string {
 /**
  * The IPN: the confirm payload as form-encoded `data[...]` fields POSTed to `actions.callback_url` when
  * the invoice ends (completed, cancelled or failed); any 2xx is delivered; retried on seed 001's schedule.
+ * A sent disbursement's callback (transferCallback) goes the same way.
  */
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-
 export const pdFormatter: NotificationFormatter = {
   retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
   isDelivered: is2xx,

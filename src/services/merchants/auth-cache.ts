@@ -72,7 +72,7 @@ export async function cachedAuth<T>(store: Store, key: string, load: () => Promi
   }
   const promise = load();
   // Nothing read while a change runs is shared, as nothing of it is kept.
-  const share = s.changing === 0 && !shared;
+  const share = s.changing === 0;
   if (share) s.loading.set(key, { promise, generation, epoch });
   try {
     const value = await promise;

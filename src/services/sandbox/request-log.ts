@@ -29,7 +29,7 @@ const MAX_ENTRIES = 500;
 
 type Pending = { integrationId: string; entry: StoredRequestLogEntry };
 
-/** One writer per store: the log rows of concurrent requests share one INSERT and one commit. */
+/** One writer per store: the entries of concurrent requests share one row per integration and one commit. */
 const writers = new WeakMap<Store, Batcher<Pending>>();
 
 function writerFor(store: Store): Batcher<Pending> {

@@ -12,7 +12,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('request_log_batches')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('integration_id', 'text', (c) => c.notNull())
-    .addColumn('first_at', 'bigint', (c) => c.notNull())
     .addColumn('last_at', 'bigint', (c) => c.notNull())
     .addColumn('entries', 'text', (c) => c.notNull())
     .execute();
@@ -26,7 +25,6 @@ export async function up(db: Kysely<any>): Promise<void> {
         rows.map((r) => ({
           id: r.id,
           integration_id: r.integration_id,
-          first_at: r.created_at,
           last_at: r.created_at,
           entries: JSON.stringify([{ id: r.id, dialect: r.dialect, method: r.method, path: r.path, headers: JSON.parse(r.headers), body: r.body, status: Number(r.response_status), response: r.response_body, signature: r.signature, at: Number(r.created_at) }]),
         })),

@@ -91,13 +91,8 @@ export async function insertRequestLogEntries(db: Db, entries: readonly { integr
     else byIntegration.set(integrationId, [entry]);
   }
   for (const [integrationId, list] of byIntegration) {
-    let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
-    for (const e of list) {
-      first = Math.min(first, e.at);
-      last = Math.max(last, e.at);
-    }
-    await insertRows(db, 'request_log_batches', [{ id: (list[0] as StoredRequestLogEntry).id, integration_id: integrationId, first_at: first, last_at: last, entries: JSON.stringify(list) }]);
+    const last = Math.max(...list.map((e) => e.at));
+    await insertRows(db, 'request_log_batches', [{ id: (list[0] as StoredRequestLogEntry).id, integration_id: integrationId, last_at: last, entries: JSON.stringify(list) }]);
   }
 }
 

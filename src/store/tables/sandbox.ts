@@ -20,7 +20,7 @@ export interface RequestLogBatchesTable {
   /** The id of its first entry. */
   id: string;
   integration_id: string;
-  first_at: number;
+  /** Its newest entry's time: listing reads batches newest first by it. */
   last_at: number;
   /** JSON array of StoredRequestLogEntry. */
   entries: string;
