@@ -256,13 +256,23 @@ const MAX_PREPARED = 400;
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
 const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
 
-/** 'set', 'insert' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
-type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'mark' | 'waited';
+/** 'set', 'insert', 'unread' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'unread' | 'mark' | 'waited';
+
+const UNREAD_MARK = '/* unread */';
 
 /**
- * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT or RELEASE, or an INSERT without
- * RETURNING or ON CONFLICT (whose row count could matter). Only the head is lower-cased: this runs for
- * every query.
+ * Ends (with Kysely's modifyEnd) an UPDATE or DELETE whose count of affected rows nobody reads: inside a
+ * PostgreSQL transaction it is then written without waiting for its answer, as a blind INSERT is, and
+ * costs no round trip. A failure still fails the transaction (see tollgateClient). Its result reports
+ * no rows: never put it on a statement whose count decides anything.
+ */
+export const unreadCount = sql.raw(UNREAD_MARK);
+
+/**
+ * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT or RELEASE, an INSERT without
+ * RETURNING or ON CONFLICT (whose row count could matter), or a statement marked with unreadCount.
+ * Only the head is lower-cased: this runs for every query.
  */
 function kindOf(text: string): StatementKind {
   const head = text.slice(0, 12).trim().toLowerCase();
@@ -271,6 +281,7 @@ function kindOf(text: string): StatementKind {
   if (head.startsWith('savepoint ') || head.startsWith('release ')) return 'mark';
   if (head.startsWith('set local ')) return 'set';
   if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'insert';
+  if (text.endsWith(UNREAD_MARK)) return 'unread';
   return 'waited';
 }
 
@@ -440,10 +451,10 @@ function tollgateClient(): typeof pg.Client {
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'mark')) {
+      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'unread' || kind === 'mark')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
-        return Promise.resolve(done(kind.toUpperCase()));
+        return Promise.resolve(done(kind === 'unread' ? 'UNREAD' : kind.toUpperCase()));
       }
       if ((kind === 'commit' || kind === 'rollback') && this.#inTransaction && !this.#beginWritten) {
         // Nothing was written: there is no transaction on the server to end.

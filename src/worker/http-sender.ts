@@ -47,7 +47,9 @@ export function createHttpSender(options: { allowPrivate: boolean; timeoutMs?: n
           if (size >= HEAD_BYTES) break;
         }
         if (size >= HEAD_BYTES) res.body.destroy();
-        return { statusCode: res.statusCode, responseHead: Buffer.concat(chunks).toString('utf8'), error: null, latencyMs: elapsed() };
+        // PostgreSQL text cannot hold NUL: kept as U+FFFD, as an invalid UTF-8 sequence already is.
+        const head = Buffer.concat(chunks).toString('utf8').replaceAll('\0', '\uFFFD');
+        return { statusCode: res.statusCode, responseHead: head, error: null, latencyMs: elapsed() };
       } catch (err) {
         const e = err as Error & { code?: string; cause?: Error & { code?: string } };
         const code = e.cause?.code ?? e.code;

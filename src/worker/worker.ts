@@ -4,6 +4,7 @@ import type { ServiceDeps } from '../services/deps.js';
 import { JOB_PAYLOADS, type JobKind } from '../services/jobs.js';
 import { type MailTransport, sendDueMail } from '../services/mail/sender.js';
 import { claimDueJobs, countDueJobs, finishJob, type Job, rescheduleJob } from '../store/repos/jobs.js';
+import type { Tx } from '../store/schema.js';
 import { deliver } from './handlers/deliver.js';
 import { expire, refund, timer } from './handlers/payments.js';
 import type { HandlerContext, Handlers, JobResult } from './handlers/types.js';
@@ -37,6 +38,12 @@ export interface WorkerDeps {
 
 const HANDLERS: Handlers = { deliver, timer, expire, refund };
 
+/** A job its handler has run, with what it asked for. */
+interface Ran {
+  job: Job;
+  result: JobResult;
+}
+
 /** Backoff for a job whose handler threw (a bug or a database hiccup), not for a failed delivery. */
 const errorBackoff = (attempts: number) => Math.min(3_600_000, 5_000 * 2 ** Math.min(attempts, 10));
 
@@ -57,25 +64,52 @@ export function createWorker(w: WorkerDeps): Worker {
   let stopped = true;
   let lastDepth = 0;
 
-  const runJob = async (job: Job): Promise<void> => {
-    let result: JobResult;
+  const runJob = async (job: Job): Promise<Ran> => {
     try {
       const kind = job.kind as JobKind;
       const schema = JOB_PAYLOADS[kind];
       if (!schema) throw new Error(`unknown job kind ${job.kind}`);
       const payload = schema.parse(job.payload);
-      result = await (HANDLERS[kind] as (c: HandlerContext, p: unknown) => Promise<JobResult>)(ctx, payload);
+      return { job, result: await (HANDLERS[kind] as (c: HandlerContext, p: unknown) => Promise<JobResult>)(ctx, payload) };
     } catch (err) {
       w.log.error({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
-      result = { done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message };
+      return { job, result: retryLater(job, err) };
     }
-    if (result.done) await finishJob(deps.store.db, job.id, owner);
-    else await rescheduleJob(deps.store.db, job.id, owner, result.runAt, result.error);
+  };
+
+  const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
+
+  const write = async (tx: Tx, { job, result }: Ran): Promise<void> => {
+    await result.record?.(tx);
+    if (result.done) await finishJob(tx, job.id, owner);
+    else await rescheduleJob(tx, job.id, owner, result.runAt, result.error);
   };
 
   /**
-   * One pass: claim a batch and run it. Jobs run side by side, except the notifications of one
-   * payment, which go one after another in the order of its changes. Returns how many jobs ran.
+   * Records what the jobs of a pass learned and removes or reschedules them, all in one transaction:
+   * one commit (one wait for the disk) for the pass, not one per job. If that fails, each job is
+   * settled alone, so only the one whose writes fail runs again, after the error backoff.
+   */
+  const settle = async (ran: Ran[]): Promise<void> => {
+    if (ran.length === 0) return;
+    try {
+      await deps.store.transaction(async (tx) => {
+        for (const r of ran) await write(tx, r);
+      });
+    } catch (err) {
+      if (ran.length > 1) {
+        await Promise.all(ran.map((r) => settle([r])));
+        return;
+      }
+      const [{ job }] = ran as [Ran];
+      w.log.error({ err, job: job.id, kind: job.kind }, 'job result not recorded; will retry');
+      await deps.store.transaction((tx) => write(tx, { job, result: retryLater(job, err) }));
+    }
+  };
+
+  /**
+   * One pass: claim a batch, run it, then settle it. Jobs run side by side, except the notifications
+   * of one payment, which go one after another in the order of its changes. Returns how many jobs ran.
    */
   const pass = async (): Promise<number> => {
     const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: batch, owner, leaseMs });
@@ -86,11 +120,13 @@ export function createWorker(w: WorkerDeps): Worker {
       lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
     }
     const version = (j: Job) => Number((j.payload as { version?: unknown }).version ?? 0);
+    const ran: Ran[] = [];
     await Promise.all(
       [...lanes.values()].map(async (lane) => {
-        for (const job of lane.sort((a, b) => version(a) - version(b))) await runJob(job);
+        for (const job of lane.sort((a, b) => version(a) - version(b))) ran.push(await runJob(job));
       }),
     );
+    await settle(ran);
     return jobs.length;
   };
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { DEFAULT_RETRY_DELAYS_MS } from '../../src/services/notify/formatter.js';
 import { createHttpSender, DELIVERY_TIMEOUT_MS, type SendResult } from '../../src/worker/http-sender.js';
 import { testDatabases } from '../helpers/dbs.js';
@@ -286,6 +287,69 @@ for (const kind of testDatabases()) {
         assert.equal(dc.attemptLog[0].responseHead, 'thanks');
       } finally {
         await Promise.all([chunky.close(), large.close(), small.close()]);
+      }
+    });
+
+    test('an answer holding a NUL byte, which PostgreSQL text cannot hold, is recorded with U+FFFD in its place', async () => {
+      const nul = await startServer((_req, res) => {
+        res.writeHead(200).end('ok\u0000done');
+      });
+      try {
+        const p = await createPaymentOk(shop.api, shop.integrationId, { amount: 100, currency: 'USD', notifyUrl: nul.url });
+        await shop.s.app.worker.drain();
+        const [d] = await deliveriesOf(p.id);
+        assert.equal(d.status, 'delivered');
+        assert.equal(d.attemptLog.length, 1);
+        assert.equal(d.attemptLog[0].responseHead, 'ok\uFFFDdone');
+        assert.equal(nul.hits, 1, 'recorded once, so not sent again');
+      } finally {
+        await nul.close();
+      }
+    });
+
+    test('a job whose result cannot be written runs again after a backoff; the other jobs of its pass are recorded', async () => {
+      const ok = await startServer((_req, res) => {
+        res.writeHead(200).end('fine');
+      });
+      // A real failure of the database, for the attempts sent to one URL only.
+      const triggers =
+        kind === 'postgres'
+          ? [
+              `create function refuse_attempt() returns trigger language plpgsql as $$ begin if new.url like '%refuse%' then raise exception 'attempt refused by a test trigger'; end if; return new; end $$`,
+              'create trigger refuse_attempt before insert on delivery_attempts for each row execute function refuse_attempt()',
+            ]
+          : [`create trigger refuse_attempt before insert on delivery_attempts when new.url like '%refuse%' begin select raise(abort, 'attempt refused by a test trigger'); end`];
+      const db = shop.s.store.db;
+      try {
+        for (const t of triggers) await sql.raw(t).execute(db);
+        const refused = await createPaymentOk(shop.api, shop.integrationId, { amount: 100, currency: 'USD', notifyUrl: `${ok.url}?refuse` });
+        const fine = await createPaymentOk(shop.api, shop.integrationId, { amount: 100, currency: 'USD', notifyUrl: ok.url });
+        await shop.s.app.worker.drain();
+        assert.equal(ok.hits, 2, 'both were sent, in one pass');
+        const [df] = await deliveriesOf(fine.id);
+        assert.equal(df.status, 'delivered');
+        assert.equal(df.attemptLog.length, 1);
+        const [dr] = await deliveriesOf(refused.id);
+        assert.equal(dr.status, 'pending');
+        assert.equal(dr.attemptLog.length, 0, 'nothing of the refused attempt was kept');
+        const job = await db.selectFrom('jobs').selectAll().where('payload', 'like', `%"${dr.id}"%`).executeTakeFirstOrThrow();
+        // Claimed once: the backoff after a first failure is 10 s.
+        assert.equal(Number(job.run_at), shop.s.clock.now() + 10_000);
+        assert.equal(job.lease_owner, null);
+        assert.match(job.last_error ?? '', /attempt refused by a test trigger/);
+        assert.equal(await db.selectFrom('jobs').select('id').where('payload', 'like', `%"${df.id}"%`).executeTakeFirst(), undefined, 'the recorded job is gone');
+
+        for (const t of kind === 'postgres' ? ['drop trigger refuse_attempt on delivery_attempts', 'drop function refuse_attempt'] : ['drop trigger refuse_attempt']) await sql.raw(t).execute(db);
+        await advance(shop.s, 9_999);
+        assert.equal(ok.hits, 2, 'not before its backoff');
+        await advance(shop.s, 1);
+        assert.equal(ok.hits, 3, 'sent again: a notification may arrive twice, never zero times');
+        const [again] = await deliveriesOf(refused.id);
+        assert.equal(again.status, 'delivered');
+        assert.equal(again.attemptLog.length, 1);
+      } finally {
+        for (const t of kind === 'postgres' ? ['drop trigger if exists refuse_attempt on delivery_attempts', 'drop function if exists refuse_attempt'] : ['drop trigger if exists refuse_attempt']) await sql.raw(t).execute(db);
+        await ok.close();
       }
     });
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/store/database.js';
+import { openStore, type Store, unreadCount } from '../../src/store/database.js';
 import { isUniqueViolation } from '../../src/store/errors.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 import { eventually } from '../helpers/eventually.js';
@@ -217,6 +217,34 @@ for (const kind of testDatabases()) {
         { id: 'y', v: 'xVU' },
       ]);
       assert.deepEqual((await ids()).filter((id) => id.endsWith('companion')), ['u-companion', 'v-companion'], 'the companions of both groups committed');
+    });
+
+    test('an UPDATE or DELETE marked unreadCount does its work, and one that fails fails its whole transaction', async () => {
+      const rows = async () => (await sql<{ id: string; v: string }>`select id, v from probe order by id`.execute(store.db)).rows.map((r) => `${r.id}=${r.v}`);
+      await sql`delete from probe`.execute(store.db);
+      for (const id of ['u1', 'u2']) await insert(store.db, id);
+      await store.transaction(async (tx) => {
+        await sql`update probe set v = ${'y'} where id = ${'u1'} ${unreadCount}`.execute(tx);
+        await sql`delete from probe where id = ${'u2'} ${unreadCount}`.execute(tx);
+        await insert(tx, 'u3');
+      });
+      assert.deepEqual(await rows(), ['u1=y', 'u3=x']);
+      // Outside a transaction it is an ordinary statement.
+      await sql`update probe set v = ${'z'} where id = ${'u3'} ${unreadCount}`.execute(store.db);
+      assert.deepEqual(await rows(), ['u1=y', 'u3=z']);
+      // v is NOT NULL: the update fails, wherever its failure is reported (at once on SQLite, at the COMMIT on PostgreSQL).
+      const err = await store
+        .transaction(async (tx) => {
+          await insert(tx, 'u4');
+          await sql`update probe set v = ${null} where id = ${'u1'} ${unreadCount}`.execute(tx);
+          await sql`delete from probe where id = ${'u3'} ${unreadCount}`.execute(tx);
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      assert.match(String(err), /null/i, 'the update\u2019s own failure is what the caller sees');
+      assert.deepEqual(await rows(), ['u1=y', 'u3=z'], 'nothing of the failed transaction is kept');
     });
 
     test('an empty transaction and one that only reads both work, and the connection stays usable', async () => {

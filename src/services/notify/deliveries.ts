@@ -4,6 +4,7 @@ import { findPayment } from '../../store/repos/payments.js';
 import type { ServiceDeps } from '../deps.js';
 import { bringJobForward } from '../../store/repos/jobs.js';
 import { scheduleJobs } from '../jobs.js';
+import type { Tx } from '../../store/schema.js';
 import type { DialectName } from './formatter.js';
 
 export interface AttemptOutcome {
@@ -18,21 +19,27 @@ export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | 
 }
 
 /**
- * Records one attempt and decides what follows: delivered, another attempt after the wire's next
- * delay, or failed once the attempts are used up. Returns whether it was delivered and when to try
- * again (or null).
+ * Decides what follows an attempt: delivered, another attempt after the wire's next delay, or failed
+ * once the attempts are used up. Returns whether it was delivered, when to try again (or null), and
+ * the writes that record the attempt, for the caller's transaction.
  */
-export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Delivery, outcome: AttemptOutcome, attemptedAt: number): Promise<{ delivered: boolean; next: number | null }> {
+export function judgeDeliveryAttempt(
+  deps: ServiceDeps,
+  delivery: Delivery,
+  outcome: AttemptOutcome,
+  attemptedAt: number,
+): { delivered: boolean; next: number | null; record: (tx: Tx) => Promise<void> } {
   const formatter = deps.formatters[delivery.dialect as DialectName];
   const attempt = delivery.attempts + 1;
   const delivered = outcome.statusCode !== null && formatter.isDelivered(outcome.statusCode);
   const delay = formatter.retryDelaysMs[attempt];
   const next = delivered || delay === undefined || attempt >= delivery.maxAttempts ? null : attemptedAt + delay;
-  await deps.store.transaction((tx) =>
+  const id = deps.ids.next('attempt');
+  const record = (tx: Tx) =>
     recordAttempt(
       tx,
       {
-        id: deps.ids.next('attempt'),
+        id,
         delivery_id: delivery.id,
         attempt,
         attempted_at: attemptedAt,
@@ -43,9 +50,8 @@ export async function recordDeliveryAttempt(deps: ServiceDeps, delivery: Deliver
         response_head: outcome.responseHead,
       },
       { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
-    ),
-  );
-  return { delivered, next };
+    );
+  return { delivered, next, record };
 }
 
 export interface DeliveryView extends Omit<Delivery, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> {

@@ -1,4 +1,6 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
+import { batchedByKey } from '../batched-read.js';
+import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { DeliveriesTable, DeliveryAttemptsTable } from '../tables/jobs.js';
 import { insertRows } from '../insert.js';
@@ -53,8 +55,15 @@ export async function insertDeliveries(db: Db, rows: Insertable<DeliveriesTable>
   await insertRows(db, 'deliveries', rows);
 }
 
+// The worker loads the deliveries of the jobs it claimed together: one statement for the lot.
+const byIdBatched = batchedByKey<DeliveriesTable>({
+  one: (db, id) => db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst(),
+  many: (db, ids) => db.selectFrom('deliveries').selectAll().where('id', '=', sql<string>`any(${ids})`).execute(),
+  keyOf: (r) => r.id,
+});
+
 export async function findDelivery(db: Db, id: string): Promise<Delivery | undefined> {
-  const r = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await byIdBatched(db, id);
   return r && toDelivery(r);
 }
 
@@ -85,6 +94,7 @@ export async function recordAttempt(
     .updateTable('deliveries')
     .set({ attempts: attempt.attempt, status: outcome.status, delivered_at: outcome.deliveredAt, next_attempt_at: outcome.nextAttemptAt })
     .where('id', '=', attempt.delivery_id)
+    .modifyEnd(unreadCount)
     .execute();
 }
 

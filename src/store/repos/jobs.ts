@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { JobsTable } from '../tables/jobs.js';
 import { insertRows } from '../insert.js';
@@ -51,7 +52,7 @@ export async function claimDueJobs(
 
 /** Done: the row goes; only the lease holder may remove it. */
 export async function finishJob(db: Db, id: string, owner: string): Promise<void> {
-  await db.deleteFrom('jobs').where('id', '=', id).where('lease_owner', '=', owner).execute();
+  await db.deleteFrom('jobs').where('id', '=', id).where('lease_owner', '=', owner).modifyEnd(unreadCount).execute();
 }
 
 export async function rescheduleJob(db: Db, id: string, owner: string, runAt: number, error: string | null): Promise<void> {
@@ -60,6 +61,7 @@ export async function rescheduleJob(db: Db, id: string, owner: string, runAt: nu
     .set({ run_at: runAt, locked_until: null, lease_owner: null, last_error: error })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
+    .modifyEnd(unreadCount)
     .execute();
 }
 
