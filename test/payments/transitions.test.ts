@@ -192,7 +192,11 @@ for (const kind of testDatabases()) {
     });
 
     if (kind === 'postgres') {
-      test('two transactions that read the same version: the one blocked on the row lock loses when the other commits', async () => {
+      /**
+       * A pending payment that pool A has moved to paid in a transaction it keeps open until `release`;
+       * `lockWaited` resolves once another session waits for its row lock.
+       */
+      const heldMove = async () => {
         const id = await newPayment();
         await transitionPayment(deps, id, { to: 'pending', reason: 'test' });
         const [storeA, storeB] = [pools[0]!, pools[1]!];
@@ -213,25 +217,54 @@ for (const kind of testDatabases()) {
           return r;
         });
         await aMoved;
+        const lockWaited = async () => {
+          const deadline = Date.now() + 5_000;
+          for (;;) {
+            const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(shop.s.store.db);
+            if ((waiting.rows[0]?.n ?? 0) >= 1) return;
+            assert.ok(Date.now() < deadline, 'B never blocked on the row lock');
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        return { id, a, release, depsB, storeB, lockWaited };
+      };
+
+      test('two transactions that read the same version: the one blocked on the row lock loses when the other commits', async () => {
+        const { id, a, release, depsB, storeB, lockWaited } = await heldMove();
         // B reads version 2 (A has not committed), then its versioned UPDATE waits for A's row lock.
         const b = storeB.transaction((tx) => transitionInTx(tx, depsB, id, { to: 'cancelled', reason: 'B' }));
         const bOutcome = b.then(
           () => 'won',
           (err: unknown) => (isRefusal(err, 'conflict') ? 'conflict' : `other: ${String(err)}`),
         );
-        const deadline = Date.now() + 5_000;
-        for (;;) {
-          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(shop.s.store.db);
-          if ((waiting.rows[0]?.n ?? 0) >= 1) break;
-          assert.ok(Date.now() < deadline, 'B never blocked on the row lock');
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await lockWaited();
         release();
         const ra = await a;
         assert.equal(ra.changed, true);
         assert.equal(await bOutcome, 'conflict', 'the version check refused B');
         // Through transitionPayment the loser re-reads and is told the payment is already paid.
         await assert.rejects(transitionPayment(depsB, id, { to: 'cancelled', reason: 'B again' }), (err: unknown) => isRefusal(err, 'invalid_state'));
+        assert.deepEqual((await eventsOf(shop.s.store, id)).map((e) => `${e.version}:${e.to}`), ['1:created', '2:pending', '3:paid']);
+        assert.deepEqual((await deliveriesOf(shop.s.store, id)).map((d) => d.type), ['payment.created', 'payment.pending', 'payment.paid']);
+      });
+
+      test('transitionPayment reads before its transaction: one that read a version another move then took finds its event version taken, reads again and answers from the new state', async () => {
+        const { id, a, release, depsB, lockWaited } = await heldMove();
+        // Both read version 2 (A has not committed); their updates, sent without waiting, queue on A's row lock.
+        const other = transitionPayment(depsB, id, { to: 'cancelled', reason: 'B' }).then(
+          (r) => `won: ${JSON.stringify(r)}`,
+          (err: unknown) => (isRefusal(err, 'invalid_state') ? 'invalid_state' : `other: ${String(err)}`),
+        );
+        const same = transitionPayment(depsB, id, { to: 'paid', reason: 'C' });
+        await lockWaited();
+        release();
+        assert.equal((await a).changed, true);
+        assert.equal(await other, 'invalid_state', 'the move to cancelled is refused: the payment is paid');
+        const c = await same;
+        assert.equal(c.changed, false, 'the move to paid finds it paid: a repeat changes nothing');
+        assert.deepEqual([c.payment.state, c.payment.version], ['paid', 3]);
+        const row = await shop.s.store.db.selectFrom('payments').select(['state', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+        assert.deepEqual([row.state, Number(row.version)], ['paid', 3]);
         assert.deepEqual((await eventsOf(shop.s.store, id)).map((e) => `${e.version}:${e.to}`), ['1:created', '2:pending', '3:paid']);
         assert.deepEqual((await deliveriesOf(shop.s.store, id)).map((d) => d.type), ['payment.created', 'payment.pending', 'payment.paid']);
       });

@@ -1,7 +1,7 @@
 import { TollgateError } from '../../core/errors.js';
 import { canTransition, type PaymentState } from '../../core/payment-state.js';
 import { integrationById } from '../merchants/credentials.js';
-import { findPaymentById, insertPaymentEvent, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
+import { findPaymentById, insertPaymentEvent, isEventVersionTaken, movePaymentVersion, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { type NewJob, scheduleJobs } from '../jobs.js';
@@ -31,17 +31,17 @@ export interface TransitionResult {
   changed: boolean;
 }
 
-/**
- * The one function that changes a payment's state. In the caller's transaction it updates the row
- * with a version check, appends the event with the next version, and inserts every job the change
- * causes (deliveries, timers). Two concurrent transitions cannot both win: the loser sees the
- * version moved and re-reads.
- */
-export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
-  const now = deps.clock.now();
-  const payment = await findPaymentById(tx, paymentId);
+function found(payment: Payment | undefined, paymentId: string): Payment {
   if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
-  if (payment.state === input.to) return { payment, changed: false };
+  return payment;
+}
+
+/**
+ * Whether `payment` may move as asked: false when it is already in the target state (repeating a
+ * transition changes nothing); throws when it may not.
+ */
+function mayMove(payment: Payment, paymentId: string, input: TransitionInput): boolean {
+  if (payment.state === input.to) return false;
   if (input.version !== undefined && payment.version !== input.version) {
     throw new TollgateError('conflict', `payment ${paymentId} changed since version ${input.version}`);
   }
@@ -51,8 +51,19 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
   if (!canTransition(payment.state, input.to)) {
     throw new TollgateError('invalid_state', `the payment is ${payment.state.replace('_', ' ')}; it cannot become ${input.to.replace('_', ' ')}`);
   }
+  return true;
+}
+
+/**
+ * The writes of a move from `payment` as read: the row with a version check, the effects, the event
+ * with the next version, and every job the change causes (deliveries, timers). `checked` waits for the
+ * version check's answer and throws 'conflict' at once when it lost; otherwise the event's version,
+ * taken by the winner, fails the transaction (isEventVersionTaken), and nothing waits on the way.
+ */
+async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: TransitionInput, checked: boolean): Promise<Payment> {
+  const now = deps.clock.now();
   const version = payment.version + 1;
-  const won = await updatePaymentIfVersion(tx, payment.id, payment.version, {
+  const patch = {
     state: input.to,
     version,
     updated_at: now,
@@ -62,8 +73,9 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
     ...(input.to === 'paid' && { paid_at: now }),
     // What the payer told us completes what the payment knew; an empty field keeps the earlier value.
     ...(input.payer && { customer_name: input.payer.name || payment.customer.name, customer_email: input.payer.email || payment.customer.email, customer_phone: input.payer.phone || payment.customer.phone }),
-  });
-  if (!won) throw new TollgateError('conflict', `payment ${paymentId} was changed concurrently`);
+  };
+  if (!checked) await movePaymentVersion(tx, payment.id, payment.version, patch);
+  else if (!(await updatePaymentIfVersion(tx, payment.id, payment.version, patch))) throw new TollgateError('conflict', `payment ${payment.id} was changed concurrently`);
   const after: Payment = {
     ...payment,
     state: input.to,
@@ -83,20 +95,37 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
   await emitNotifications(tx, deps, integration, after, { version, from: payment.state, to: input.to, at: now });
   if (input.jobs?.length) await scheduleJobs(tx, deps.ids, input.jobs, now);
-  return { payment: after, changed: true };
+  return after;
 }
 
 /**
- * transitionInTx in its own transaction. A lost race (another transition won between read and write)
- * is retried once against the new state, so a repeated transition reports "unchanged", not an error.
+ * The one function that changes a payment's state, in the caller's transaction: it reads the payment
+ * there, updates the row with a version check, appends the event with the next version, and inserts
+ * every job the change causes. Two concurrent transitions cannot both win: the loser sees the
+ * version moved ('conflict').
+ */
+export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
+  const payment = found(await findPaymentById(tx, paymentId), paymentId);
+  if (!mayMove(payment, paymentId, input)) return { payment, changed: false };
+  return { payment: await move(tx, deps, payment, input, true), changed: true };
+}
+
+/**
+ * A transition in its own transaction. The payment is read before it (the transitions asked for at
+ * one moment share that read on PostgreSQL), so the transaction itself waits for nothing until its
+ * commit; a payment moved meanwhile makes the event's version taken, and the transition runs again
+ * against the new state (once more at most): a repeated transition then reports "unchanged", not an
+ * error. With `input.version` there is no second try: the caller asked for that version only.
  */
 export async function transitionPayment(deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
   for (let attempt = 0; ; attempt++) {
+    const payment = found(await findPaymentById(deps.store.db, paymentId), paymentId);
+    if (!mayMove(payment, paymentId, input)) return { payment, changed: false };
     try {
-      return await deps.store.transaction((tx) => transitionInTx(tx, deps, paymentId, input));
+      return { payment: await deps.store.transaction((tx) => move(tx, deps, payment, input, false)), changed: true };
     } catch (err) {
-      const raced = err instanceof TollgateError && err.code === 'conflict' && input.version === undefined;
-      if (!raced || attempt >= 2) throw err;
+      if (!isEventVersionTaken(err)) throw err;
+      if (input.version !== undefined || attempt >= 2) throw new TollgateError('conflict', `payment ${paymentId} was changed concurrently`);
     }
   }
 }

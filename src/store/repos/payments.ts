@@ -4,6 +4,8 @@ import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
 import type { PaymentEventsTable, PaymentsTable, PayoutsTable } from '../tables/payments.js';
 import { batchedByKey } from '../batched-read.js';
+import { unreadCount } from '../database.js';
+import { isUniqueViolation } from '../errors.js';
 import { insertRows } from '../insert.js';
 import { preparedQuery } from '../prepared.js';
 
@@ -91,6 +93,12 @@ const byPublicIdBatched = batchedByKey({
   keyOf: (r) => r.public_id ?? '',
 });
 const byId = preparedQuery((db, p: { id: string }) => db.selectFrom('payments').selectAll().where('id', '=', p.id));
+const byIds = preparedQuery((db, p: { ids: string[] }) => db.selectFrom('payments').selectAll().where('id', '=', sql<string>`any(${p.ids})`));
+const byIdBatched = batchedByKey({
+  one: async (db, id) => (await byId(db, { id }))[0],
+  many: (db, ids) => byIds(db, { ids }),
+  keyOf: (r) => r.id,
+});
 const byDisplayRef = preparedQuery((db, p: { dialect: string; displayRef: string }) => db.selectFrom('payments').selectAll().where('dialect', '=', p.dialect).where('display_ref', '=', p.displayRef));
 const byTrace = preparedQuery((db, p: { merchantId: string; trace: string }) => db.selectFrom('payments').selectAll().where('merchant_id', '=', p.merchantId).where('merchant_trace', '=', p.trace));
 
@@ -112,7 +120,7 @@ export async function findPaymentByPublicId(db: Db, publicId: string): Promise<P
 
 /** For the worker and the checkout page, which hold an id from a row they trust. */
 export async function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
-  const [r] = await byId(db, { id });
+  const r = await byIdBatched(db, id);
   return r && rowToPayment(r);
 }
 
@@ -143,6 +151,24 @@ export async function listPayments(db: Db, merchantId: string, integrationId: st
 export async function updatePaymentIfVersion(db: Db, id: string, version: number, patch: Updateable<PaymentsTable>): Promise<boolean> {
   const r = await db.updateTable('payments').set(patch).where('id', '=', id).where('version', '=', version).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * The version move without its answer: it changes the row only if nobody moved the payment since it
+ * was read, and nobody learns whether it did. What decides is the event with the next version, which
+ * every move inserts: a lost race finds that version taken (isEventVersionTaken) and fails its
+ * transaction. On PostgreSQL, inside a transaction, it then costs no round trip (unreadCount).
+ */
+export async function movePaymentVersion(db: Db, id: string, version: number, patch: Updateable<PaymentsTable>): Promise<void> {
+  await db.updateTable('payments').set(patch).where('id', '=', id).where('version', '=', version).modifyEnd(unreadCount).execute();
+}
+
+/** True when an event's version was already taken: another move of the payment won. */
+export function isEventVersionTaken(err: unknown): boolean {
+  if (!isUniqueViolation(err)) return false;
+  const e = err as { constraint?: unknown; message?: unknown };
+  // PostgreSQL names the index; SQLite names its columns.
+  return e.constraint === 'payment_events_version' || String(e.message).includes('payment_events.payment_id, payment_events.version');
 }
 
 export async function insertPaymentEvent(db: Db, row: PaymentEventsTable): Promise<void> {
