@@ -10,6 +10,7 @@ import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { batchedByKey } from '../../src/store/batched-read.js';
 import { preparedQuery } from '../../src/store/prepared.js';
+import { findIdempotencyRecord, insertIdempotencyRecord } from '../../src/store/repos/idempotency.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 
 // One prepared query shared by both databases' stores, as the repos share theirs.
@@ -120,6 +121,35 @@ for (const kind of testDatabases()) {
       });
       assert.deepEqual(inside, { key: 'pq-new', value: 'changed' });
       assert.equal(calls.one, kind === 'postgres' ? 1 : 2, 'the read inside the transaction ran alone');
+    });
+
+    test('idempotency records looked up together each find their own, by integration, scope and key; an expired one is not found', async () => {
+      const now = 1_800_000_000_000;
+      const record = (integration: string, scope: string, key: string, body: string, expiresAt: number) =>
+        insertIdempotencyRecord(store.db, { integration_id: integration, scope, key, request_hash: `h-${body}`, response_status: 201, response_body: body, created_at: now - 1_000, expires_at: expiresAt });
+      // Characters an array literal would have to escape, in a key as a client may send it.
+      const odd = 'k,"1"}{\\ ';
+      await record('int_a', 'create', 'k1', 'a-create-k1', now + 60_000);
+      await record('int_a', 'refund', 'k1', 'a-refund-k1', now + 60_000);
+      await record('int_b', 'create', 'k1', 'b-create-k1', now + 60_000);
+      await record('int_a', 'create', odd, 'a-create-odd', now + 60_000);
+      await record('int_a', 'create', 'old', 'a-create-old', now);
+      const asks: Array<[string, string, string]> = [
+        ['int_a', 'create', 'k1'],
+        ['int_a', 'refund', 'k1'],
+        ['int_b', 'create', 'k1'],
+        ['int_b', 'refund', 'k1'],
+        ['int_a', 'create', odd],
+        ['int_a', 'create', 'old'],
+        ['int_a', 'create', 'k1'],
+      ];
+      const found = await Promise.all(asks.map(([i, s, k]) => findIdempotencyRecord(store.db, i, s, k, now)));
+      assert.deepEqual(
+        found.map((f) => f?.body),
+        ['a-create-k1', 'a-refund-k1', 'b-create-k1', undefined, 'a-create-odd', undefined, 'a-create-k1'],
+      );
+      assert.deepEqual(found[0], { requestHash: 'h-a-create-k1', status: 201, body: 'a-create-k1' });
+      assert.equal((await findIdempotencyRecord(store.db, 'int_a', 'create', 'old', now - 1))?.body, 'a-create-old', 'found while it has not expired');
     });
 
     test('a prepared select * keeps working on every connection after another node adds a column', async () => {
