@@ -454,7 +454,7 @@ function tollgateClient(): typeof pg.Client {
       if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'unread' || kind === 'mark')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
-        return Promise.resolve(done(kind === 'unread' ? 'UNREAD' : kind.toUpperCase()));
+        return Promise.resolve(done(kind.toUpperCase()));
       }
       if ((kind === 'commit' || kind === 'rollback') && this.#inTransaction && !this.#beginWritten) {
         // Nothing was written: there is no transaction on the server to end.

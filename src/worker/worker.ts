@@ -64,6 +64,8 @@ export function createWorker(w: WorkerDeps): Worker {
   let stopped = true;
   let lastDepth = 0;
 
+  const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
+
   const runJob = async (job: Job): Promise<Ran> => {
     try {
       const kind = job.kind as JobKind;
@@ -76,8 +78,6 @@ export function createWorker(w: WorkerDeps): Worker {
       return { job, result: retryLater(job, err) };
     }
   };
-
-  const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
 
   const write = async (tx: Tx, { job, result }: Ran): Promise<void> => {
     await result.record?.(tx);

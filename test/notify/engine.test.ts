@@ -319,6 +319,7 @@ for (const kind of testDatabases()) {
               'create trigger refuse_attempt before insert on delivery_attempts for each row execute function refuse_attempt()',
             ]
           : [`create trigger refuse_attempt before insert on delivery_attempts when new.url like '%refuse%' begin select raise(abort, 'attempt refused by a test trigger'); end`];
+      const drops = kind === 'postgres' ? ['drop trigger if exists refuse_attempt on delivery_attempts', 'drop function if exists refuse_attempt'] : ['drop trigger if exists refuse_attempt'];
       const db = shop.s.store.db;
       try {
         for (const t of triggers) await sql.raw(t).execute(db);
@@ -339,7 +340,7 @@ for (const kind of testDatabases()) {
         assert.match(job.last_error ?? '', /attempt refused by a test trigger/);
         assert.equal(await db.selectFrom('jobs').select('id').where('payload', 'like', `%"${df.id}"%`).executeTakeFirst(), undefined, 'the recorded job is gone');
 
-        for (const t of kind === 'postgres' ? ['drop trigger refuse_attempt on delivery_attempts', 'drop function refuse_attempt'] : ['drop trigger refuse_attempt']) await sql.raw(t).execute(db);
+        for (const t of drops) await sql.raw(t).execute(db);
         await advance(shop.s, 9_999);
         assert.equal(ok.hits, 2, 'not before its backoff');
         await advance(shop.s, 1);
@@ -348,7 +349,7 @@ for (const kind of testDatabases()) {
         assert.equal(again.status, 'delivered');
         assert.equal(again.attemptLog.length, 1);
       } finally {
-        for (const t of kind === 'postgres' ? ['drop trigger if exists refuse_attempt on delivery_attempts', 'drop function if exists refuse_attempt'] : ['drop trigger if exists refuse_attempt']) await sql.raw(t).execute(db);
+        for (const t of drops) await sql.raw(t).execute(db);
         await ok.close();
       }
     });

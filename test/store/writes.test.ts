@@ -14,7 +14,7 @@ import { freshDatabase, testDatabases } from '../helpers/dbs.js';
 const AWKWARD = ['plain', 'quote " and backslash \\ and \\u0041', "apostrophe ' and {braces} [1,2]", 'line\nbreak\ttab\r', 'zł € 🙂 \u{10FFFF} ünïcödé', '', 'null', '   spaced   ', 'x'.repeat(5_000)];
 
 /** A delivery row whose text columns carry `text`; `next` is its nullable integer. */
-function logRow(i: number, text: string, next: number | null): DeliveriesTable {
+function deliveryRow(i: number, text: string, next: number | null): DeliveriesTable {
   return {
     id: `rl-test-${i}`,
     payment_id: `pay-${i}`,
@@ -46,31 +46,31 @@ for (const kind of testDatabases()) {
     const readBack = (ids: string[]) => store.db.selectFrom('deliveries').selectAll().where('id', 'in', ids).orderBy('created_at').execute();
 
     test('every row comes back exactly as written, text, integers and nulls alike', async () => {
-      const rows = AWKWARD.map((t, i) => logRow(i, t, i % 2 === 0 ? null : 1_763_000_500_000 + i));
+      const rows = AWKWARD.map((t, i) => deliveryRow(i, t, i % 2 === 0 ? null : 1_763_000_500_000 + i));
       await store.transaction((tx) => insertRows(tx, 'deliveries', rows));
       assert.deepEqual(await readBack(rows.map((r) => r.id)), rows);
     });
 
     test('batches of different sizes, and a single row, all land', async () => {
       for (const n of [1, 2, 3, 17]) {
-        const rows = Array.from({ length: n }, (_, k) => logRow(100 * n + k, `batch ${n} row ${k}`, null));
+        const rows = Array.from({ length: n }, (_, k) => deliveryRow(100 * n + k, `batch ${n} row ${k}`, null));
         await insertRows(store.db, 'deliveries', rows);
         assert.deepEqual(await readBack(rows.map((r) => r.id)), rows);
       }
     });
 
     test('a failing row fails the whole statement and its transaction keeps nothing', async () => {
-      const rows = [logRow(900, 'first', null), logRow(901, 'second', null), { ...logRow(902, 'dup', null), id: 'rl-test-900' }];
+      const rows = [deliveryRow(900, 'first', null), deliveryRow(901, 'second', null), { ...deliveryRow(902, 'dup', null), id: 'rl-test-900' }];
       await assert.rejects(store.transaction((tx) => insertRows(tx, 'deliveries', rows)));
       assert.deepEqual(await readBack(['rl-test-900', 'rl-test-901']), []);
     });
 
     test('a lone surrogate comes back as U+FFFD, in a batch as in a single row, and fails no other row', async () => {
-      const rows = [logRow(960, 'fine', null), logRow(961, 'half \ud83d of an emoji', null)];
+      const rows = [deliveryRow(960, 'fine', null), deliveryRow(961, 'half \ud83d of an emoji', null)];
       await insertRows(store.db, 'deliveries', rows);
       const back = await readBack(rows.map((r) => r.id));
       assert.equal(back[0]?.body, 'fine');
-      await insertRows(store.db, 'deliveries', [logRow(962, 'alone \udc00', null)]);
+      await insertRows(store.db, 'deliveries', [deliveryRow(962, 'alone \udc00', null)]);
       const alone = (await readBack(['rl-test-962']))[0]?.body;
       if (kind === 'postgres') {
         assert.equal(back[1]?.body, 'half \ufffd of an emoji');
@@ -82,8 +82,8 @@ for (const kind of testDatabases()) {
     });
 
     test('rows whose keys differ take the general path and still land', async () => {
-      const a = logRow(950, 'a', null);
-      const { next_attempt_at: _omitted, ...b } = logRow(951, 'b', 5);
+      const a = deliveryRow(950, 'a', null);
+      const { next_attempt_at: _omitted, ...b } = deliveryRow(951, 'b', 5);
       await insertRows(store.db, 'deliveries', [a, b as DeliveriesTable]);
       const back = await readBack([a.id, b.id]);
       assert.equal(back.length, 2);

@@ -63,6 +63,10 @@ function mayMove(payment: Payment, paymentId: string, input: TransitionInput): b
 async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: TransitionInput, checked: boolean): Promise<Payment> {
   const now = deps.clock.now();
   const version = payment.version + 1;
+  // What the payer told us completes what the payment knew; an empty field keeps the earlier value.
+  const customer = input.payer
+    ? { name: input.payer.name || payment.customer.name, email: input.payer.email || payment.customer.email, phone: input.payer.phone || payment.customer.phone }
+    : payment.customer;
   const patch = {
     state: input.to,
     version,
@@ -71,8 +75,7 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
     ...(input.failureCode !== undefined && { failure_code: input.failureCode }),
     ...(input.failureMessage !== undefined && { failure_message: input.failureMessage }),
     ...(input.to === 'paid' && { paid_at: now }),
-    // What the payer told us completes what the payment knew; an empty field keeps the earlier value.
-    ...(input.payer && { customer_name: input.payer.name || payment.customer.name, customer_email: input.payer.email || payment.customer.email, customer_phone: input.payer.phone || payment.customer.phone }),
+    ...(input.payer && { customer_name: customer.name, customer_email: customer.email, customer_phone: customer.phone }),
   };
   if (!checked) await movePaymentVersion(tx, payment.id, payment.version, patch);
   else if (!(await updatePaymentIfVersion(tx, payment.id, payment.version, patch))) throw new TollgateError('conflict', `payment ${payment.id} was changed concurrently`);
@@ -85,9 +88,7 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
     failureCode: input.failureCode !== undefined ? input.failureCode : payment.failureCode,
     failureMessage: input.failureMessage !== undefined ? input.failureMessage : payment.failureMessage,
     paidAt: input.to === 'paid' ? now : payment.paidAt,
-    customer: input.payer
-      ? { name: input.payer.name || payment.customer.name, email: input.payer.email || payment.customer.email, phone: input.payer.phone || payment.customer.phone }
-      : payment.customer,
+    customer,
   };
   if (input.effects) await input.effects(tx, after);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
