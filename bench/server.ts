@@ -30,7 +30,8 @@ export async function startBenchServer(databaseUrl: string | undefined): Promise
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // One serving process: on this 2-core box, shared with PostgreSQL and the load, a second one measured slower (BENCH_PROCESSES=2).
   const processes = process.env.BENCH_PROCESSES ?? '1';
-  const server = await spawnUntilListening([...prof, bin, ...common, 'serve', '--port', String(port), '--no-demo', '--processes', processes], env);
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const server = await spawnUntilListening([...extra, ...prof, bin, ...common, 'serve', '--port', String(port), '--no-demo', '--processes', processes], env);
   return { url: `http://127.0.0.1:${port}`, credentials: created.credentials, email, stop: server.stop };
 }
 
