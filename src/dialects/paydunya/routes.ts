@@ -4,6 +4,7 @@ import { constantTimeEqual, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
 import { escapeHtml, page } from '../../core/html.js';
 import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
+import { own } from '../../core/lookup.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
@@ -305,7 +306,7 @@ export function pdRoutes(deps: ServiceDeps) {
   /** SOFTPAY has its own envelope: `{success, message, fees, currency}`, no response_code. */
   const softpay = (mode: 'test' | 'live') => async (request: FastifyRequest, reply: FastifyReply) => {
     const send = (body: JsonObject) => reply.code(200).type('application/json').send(JSON.stringify(body));
-    const shape = SOFTPAY[(request.params as { operator: string }).operator.toLowerCase()];
+    const shape = own(SOFTPAY, (request.params as { operator: string }).operator.toLowerCase());
     if (!shape) return reply.code(404).type('application/json').send(JSON.stringify({ success: false, message: 'Opérateur inconnu' }));
     try {
       const caller = await authenticate(request, mode);

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
 import { randomBytesPooled } from '../../core/ids.js';
+import { own } from '../../core/lookup.js';
 import { type Currency, isCurrency } from '../../core/money.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { type Integration, recordPluginStatus, setShopUrls } from '../../services/merchants/integrations.js';
@@ -198,8 +199,8 @@ export function plRoutes(deps: ServiceDeps) {
   const notices = (version: Version) =>
     route(version, async (request) => {
       const locale = (request.query as Record<string, string | undefined>).locale ?? 'en-GB';
-      const chosen = NOTICES[locale] ? locale : 'en-GB';
-      const n = NOTICES[chosen] as { title: string; content: string };
+      const chosen = own(NOTICES, locale) ? locale : 'en-GB';
+      const n = own(NOTICES, chosen) as { title: string; content: string };
       return { status: 200, body: [{ title: n.title, content: n.content, locale: chosen }] };
     });
 

@@ -19,7 +19,8 @@ function escapeNonAscii(json: string): string {
 function grouped(params: Parameters, sorted: boolean): Record<string, string[]> {
   const names = [...new Set(params.map(([n]) => n))];
   if (sorted) names.sort();
-  const out: Record<string, string[]> = {};
+  // A parameter named __proto__ must be an entry of the JSON the client signed, not the object's prototype.
+  const out: Record<string, string[]> = Object.create(null);
   for (const n of names) out[n] = params.filter(([m]) => m === n).map(([, v]) => v);
   return out;
 }

@@ -1,6 +1,7 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isTollgateError, TollgateError } from '../../core/errors.js';
+import { own } from '../../core/lookup.js';
 import type { Currency } from '../../core/money.js';
 import type { PaymentMethod } from '../../core/payment-methods.js';
 import type { ServiceDeps } from '../../services/deps.js';
@@ -13,7 +14,7 @@ import type { Integration } from '../../services/merchants/integrations.js';
 import { ERR, errorText, invalidField, invalidHash } from './errors.js';
 import { statusMessage, type ZwWireData } from './notify.js';
 import { checkHash, signPairs } from './signature.js';
-import { encodeForm, field, LIMITS, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
+import { encodeForm, field, LIMITS, newPaynowReference, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
 
 export const DIALECT = 'paynow_zw' as const;
 
@@ -72,7 +73,7 @@ async function authenticate(deps: ServiceDeps, request: FastifyRequest, pairs: P
 
 function checkLengths(pairs: Pair[]): void {
   for (const [k, v] of pairs) {
-    const limit = LIMITS[k.toLowerCase()];
+    const limit = own(LIMITS, k.toLowerCase());
     if (limit !== undefined && v.length > limit) throw new WireError(invalidField(k.toLowerCase()));
   }
 }
@@ -122,7 +123,7 @@ async function readInitiate(deps: ServiceDeps, kind: Kind, integration: Integrat
     merchantTrace: merchantTrace || null,
     validForMs: VALIDITY_MS,
     publicId: guid,
-    displayRef: () => randomInt(10_000_000, 999_999_999).toString(),
+    displayRef: newPaynowReference,
     testCheckout: 'merchant_only',
     wireData: wireData as unknown as Record<string, unknown>,
   };
@@ -161,7 +162,7 @@ export function zwRoutes(deps: ServiceDeps) {
         const ref = payment?.displayRef ?? '';
         return encodeForm(signPairs([['status', 'Ok'], ['browserurl', `${deps.publicUrl}/Payment/ConfirmPayment/${ref}`], ['pollurl', wireData.pollUrl], ['paynowreference', ref]], key));
       }
-      const method = METHODS[get('method').toLowerCase()];
+      const method = own(METHODS, get('method').toLowerCase());
       if (!method) throw new WireError(invalidField('method'));
       if (MOBILE.has(method) && get('phone') === '') throw new WireError(invalidField('phone'));
       if (TOKEN.has(method) && get('token') === '') throw new WireError(invalidField('token'));

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeEachCharacter, encodeValue } from './wire.js';
+import { encodeEachCharacter, encodeValue, newPaynowReference } from './wire.js';
+
+test('newPaynowReference: 100,000 draws, every one 9 digits without a leading zero', () => {
+  for (let i = 0; i < 100_000; i += 1) {
+    const ref = newPaynowReference();
+    if (!/^[1-9]\d{8}$/.test(ref)) assert.fail(`not 9 digits: ${ref}`);
+  }
+});
 
 test('encodeValue agrees with the character-by-character definition on every kind of character', () => {
   const samples = [

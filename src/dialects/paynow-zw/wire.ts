@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { type Currency, formatDecimal, parseDecimal } from '../../core/money.js';
 
 /** A key/value pair as received or sent: order and duplicates matter (the hash is over the order). */
@@ -67,6 +68,11 @@ export function encodeEachCharacter(value: string): string {
 
 export function encodeForm(pairs: readonly Pair[]): string {
   return pairs.map(([k, v]) => `${encodeValue(k)}=${encodeValue(v)}`).join('&');
+}
+
+/** A paynowreference: always 9 digits, no leading zero (README). */
+export function newPaynowReference(): string {
+  return randomInt(100_000_000, 1_000_000_000).toString();
 }
 
 /** The largest amount accepted: 10,000,000.00 in either currency. */

@@ -1,3 +1,4 @@
+import { own } from '../../../core/lookup.js';
 import { type Rail, type RailOutcome, refuse } from './rail.js';
 
 /**
@@ -20,6 +21,6 @@ export const blikRail: Rail = {
   test({ input }) {
     const code = (input.code ?? '').trim();
     if (!/^\d{6}$/.test(code)) return refuse('authorization_code_invalid', 'a BLIK code has 6 digits');
-    return BLIK_CODES[code] ?? refuse('authorization_code_invalid', 'the BLIK code is wrong (test mode: use 111111, 222222, 333333-333336 or 444444)');
+    return own(BLIK_CODES, code) ?? refuse('authorization_code_invalid', 'the BLIK code is wrong (test mode: use 111111, 222222, 333333-333336 or 444444)');
   },
 };

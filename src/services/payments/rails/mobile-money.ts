@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { own } from '../../../core/lookup.js';
 import { type Rail, type RailOutcome, type RailTimer, refuse } from './rail.js';
 
 /**
@@ -22,7 +23,7 @@ export function normalisePhone(raw: string): string | undefined {
 function fromPhone(phone: string | undefined, method: string): RailOutcome | { timer: RailTimer | undefined } {
   const local = phone === undefined ? undefined : normalisePhone(phone);
   if (local === undefined) return refuse('not_a_test_value', `a valid mobile number is required for ${method}`);
-  const behaviour = TEST_PHONES[local];
+  const behaviour = own(TEST_PHONES, local);
   if (behaviour === undefined) {
     return refuse('not_a_test_value', `test mode: use one of the test numbers 0771111111, 0772222222, 0773333333, 0774444444 (got ${local})`);
   }
