@@ -38,10 +38,30 @@ export function maskQuery(url: string): string {
   return `${url.slice(0, q)}?${names.join('&')}`;
 }
 
+/**
+ * Path segments that are capabilities: whoever knows one sees or pays the payment behind it (a PayDunya
+ * invoice token and its receipt, a Paynow Zimbabwe browser reference, a Paynow.pl paywall, the hosted
+ * checkout). Matched case-insensitively, as the router matches them.
+ */
+const CAPABILITY_PATHS = [
+  /^(\/(?:sandbox-api|api)\/v1\/checkout-invoice\/confirm\/)[^/?]+/i,
+  /^(\/(?:sandbox-checkout|checkout)\/(?:invoice|receipt\/pdf)\/)[^/?]+/i,
+  /^(\/payment\/confirmpayment\/)[^/?]+/i,
+  /^(\/paywall\/)[^/?]+/i,
+  /^(\/pay\/)[^/?]+/i,
+];
+
+/** The URL as it may be logged: capability path segments and every query value replaced. */
+export function maskUrl(url: string): string {
+  let masked = url;
+  for (const re of CAPABILITY_PATHS) masked = masked.replace(re, '$1[redacted]');
+  return maskQuery(masked);
+}
+
 export const LOG_OPTIONS = {
   redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   serializers: {
-    req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ method: req.method, url: maskQuery(req.url ?? ''), remoteAddress: req.ip }),
+    req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ method: req.method, url: maskUrl(req.url ?? ''), remoteAddress: req.ip }),
   },
 };
 

@@ -6,6 +6,7 @@ import { LOG_OPTIONS } from '../../src/web/logger.js';
 import { listOutbox } from '../../src/services/mail/outbox.js';
 import { ApiClient } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { openAnyShop, pdHeaders, plHeaders, zwInitiate, zwParse } from '../dialects/shared/shop.js';
 
 describe('structured logs', () => {
   let s: TestServer;
@@ -56,5 +57,33 @@ describe('structured logs', () => {
     ];
     for (const secret of secrets) assert.ok(!text.includes(secret), `a secret reached the log: ${secret.slice(0, 6)}…`);
     assert.match(text, /\/verify-email\?token=\[redacted\]/, 'the link was logged without its token');
+  });
+
+  test('capability tokens in wire paths are redacted in logged URLs: PayDunya invoices and receipts, Paynow Zimbabwe references, Paynow.pl paywalls', async () => {
+    const shop = await openAnyShop('sqlite', { log: pino({ level: 'info', ...LOG_OPTIONS }, new Writable({ write(chunk, _enc, cb) { lines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } })) });
+    try {
+      const u = shop.s.url;
+      const created = await fetch(`${u}/sandbox-api/v1/checkout-invoice/create`, { method: 'POST', headers: pdHeaders(shop), body: JSON.stringify({ invoice: { total_amount: 5000, description: 'x' }, store: { name: 'Shop' } }) });
+      const token = ((await created.json()) as { token: string }).token;
+      assert.ok(token && token.length > 8, 'an invoice token');
+      await fetch(`${u}/sandbox-api/v1/checkout-invoice/confirm/${token}`, { headers: pdHeaders(shop) });
+      await fetch(`${u}/sandbox-checkout/invoice/${token}`);
+      await fetch(`${u}/sandbox-checkout/receipt/pdf/${token}.pdf`);
+      const zw = zwParse(await (await fetch(`${u}/interface/initiatetransaction`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: zwInitiate(shop) })).text());
+      const ref = zw.get('paynowreference') ?? 'missing';
+      await fetch(`${u}/Payment/ConfirmPayment/${ref}`, { redirect: 'manual' });
+      const body = JSON.stringify({ amount: 1000, externalId: 'log-1', description: 'Log', buyer: { email: 'jan@example.pl' } });
+      const pl = (await (await fetch(`${u}/v3/payments`, { method: 'POST', headers: plHeaders(shop, '/v3/payments', body), body })).json()) as { paymentId: string };
+      await fetch(`${u}/paywall/${pl.paymentId}`, { redirect: 'manual' });
+      const urls = lines.map((l) => JSON.parse(l).req?.url as string | undefined).filter((x): x is string => typeof x === 'string');
+      for (const secret of [token, ref, pl.paymentId]) {
+        const leaked = urls.filter((x) => x.includes(secret));
+        assert.deepEqual(leaked, [], `a capability reached a logged URL: ${secret}`);
+      }
+      assert.ok(urls.some((x) => /^\/sandbox-api\/v1\/checkout-invoice\/confirm\/\[redacted\]$/.test(x)), `the confirm URL is logged, redacted: ${urls.join(' ')}`);
+      assert.ok(urls.some((x) => /^\/Payment\/ConfirmPayment\/\[redacted\]$/.test(x)), 'the ConfirmPayment URL is logged, redacted');
+    } finally {
+      await shop.stop();
+    }
   });
 });
