@@ -5,6 +5,7 @@ import { isTollgateError } from '../../core/errors.js';
 import { escapeHtml, page } from '../../core/html.js';
 import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
 import { own } from '../../core/lookup.js';
+import { nulPath } from '../../core/text.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
@@ -45,6 +46,23 @@ function bodyOf(request: FastifyRequest): JsonObject {
   }
   if (Array.isArray(parsed)) throw invalid('The request body must be a JSON object');
   return isObject(parsed) ? parsed : {};
+}
+
+/** A NUL anywhere in the path or JSON body is an invalid request naming where it is. */
+function refuseNul(request: FastifyRequest): void {
+  const at = nulPath(request.params) ?? nulPath(request.query);
+  if (at !== undefined) throw invalid(`${at} must not contain a NUL character`);
+  const raw = typeof request.body === 'string' ? request.body : '';
+  // JSON carries NUL only escaped (a raw one is not JSON): most bodies skip the second parse.
+  if (!raw.includes('\\u0000')) return;
+  let body: unknown;
+  try {
+    body = parseBody(raw);
+  } catch {
+    return;
+  }
+  const inBody = nulPath(body);
+  if (inBody !== undefined) throw invalid(`${inBody} must not contain a NUL character`);
 }
 
 const URLISH = /^https?:\/\/\S+$/i;
@@ -151,7 +169,9 @@ export function pdRoutes(deps: ServiceDeps) {
     async (request: FastifyRequest, reply: FastifyReply) => {
       let body: Answer;
       try {
-        body = await handler(request, await authenticate(request, mode));
+        const caller = await authenticate(request, mode);
+        refuseNul(request);
+        body = await handler(request, caller);
       } catch (err) {
         if (!(err instanceof PdError) && !isTollgateError(err)) request.log.error({ err }, 'paydunya request failed');
         const e = err instanceof PdError ? err : isTollgateError(err) ? fromService(err) : new PdError(CODES.funds, 'An Unknown PAYDUNYA Server Error Occured.');
@@ -160,8 +180,13 @@ export function pdRoutes(deps: ServiceDeps) {
       return reply.code(200).type('application/json').send(JSON.stringify(body));
     };
 
+  /** An invoice by a token off the wire: one no invoice can have (too long, a NUL) is not looked up. */
+  async function byToken(token: string): Promise<Payment | undefined> {
+    return token.length <= 64 && !token.includes('\u0000') ? await paymentByPublicId(deps, token) : undefined;
+  }
+
   async function ownInvoice(caller: Caller, token: string): Promise<Payment> {
-    const p = token.length <= 64 ? await paymentByPublicId(deps, token) : undefined;
+    const p = await byToken(token);
     if (!p || p.dialect !== DIALECT || p.integrationId !== caller.integration.id || p.mode !== caller.mode) throw invoiceNotFound();
     return p;
   }
@@ -310,6 +335,7 @@ export function pdRoutes(deps: ServiceDeps) {
     if (!shape) return reply.code(404).type('application/json').send(JSON.stringify({ success: false, message: 'Opérateur inconnu' }));
     try {
       const caller = await authenticate(request, mode);
+      refuseNul(request);
       const b = bodyOf(request);
       const token = shape.token.map((k) => text(b[k])).find((v) => v !== undefined && v !== '') ?? '';
       const phone = text(b[shape.phone]) ?? '';
@@ -331,7 +357,7 @@ export function pdRoutes(deps: ServiceDeps) {
 
   /** The customer-facing invoice URL: the hosted checkout. */
   const invoicePage = async (request: FastifyRequest, reply: FastifyReply) => {
-    const p = await paymentByPublicId(deps, (request.params as { token: string }).token);
+    const p = await byToken((request.params as { token: string }).token);
     if (!p || p.dialect !== DIALECT) return reply.code(404).type('text/plain; charset=utf-8').send('This invoice does not exist.');
     return reply.redirect(checkoutUrl(deps.publicUrl, p), 302);
   };
@@ -339,7 +365,7 @@ export function pdRoutes(deps: ServiceDeps) {
   /** The receipt a completed invoice links to (receipt_url): a small page, with every value escaped. */
   const receipt = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = (request.params as { file: string }).file.replace(/\.pdf$/, '');
-    const p = await paymentByPublicId(deps, token);
+    const p = await byToken(token);
     if (!p || p.dialect !== DIALECT || TO_WIRE[p.state] !== 'completed') return reply.code(404).type('text/plain; charset=utf-8').send('No receipt for this invoice.');
     const w = wireData(p);
     const storeName = typeof w.store.name === 'string' ? w.store.name : 'PayDunya';

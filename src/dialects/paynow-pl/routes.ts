@@ -3,6 +3,7 @@ import { constantTimeEqual } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
 import { randomBytesPooled } from '../../core/ids.js';
 import { own } from '../../core/lookup.js';
+import { nulPath } from '../../core/text.js';
 import { type Currency, isCurrency } from '../../core/money.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { type Integration, recordPluginStatus, setShopUrls } from '../../services/merchants/integrations.js';
@@ -61,6 +62,23 @@ function parseJson(raw: string): unknown {
   }
 }
 
+/** A NUL anywhere in the path, query or JSON body is a validation error naming where it is. */
+function refuseNul(request: FastifyRequest): void {
+  const at = nulPath(request.params) ?? nulPath(Object.fromEntries(queryPairs(request)));
+  if (at !== undefined) throw invalidField(at, 'contains a NUL character');
+  const raw = rawBody(request);
+  // JSON carries NUL only escaped (a raw one is not JSON): most bodies skip the second parse.
+  if (!raw.includes('\\u0000')) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return;
+  }
+  const inBody = nulPath(body);
+  if (inBody !== undefined) throw invalidField(inBody, 'contains a NUL character');
+}
+
 export function plRoutes(deps: ServiceDeps) {
   /** Api-Key names the integration and the environment; the signature proves the caller holds its Signature-Key. */
   async function authenticate(request: FastifyRequest, version: Version): Promise<Caller> {
@@ -92,7 +110,9 @@ export function plRoutes(deps: ServiceDeps) {
     async (request: FastifyRequest, reply: FastifyReply) => {
       let answer: Answer;
       try {
-        answer = await handler(request, await authenticate(request, version));
+        const caller = await authenticate(request, version);
+        refuseNul(request);
+        answer = await handler(request, caller);
       } catch (err) {
         const e = err instanceof PlError ? err : isTollgateError(err) ? fromService(err) : internal();
         if (!(err instanceof PlError) && !isTollgateError(err)) request.log.error({ err }, 'paynow-pl request failed');

@@ -68,6 +68,8 @@ async function authenticate(deps: ServiceDeps, request: FastifyRequest, pairs: P
   const check = checkHash(pairs, auth.integrationKeys);
   if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected };
   if (!check.ok) throw new WireError(invalidHash(check.expected));
+  const nul = pairs.find(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
+  if (nul) throw new WireError(invalidField(nul[0].toLowerCase()));
   return { integration: auth.integration, keys: auth.integrationKeys };
 }
 
@@ -182,6 +184,7 @@ export function zwRoutes(deps: ServiceDeps) {
 
   const poll = wrap(async (request) => {
     const guid = ((request.query as Record<string, unknown>).guid ?? '') as string;
+    if (typeof guid === 'string' && guid.includes('\u0000')) throw new WireError(invalidField('guid'));
     const payment = typeof guid === 'string' && guid.length <= 64 ? await paymentByPublicId(deps, guid.trim().toLowerCase()) : undefined;
     if (!payment || payment.dialect !== DIALECT) throw new WireError(ERR.notFound);
     const [key] = await zwKeys(deps, payment.integrationId);

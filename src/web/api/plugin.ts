@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { TollgateError } from '../../core/errors.js';
+import { nulPath } from '../../core/text.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { registerRequestLog } from '../../http/request-log.js';
 import { registerAccountRoutes } from './accounts.js';
@@ -57,6 +58,12 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
     if (request.auth === null && !PUBLIC_ROUTES.has(`${request.method} ${request.url.split('?')[0]}`)) {
       throw new TollgateError('unauthenticated', 'log in or send an API token (Authorization: Bearer tg_…)');
     }
+  });
+
+  // PostgreSQL refuses NUL in text where SQLite stores it: refused here on both, before any schema runs.
+  app.addHook('preValidation', async (request, reply) => {
+    const at = nulPath(request.params) ?? nulPath(request.query) ?? nulPath(request.body);
+    if (at !== undefined) return sendProblem(request, reply, 'validation', `${at} must not contain a NUL character`, [{ path: at, message: 'must not contain a NUL character' }]);
   });
 
   registerRequestLog(app, deps);
