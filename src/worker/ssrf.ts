@@ -1,44 +1,55 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Addresses a merchant-supplied URL must not reach unless the operator allows private callbacks:
- * loopback, private (RFC 1918, ULA), link-local (cloud metadata at 169.254.169.254 and fd00:ec2::254),
- * CGNAT, unspecified, multicast and reserved ranges. Checked when the connection opens, after DNS,
- * so a name that later resolves elsewhere (DNS rebinding) is caught too.
+ * every special range ipaddr.js names (loopback, private, link-local with cloud metadata at
+ * 169.254.169.254 and fd00:ec2::254, CGNAT, unique- and site-local, unspecified, multicast, Teredo,
+ * local-use NAT64, reserved), and any IPv6 form that carries such an IPv4. Checked when the connection
+ * opens, after DNS, so a name that later resolves elsewhere (DNS rebinding) is caught too.
  */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+const PUBLIC_V4 = new Set(['unicast', 'as112', 'amt']);
 
-/** The IPv4 address an IPv6 address carries (mapped ::ffff:a.b.c.d, or NAT64 64:ff9b::/96), if any. */
-function embeddedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return mapped[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const hi = Number.parseInt(hex[1] as string, 16);
-    const lo = Number.parseInt(hex[2] as string, 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+function isPrivateV4(a: ipaddr.IPv4): boolean {
+  return !PUBLIC_V4.has(a.range());
+}
+
+/** The IPv4 in the 32 bits of `a` starting at 16-bit part `from`. */
+function v4At(a: ipaddr.IPv6, from: number): ipaddr.IPv4 {
+  const hi = a.parts[from] as number;
+  const lo = a.parts[from + 1] as number;
+  return new ipaddr.IPv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+}
+
+const WELL_KNOWN_NAT64 = ipaddr.IPv6.parse('64:ff9b::');
+
+function isPrivateV6(a: ipaddr.IPv6): boolean {
+  const range = a.range();
+  // IPv4-compatible ::a.b.c.d (deprecated, ::/96 beside :: and ::1) has no name in ipaddr.js.
+  if (range === 'unicast' && a.parts.slice(0, 6).every((p) => p === 0)) return isPrivateV4(v4At(a, 6));
+  switch (range) {
+    case 'unicast':
+      return false;
+    case 'ipv4Mapped':
+    case 'rfc6145':
+      return isPrivateV4(v4At(a, 6));
+    case 'rfc6052':
+      // The well-known prefix carries a public IPv4 through a public translator; the local-use one is the operator's network.
+      return a.match(WELL_KNOWN_NAT64, 96) ? isPrivateV4(v4At(a, 6)) : true;
+    case '6to4':
+      return isPrivateV4(v4At(a, 1));
+    default:
+      return true;
   }
-  const nat64 = /^64:ff9b::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return nat64?.[1];
 }
 
 export function isPrivateAddress(address: string): boolean {
+  // isIP first: ipaddr.js also reads shorthand such as 127.1, which no resolver answers.
   const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const v4 = embeddedIpv4(address);
-    if (v4 !== undefined) return blocked.check(v4, 'ipv4');
-    return blocked.check(address, 'ipv6');
-  }
-  return true;
+  if (family === 0) return true;
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv4' ? isPrivateV4(parsed as ipaddr.IPv4) : isPrivateV6(parsed as ipaddr.IPv6);
 }
 
 export class BlockedDestinationError extends Error {
@@ -48,11 +59,14 @@ export class BlockedDestinationError extends Error {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** How names become addresses: dns.lookup, or a fixed answer in tests. */
+export type Resolver = (hostname: string, options: { all: true; family?: number }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
 /** A dns.lookup replacement for net.connect that refuses private destinations. */
-export function guardedLookup(allowPrivate: boolean) {
+export function guardedLookup(allowPrivate: boolean, resolve: Resolver = dnsLookup) {
   return (hostname: string, options: { all?: boolean; family?: number } | number, callback: LookupCallback): void => {
     const opts = typeof options === 'number' ? { family: options } : options;
-    dnsLookup(hostname, { ...opts, all: true }, (err, addresses) => {
+    resolve(hostname, { ...opts, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       const list = addresses as LookupAddress[];
       const bad = list.find((a) => isPrivateAddress(a.address));

@@ -4,6 +4,8 @@
  * allows private callbacks; the default allows them on the embedded SQLite demo and refuses them on PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import type { LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -56,9 +58,36 @@ const BLOCKED = [
   '64:ff9b::169.254.169.254',
   '64:ff9b::7f00:1',
   '64:ff9b::c0a8:101',
+  // IPv4-compatible (deprecated ::/96) and SIIT-translated (::ffff:0:0/96) forms of a private IPv4
+  '::7f00:1',
+  '::127.0.0.1',
+  '::a9fe:a9fe',
+  '::ffff:0:7f00:1',
+  '::ffff:0:127.0.0.1',
+  '::ffff:0:a00:1',
+  // 6to4 (2002::/16) carrying a private IPv4 in bits 16–47
+  '2002:7f00:1::1',
+  '2002:a9fe:a9fe::1',
+  '2002:c0a8:101:1::1',
+  '2002:a00:1::',
+  // NAT64: the local-use prefix (64:ff9b:1::/48) is the operator's own network; the well-known one carries a private IPv4
+  '64:ff9b:1::1',
+  '64:ff9b:1:7f00:1::',
+  '64:ff9b::10.0.0.1',
+  '64:ff9b::a00:1',
+  // site-local (fec0::/10), Teredo (2001::/32), discard, benchmarking, ORCHID, documentation and other reserved blocks
+  'fec0::1',
+  'feff::1',
+  '2001::1',
+  '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+  '100::1',
+  '2001:2::1',
+  '2001:10::1',
+  '2001:db8::1',
+  '3fff::1',
 ];
 
-const ALLOWED = ['1.1.1.1', '8.8.8.8', '93.184.216.34', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '169.255.0.1', '11.0.0.1', '2606:4700::1111', '2001:4860:4860::8888', '::ffff:1.1.1.1', '::ffff:808:808', '64:ff9b::101:101'];
+const ALLOWED = ['1.1.1.1', '8.8.8.8', '93.184.216.34', '172.15.255.255', '172.32.0.1', '100.63.255.255', '100.128.0.1', '192.169.0.1', '169.255.0.1', '11.0.0.1', '2606:4700::1111', '2001:4860:4860::8888', '::ffff:1.1.1.1', '::ffff:808:808', '64:ff9b::101:101', '64:ff9b::8.8.8.8', '2002:101:101::1', '2a00:1450:4001:80b::200e'];
 
 describe('isPrivateAddress', () => {
   for (const address of BLOCKED) {
@@ -78,12 +107,42 @@ describe('isPrivateAddress', () => {
 
 describe('literal hosts and DNS at connection time', () => {
   test('literal private hosts in every spelling the URL parser accepts are refused before connecting', () => {
-    for (const url of ['http://127.0.0.1/', 'http://127.1/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/', 'http://[fd00:ec2::254]/', 'http://0.0.0.0/', 'http://0/']) {
+    for (const url of ['http://127.0.0.1/', 'http://127.1/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/', 'http://[fd00:ec2::254]/', 'http://0.0.0.0/', 'http://0/', 'http://[::7f00:1]/', 'http://[::ffff:0:7f00:1]/', 'http://[2002:a9fe:a9fe::1]/', 'http://[64:ff9b:1::1]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://[fec0::1]/', 'http://[2001::1]/']) {
       assert.throws(() => checkLiteralHost(new URL(url), false), BlockedDestinationError, url);
       assert.doesNotThrow(() => checkLiteralHost(new URL(url), true), url);
     }
     assert.doesNotThrow(() => checkLiteralHost(new URL('http://1.1.1.1/'), false));
     assert.doesNotThrow(() => checkLiteralHost(new URL('http://example.com/'), false), 'names are checked after DNS');
+  });
+
+  type Answer = { err: unknown; address: unknown };
+  const lookUp = (lookup: ReturnType<typeof guardedLookup>, hostname: string, options: { all?: boolean; family?: number } | number) =>
+    new Promise<Answer>((resolve) => lookup(hostname, options, (err, address) => resolve({ err, address })));
+
+  test('every blocked form is refused by the lookup each connection uses, as a literal and as what a name resolves to', async () => {
+    for (const address of BLOCKED) {
+      const literal = await lookUp(guardedLookup(false), address, { all: true });
+      assert.ok(literal.err instanceof BlockedDestinationError, `${address} as a literal: ${String(literal.err)}`);
+      // A name whose answers mix a public address with a blocked one is refused as a whole.
+      const resolver = (_h: string, _o: object, cb: (e: null, a: LookupAddress[]) => void) => cb(null, [{ address: '1.1.1.1', family: 4 }, { address, family: isIP(address) }]);
+      for (const options of [{ all: true }, { family: 0 }, 0] as const) {
+        const named = await lookUp(guardedLookup(false, resolver), 'hook.example.com', options);
+        assert.ok(named.err instanceof BlockedDestinationError, `hook.example.com → ${address}: ${String(named.err)}`);
+        assert.match((named.err as Error).message, new RegExp(`hook\\.example\\.com resolves to ${address.replace(/\./g, '\\.')}, a private address`));
+      }
+      const allowed = await lookUp(guardedLookup(true, resolver), 'hook.example.com', { all: true });
+      assert.equal(allowed.err, null, 'allowed when the operator allows private callbacks');
+    }
+  });
+
+  test('every allowed form passes the lookup each connection uses', async () => {
+    for (const address of ALLOWED) {
+      const literal = await lookUp(guardedLookup(false), address, { all: true });
+      assert.equal(literal.err, null, `${address}: ${String(literal.err)}`);
+      const resolver = (_h: string, _o: object, cb: (e: null, a: LookupAddress[]) => void) => cb(null, [{ address, family: isIP(address) }]);
+      const named = await lookUp(guardedLookup(false, resolver), 'hook.example.com', { family: 0 });
+      assert.deepEqual(named, { err: null, address });
+    }
   });
 
   test('a name that resolves to loopback is refused by the lookup the connection uses', async () => {
@@ -113,7 +172,7 @@ describe('the HTTP sender', () => {
   test('without private callbacks, 127.0.0.1 and localhost (through DNS) are refused and the receiver gets nothing', async () => {
     const sender = createHttpSender({ allowPrivate: false });
     try {
-      for (const url of [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`, `http://127.1:${port}/hook`, `http://2130706433:${port}/hook`, `http://[::ffff:127.0.0.1]:${port}/hook`, `http://0.0.0.0:${port}/hook`]) {
+      for (const url of [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`, `http://127.1:${port}/hook`, `http://2130706433:${port}/hook`, `http://[::ffff:127.0.0.1]:${port}/hook`, `http://0.0.0.0:${port}/hook`, `http://[::7f00:1]:${port}/hook`, `http://[::ffff:0:7f00:1]:${port}/hook`, `http://[2002:7f00:1::1]:${port}/hook`, `http://[64:ff9b:1::1]:${port}/hook`, `http://[fec0::1]:${port}/hook`, `http://[2001::1]:${port}/hook`]) {
         const r = await sender.post(url, { 'content-type': 'application/json' }, '{"x":1}');
         assert.equal(r.statusCode, null, url);
         assert.match(r.error ?? '', /private/, `${url}: ${r.error}`);

@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { loadFixture } from '../../src/services/sandbox/fixtures.js';
 import { ApiClient } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
+import { dbArgs, killAll, runCli } from '../helpers/process.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { advance, createPaymentOk, dataSnapshot, detail, makeLive, newIntegration, newMerchant, openShop, pay, type Shop, stateOf } from './fixture.js';
 
@@ -19,8 +21,9 @@ for (const kind of testDatabases()) {
       shop = await openShop(kind, { notificationUrl: rx.url });
     });
     after(async () => {
-      await shop.s.stop();
-      await rx.close();
+      await killAll();
+      await shop?.s.stop();
+      await rx?.close();
     });
 
     const complete = (id: string, outcome: string, api = shop.api) => api.post(`/api/payments/${id}/sandbox/complete`, { outcome });
@@ -143,6 +146,50 @@ for (const kind of testDatabases()) {
       const stranger = await newMerchant(shop.s.app.deps, shop.s.url, 'stranger');
       const r = await stranger.api.post(`/api/integrations/${shop.integrationId}/sandbox/advance`, { seconds: 10 });
       assert.equal(r.status, 404, r.text);
+    });
+
+    test('every sandbox control refuses a live integration with problem+json, in the API and the CLI, and changes nothing', async () => {
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId, { name: 'Live, no sandbox' });
+      const made = await shop.api.post(`/api/integrations/${integrationId}/customers`, { name: 'Awa', email: 'awa-live@example.sn', phone: '771234567', balance: 5_000, currency: 'XOF' });
+      assert.equal(made.status, 201, made.text);
+      const customerId = made.body.customer.id as string;
+      await makeLive(shop, integrationId);
+      const live = await newPayment({ validForSeconds: 60 }, integrationId);
+      const before = await dataSnapshot(shop.s.store);
+      const calls: Array<[string, Record<string, unknown>]> = [
+        [`/api/integrations/${integrationId}/sandbox/advance`, { seconds: 3_600 }],
+        [`/api/integrations/${integrationId}/sandbox/payout`, { currency: 'USD' }],
+        [`/api/integrations/${integrationId}/sandbox/payout`, { currency: 'USD', amount: 50 }],
+        [`/api/integrations/${integrationId}/customers`, { name: 'Moussa', email: 'moussa@example.sn', phone: '771234568', balance: 1_000, currency: 'XOF' }],
+        [`/api/integrations/${integrationId}/customers/${customerId}/reload`, { amount: 1_000 }],
+      ];
+      for (const [path, body] of calls) {
+        const r = await shop.api.post(path, body);
+        assert.equal(r.status, 403, `${path}: ${r.text}`);
+        assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/, path);
+        assert.equal(r.body.code, 'forbidden', path);
+        assert.match(r.body.detail, /live/, path);
+      }
+      const merchantEmail = (await shop.s.store.db.selectFrom('merchants').select('email').where('id', '=', shop.merchantId).executeTakeFirstOrThrow()).email;
+      const db = dbArgs(shop.s.dataDir, shop.s.databaseUrl);
+      for (const args of [
+        ['customer', 'create', '--merchant', merchantEmail, '--integration', integrationId, '--name', 'Moussa', '--email', 'moussa@example.sn', '--phone', '771234568', '--balance', '1000'],
+        ['customer', 'reload', '--merchant', merchantEmail, '--integration', integrationId, '--customer', customerId, '--amount', '1000'],
+      ]) {
+        const p = await runCli([...args, ...db]);
+        assert.equal(p.exited.code, 1, `${args.join(' ')}: ${p.stdout}${p.stderr}`);
+        assert.match(p.stderr.trim(), /^[^\n]*live[^\n]*$/, 'one clear line naming why');
+      }
+      const company = (await shop.s.store.db.selectFrom('merchants').select('company_name').where('id', '=', shop.merchantId).executeTakeFirstOrThrow()).company_name;
+      for (const extra of [
+        { customers: [{ name: 'Moussa', email: 'moussa@example.sn', phone: '771234568', balance: 1_000, currency: 'XOF' }] },
+        { payments: [{ dialect: 'paydunya', publicId: 'test_live0000001', amount: 1_000, currency: 'XOF', state: 'paid' }] },
+      ]) {
+        const fixture = { merchants: [{ email: merchantEmail, company, integrations: [{ name: 'Live, no sandbox', ...extra }] }] };
+        await assert.rejects(loadFixture(shop.s.app.deps, fixture), (err: Error) => err.message.includes('is live'));
+      }
+      assert.equal(await dataSnapshot(shop.s.store), before);
+      assert.equal(await stateOf(shop.api, live), 'created');
     });
 
     test('advancing the sandbox clock never moves a live payment', async () => {

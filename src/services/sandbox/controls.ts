@@ -33,10 +33,24 @@ export async function completeTestPayment(deps: ServiceDeps, merchantId: string,
   });
 }
 
-async function requireTestIntegration(deps: ServiceDeps, merchantId: string, integrationId: string) {
+async function requireOwnIntegration(deps: ServiceDeps, merchantId: string, integrationId: string) {
   const integration = await findIntegration(deps.store.db, merchantId, integrationId);
   if (!integration) throw new TollgateError('not_found', `integration ${integrationId} not found`);
   return integration;
+}
+
+/**
+ * The integration a sandbox control may change: the merchant's own and still in test mode. A live
+ * integration's jobs include live deliveries and expiries, which no control may move.
+ */
+async function requireTestIntegration(deps: ServiceDeps, merchantId: string, integrationId: string) {
+  const integration = await requireOwnIntegration(deps, merchantId, integrationId);
+  if (integration.mode === 'live') throw liveRefusal(integrationId);
+  return integration;
+}
+
+export function liveRefusal(integrationId: string): TollgateError {
+  return new TollgateError('forbidden', `sandbox controls act on test-mode integrations only: integration ${integrationId} is live`);
 }
 
 /**
@@ -54,8 +68,9 @@ export async function advanceSandboxClock(deps: ServiceDeps, merchantId: string,
   return { offsetMs: await getSandboxOffset(deps.store.db, integrationId), jobsMoved };
 }
 
+/** Readable for a live integration too: it only shows what test-mode requests carried. */
 export async function requestLog(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<RequestLogEntry[]> {
-  await requireTestIntegration(deps, merchantId, integrationId);
+  await requireOwnIntegration(deps, merchantId, integrationId);
   return listRequestLog(deps.store.db, integrationId, limit);
 }
 
@@ -88,8 +103,9 @@ export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: st
   return (await findFictitiousCustomerById(deps.store.db, integrationId, customerId))!;
 }
 
+/** Readable for a live integration too: PayDunya's sandbox base still serves its test keys. */
 export async function fictitiousCustomers(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<FictitiousCustomer[]> {
-  await requireTestIntegration(deps, merchantId, integrationId);
+  await requireOwnIntegration(deps, merchantId, integrationId);
   return listFictitiousCustomers(deps.store.db, integrationId);
 }
 

@@ -14,7 +14,7 @@ import { createIntegration } from '../merchants/integrations.js';
 import { createPayment } from '../payments/create.js';
 import { transitionPayment } from '../payments/transition.js';
 import { DIALECT_NAMES } from '../notify/formatter.js';
-import { createFictitiousCustomer } from './controls.js';
+import { createFictitiousCustomer, liveRefusal } from './controls.js';
 
 const currency = z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]);
 const pair = z.object({ apiKey: z.string(), signatureKey: z.string() }).strict();
@@ -170,6 +170,7 @@ export async function loadFixture(deps: ServiceDeps, raw: unknown): Promise<Load
           report.unchanged++;
           continue;
         }
+        if (integration.mode === 'live') throw liveRefusal(integration.id);
         const created = await createPayment(deps, {
           integration,
           mode: 'test',
