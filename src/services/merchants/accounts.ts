@@ -3,13 +3,13 @@ import { TollgateError } from '../../core/errors.js';
 import { conflictAs } from '../../store/errors.js';
 import {
   emailKey,
+  claimLoginAttempt,
   findLogin,
   findMerchant,
   insertMerchant,
   listMerchants,
-  type LoginRecord,
+  type LoginKey,
   type Merchant,
-  recordFailedLogin,
   resetFailedLogins,
   setVerifyToken,
   updateMerchantProfile,
@@ -156,8 +156,10 @@ export async function updateMerchant(
 }
 
 /**
- * Checks a password with the lockout rule: ten failures lock the account for thirty minutes;
- * while locked even the right password is refused. Unknown emails cost the same time as known ones.
+ * Checks a password with the lockout rule: ten wrong passwords lock the account for thirty minutes;
+ * while locked even the right password is refused. The attempt is counted in the database before the
+ * slow check, so no number of parallel requests or processes evaluates more than ten. Unknown emails
+ * cost the same time as known ones.
  */
 export async function checkLogin(
   deps: ServiceDeps,
@@ -165,31 +167,35 @@ export async function checkLogin(
   email: string,
   password: string,
 ): Promise<string> {
-  const record: LoginRecord | undefined = await findLogin(deps.store.db, table, email);
+  return checkPasswordOf(deps, table, { email }, password, 'the email address or the password is wrong');
+}
+
+/** The lockout rule for any password check of a login row (login, or re-entering it to change it). */
+export async function checkPasswordOf(
+  deps: ServiceDeps,
+  table: 'merchants' | 'operators',
+  key: LoginKey,
+  password: string,
+  wrong: string,
+): Promise<string> {
   const now = deps.clock.now();
-  if (!record) {
+  const claimed = await deps.store.transaction((tx) =>
+    claimLoginAttempt(tx, table, key, { limit: MAX_FAILED_LOGINS, now, lockUntil: now + LOCK_MS }),
+  );
+  if (!claimed) {
+    const record = await findLogin(deps.store.db, table, key);
+    if (record?.lockedUntil != null) {
+      throw new TollgateError(
+        'locked',
+        `too many failed logins: the account is locked; try again after ${new Date(record.lockedUntil).toISOString()}`,
+      );
+    }
     await verifyPassword(await dummyHash(), password);
-    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
+    throw new TollgateError('unauthenticated', wrong);
   }
-  if (record.lockedUntil !== null && record.lockedUntil > now) {
-    throw new TollgateError(
-      'locked',
-      `too many failed logins: the account is locked until ${new Date(record.lockedUntil).toISOString()}`,
-    );
-  }
-  if (!(await verifyPassword(record.passwordHash, password))) {
-    const relock = record.lockedUntil !== null && record.lockedUntil <= now;
-    await deps.store.transaction(async (tx) => {
-      // A lock that ran out starts a fresh count.
-      if (relock) await resetFailedLogins(tx, table, record.id);
-      await recordFailedLogin(tx, table, record.id, MAX_FAILED_LOGINS, now + LOCK_MS);
-    });
-    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
-  }
-  if (record.failedLogins > 0 || record.lockedUntil !== null) {
-    await deps.store.transaction((tx) => resetFailedLogins(tx, table, record.id));
-  }
-  return record.id;
+  if (!(await verifyPassword(claimed.passwordHash, password))) throw new TollgateError('unauthenticated', wrong);
+  await deps.store.transaction((tx) => resetFailedLogins(tx, table, claimed.id));
+  return claimed.id;
 }
 
 export async function createOperator(deps: ServiceDeps, email: string, password: string): Promise<Operator> {
