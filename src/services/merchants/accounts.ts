@@ -1,5 +1,6 @@
 import { randomToken, sha256Hex } from '../../core/crypto.js';
-import { TollgateError } from '../../core/errors.js';
+import { isTollgateError, TollgateError } from '../../core/errors.js';
+import { parseEmail } from '../../core/email.js';
 import { conflictAs } from '../../store/errors.js';
 import {
   emailKey,
@@ -71,41 +72,72 @@ function verificationMail(deps: ServiceDeps, email: string, token: string) {
   };
 }
 
-/** Creates a merchant and queues the verification mail in the same transaction. */
+function accountExistsMail(deps: ServiceDeps, email: string) {
+  return {
+    to: email,
+    subject: 'Someone tried to register with your email address',
+    kind: 'account_exists' as const,
+    body:
+      'Someone tried to register a new Tollgate account with this email address, which already has one. Nothing changed.\n\n' +
+      `If it was you, log in with your password; if you forgot it, ask for a reset link here:\n${deps.publicUrl}/reset-password\n\n` +
+      'If it was not you, you can ignore this mail.\n',
+  };
+}
+
+/**
+ * Creates a merchant and queues the verification mail in the same transaction. With
+ * `ifRegistered: 'mail'` (the public API) a known address answers exactly like a new one, an account
+ * that was never stored, and only a mail to that address tells its owner: nobody can learn from the
+ * answer which addresses have accounts. Otherwise (the CLI) a known address is a conflict.
+ */
 export async function registerMerchant(
   deps: ServiceDeps,
   input: RegisterInput,
-  options: { verified?: boolean } = {},
+  options: { verified?: boolean; ifRegistered?: 'refuse' | 'mail' } = {},
 ): Promise<{ merchant: MerchantView; verifyToken: string | null }> {
-  checkPasswordPolicy(input.password);
+  const email = parseEmail(input.email);
+  checkPasswordPolicy(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
   const id = deps.ids.next('merchant');
   const token = options.verified ? null : randomToken(24);
-  const email = input.email.trim();
-  await conflictAs('a merchant with this email address is already registered', () =>
-    deps.store.transaction(async (tx) => {
-      await insertMerchant(tx, {
-        id,
-        email,
-        email_key: emailKey(email),
-        password_hash: passwordHash,
-        company_name: input.companyName,
-        company_email: (input.companyEmail ?? email).trim(),
-        bank_account: input.bankAccount ? deps.keyring.encrypt(JSON.stringify(input.bankAccount)) : null,
-        email_verified_at: options.verified ? now : null,
-        verify_token_hash: token === null ? null : sha256Hex(token),
-        failed_logins: 0,
-        locked_until: null,
-        created_at: now,
-        updated_at: now,
-      });
-      if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
-    }),
-  );
-  const merchant = await findMerchant(deps.store.db, id);
-  if (!merchant) throw new TollgateError('internal', 'merchant vanished after insert');
-  return { merchant: merchantView(deps, merchant), verifyToken: token };
+  const companyEmail = parseEmail(input.companyEmail ?? email, 'companyEmail');
+  const merchant: MerchantView = {
+    id,
+    email,
+    companyName: input.companyName,
+    companyEmail,
+    emailVerified: options.verified === true,
+    bankAccount: input.bankAccount ?? null,
+    createdAt: new Date(now).toISOString(),
+  };
+  try {
+    await conflictAs('a merchant with this email address is already registered', () =>
+      deps.store.transaction(async (tx) => {
+        await insertMerchant(tx, {
+          id,
+          email,
+          email_key: emailKey(email),
+          password_hash: passwordHash,
+          company_name: input.companyName,
+          company_email: companyEmail,
+          bank_account: input.bankAccount ? deps.keyring.encrypt(JSON.stringify(input.bankAccount)) : null,
+          email_verified_at: options.verified ? now : null,
+          verify_token_hash: token === null ? null : sha256Hex(token),
+          failed_logins: 0,
+          locked_until: null,
+          created_at: now,
+          updated_at: now,
+        });
+        if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
+      }),
+    );
+  } catch (err) {
+    if (options.ifRegistered !== 'mail' || !isTollgateError(err) || err.code !== 'conflict') throw err;
+    await deps.store.transaction((tx) => enqueueMail(tx, deps, accountExistsMail(deps, email), now));
+    return { merchant, verifyToken: null };
+  }
+  return { merchant, verifyToken: token };
 }
 
 export async function verifyEmail(deps: ServiceDeps, token: string): Promise<string> {
@@ -199,7 +231,7 @@ export async function checkPasswordOf(
 }
 
 export async function createOperator(deps: ServiceDeps, email: string, password: string): Promise<Operator> {
-  checkPasswordPolicy(password);
+  checkPasswordPolicy(password, email);
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   const id = deps.ids.next('operator');

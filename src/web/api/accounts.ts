@@ -20,7 +20,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, 
       body: z.object({ email, password, companyName: text(200), companyEmail: email.optional(), bankAccount: bankAccount.optional() }).strict(),
     },
   }, async (request, reply) => {
-    const { merchant } = await registerMerchant(deps, request.body);
+    const { merchant } = await registerMerchant(deps, request.body, { ifRegistered: 'mail' });
     return reply.code(201).send({ merchant });
   });
 
