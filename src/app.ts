@@ -18,6 +18,7 @@ import { API_BODY_LIMIT, managementApi } from './web/api/plugin.js';
 import { registerAssets } from './web/assets.js';
 import { registerCheckoutPages } from './web/checkout/plugin.js';
 import { registerHealthRoutes } from './web/health.js';
+import { createLoginThrottle } from './web/login-throttle.js';
 import { createMetrics, type Metrics, registerMetricsRoutes } from './web/metrics.js';
 import { registerHomePage } from './web/pages/home.js';
 import { registerVerifyEmailPage } from './web/pages/verify-email.js';
@@ -112,13 +113,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     done(null, payload);
   });
 
+  const loginThrottle = await createLoginThrottle(server, config.loginThrottle);
   registerMetricsRoutes(server, metrics, deps);
   registerHealthRoutes(server, store);
   registerAssets(server);
   registerVerifyEmailPage(server, deps);
-  await registerCheckoutPages(server, deps);
+  await registerCheckoutPages(server, deps, loginThrottle);
   registerHomePage(server, deps);
-  await server.register(managementApi, { deps, drain: () => worker.drain() });
+  await server.register(managementApi, { deps, drain: () => worker.drain(), loginThrottle });
   for (const dialect of DIALECTS) await server.register(dialect.plugin, { deps });
 
   const http = options.http ?? createHttpSender({ allowPrivate: config.allowPrivateCallbacks });

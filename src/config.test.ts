@@ -40,3 +40,10 @@ test('with port 0 the default public URL follows the port actually bound; an exp
   assert.equal(withListeningPort(loadConfig({}, { port: 0, publicUrl: 'https://x.test' }), 43210).publicUrl, 'https://x.test');
   assert.equal(loadConfig({}, { host: '::1', port: 1 }).publicUrl, 'http://[::1]:1');
 });
+
+test('login throttling: 20 attempts per address per 600 s unless TOLLGATE_LOGIN_RATE_LIMIT and _WINDOW say otherwise', () => {
+  assert.deepEqual(loadConfig({}).loginThrottle, { max: 20, windowSeconds: 600 });
+  assert.deepEqual(loadConfig({ TOLLGATE_LOGIN_RATE_LIMIT: '5', TOLLGATE_LOGIN_RATE_WINDOW: '60' }).loginThrottle, { max: 5, windowSeconds: 60 });
+  assert.throws(() => loadConfig({ TOLLGATE_LOGIN_RATE_LIMIT: '0' }), (e: Error) => e instanceof ConfigError && /loginRateLimit \(TOLLGATE_LOGIN_RATE_LIMIT\)/.test(e.message));
+  assert.throws(() => loadConfig({ TOLLGATE_LOGIN_RATE_WINDOW: 'soon' }), (e: Error) => e instanceof ConfigError && /loginRateWindow \(TOLLGATE_LOGIN_RATE_WINDOW\)/.test(e.message));
+});

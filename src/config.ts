@@ -30,6 +30,18 @@ const schema = z
       .min(1, 'the number of processes must be between 1 and 64')
       .max(64, 'the number of processes must be between 1 and 64')
       .default(1),
+    loginRateLimit: z.coerce
+      .number({ error: 'the login rate limit must be a number' })
+      .int('the login rate limit must be a whole number')
+      .min(1, 'the login rate limit must be between 1 and 1000000')
+      .max(1_000_000, 'the login rate limit must be between 1 and 1000000')
+      .default(20),
+    loginRateWindow: z.coerce
+      .number({ error: 'the login rate window must be a number of seconds' })
+      .int('the login rate window must be a whole number of seconds')
+      .min(1, 'the login rate window must be between 1 and 86400 seconds')
+      .max(86_400, 'the login rate window must be between 1 and 86400 seconds')
+      .default(600),
     allowPrivateCallbacks: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
@@ -59,6 +71,11 @@ export interface Config {
    * (a production gateway must not reach its own network).
    */
   readonly allowPrivateCallbacks: boolean;
+  /**
+   * Login attempts one client address may make per window, on every login form together (management
+   * API, checkout page, password change and reset requests). Counted per process. Default: 20 per 600 s.
+   */
+  readonly loginThrottle: { readonly max: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -77,6 +94,8 @@ export const ENV_NAMES = {
   logLevel: 'TOLLGATE_LOG_LEVEL',
   processes: 'TOLLGATE_PROCESSES',
   allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
+  loginRateLimit: 'TOLLGATE_LOGIN_RATE_LIMIT',
+  loginRateWindow: 'TOLLGATE_LOGIN_RATE_WINDOW',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -113,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     worker: c.worker,
     processes: c.processes,
     allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
+    loginThrottle: Object.freeze({ max: c.loginRateLimit, windowSeconds: c.loginRateWindow }),
   });
 }
 

@@ -13,8 +13,8 @@ import type { DbKind } from '../helpers/dbs.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-export const OWNER = { email: 'owner@harare-hardware.test', password: 'owner password 123', company: 'Harare Hardware' };
-export const OTHER = { email: 'other@shop.test', password: 'other password 123', company: 'Other Shop' };
+export const OWNER = { email: 'owner@harare-hardware.test', password: 'hardware till 4821', company: 'Harare Hardware' };
+export const OTHER = { email: 'other@shop.test', password: 'second shop till 77', company: 'Other Shop' };
 
 export interface PaymentBody {
   amount?: number;

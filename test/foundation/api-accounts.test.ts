@@ -124,13 +124,29 @@ for (const kind of testDatabases()) {
       assert.ok(!(await snapshot(s.store)).includes(token));
     });
 
-    test('an email registered in another case is a 409 problem and the database is unchanged', async () => {
-      const before = await snapshot(s.store);
+    test('registering a known email (in any case) answers exactly like a new registration and tells the owner by mail', async () => {
+      const fresh = await anon().post('/api/merchants', { email: 'newcomer@example.com', password: 'another password 123', companyName: 'Newcomer' });
+      assert.equal(fresh.status, 201, fresh.text);
       for (const email of ['alice@example.com', 'ALICE@EXAMPLE.COM']) {
+        const merchantsBefore = await snapshot(s.store, ['mail_outbox']);
+        const mailsBefore = (await mailsTo(s, alice.email)).length;
         const r = await anon().post('/api/merchants', { email, password: 'another password 123', companyName: 'Impostor' });
-        assertProblem(r, 409, 'conflict', /already registered/);
+        assert.equal(r.status, 201, r.text);
+        assert.equal(r.headers.get('content-type'), fresh.headers.get('content-type'));
+        assert.deepEqual(Object.keys(r.body), Object.keys(fresh.body));
+        assert.deepEqual(Object.keys(r.body.merchant), Object.keys(fresh.body.merchant));
+        assert.match(r.body.merchant.id, /^mer_[0-9a-z]{21}$/);
+        assert.notEqual(r.body.merchant.id, alice.id);
+        assert.deepEqual({ ...r.body.merchant, id: '', createdAt: '' }, { id: '', email, companyName: 'Impostor', companyEmail: email, emailVerified: false, bankAccount: null, createdAt: '' });
+        // Nothing but one mail to the address already registered: no account, no verification link.
+        assert.equal(await snapshot(s.store, ['mail_outbox']), merchantsBefore);
+        const mails = await mailsTo(s, alice.email);
+        assert.equal(mails.length, mailsBefore + 1);
+        assert.equal(mails[0]?.kind, 'account_exists');
+        assert.match(mails[0]?.body ?? '', /someone tried to register/i);
+        assert.ok(mails[0]?.body.includes(`${s.url}/reset-password`), mails[0]?.body);
+        assert.ok(!mails[0]?.body.includes('verify-email'), mails[0]?.body);
       }
-      assert.equal(await snapshot(s.store), before);
     });
 
     test('POST /api/auth/verify-email verifies with the token from the mail, once', async () => {
@@ -387,6 +403,9 @@ for (const kind of testDatabases()) {
       { name: 'a 300-character email', body: { ...dora, email: longEmail }, fields: ['email'] },
       { name: 'a 257-character password', body: { ...dora, password: 'p'.repeat(257) }, fields: ['password'] },
       { name: 'an 11-character password', body: { ...dora, password: 'short-pass1' }, fields: ['password'], detail: /12/ },
+      { name: 'one character repeated', body: { ...dora, password: 'aaaaaaaaaaaa' }, fields: ['password'], detail: /one character/ },
+      { name: 'a common password', body: { ...dora, password: 'Password1234' }, fields: ['password'], detail: /too common/ },
+      { name: 'a password containing the email', body: { ...dora, password: 'dora is my password' }, fields: ['password'], detail: /email address/ },
       { name: 'a 201-character company name', body: { ...dora, companyName: 'C'.repeat(201) }, fields: ['companyName'] },
       { name: 'a blank company name', body: { ...dora, companyName: '   ' }, fields: ['companyName'] },
       { name: 'a bad company email', body: { ...dora, companyEmail: 'nope' }, fields: ['companyEmail'] },

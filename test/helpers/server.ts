@@ -30,13 +30,24 @@ export interface TestServerOptions {
   /** Run the background worker (deliveries, timers); off by default so tests drain it by hand. */
   worker?: boolean;
   allowPrivateCallbacks?: boolean;
+  /**
+   * Per-address login throttling: raised out of the way by default (every test logs in from
+   * 127.0.0.1); 'default' keeps the documented numbers, or give your own.
+   */
+  loginThrottle?: 'default' | { max: number; windowSeconds: number };
   /** Serve another server's database (a second node) instead of a fresh one. */
   database?: { dataDir: string; databaseUrl: string | undefined };
 }
 
+function throttleConfig(throttle: TestServerOptions['loginThrottle']) {
+  if (throttle === 'default') return {};
+  const { max, windowSeconds } = throttle ?? { max: 1_000_000, windowSeconds: 60 };
+  return { loginRateLimit: max, loginRateWindow: windowSeconds };
+}
+
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, databaseUrl } = options.database ?? (await freshDatabase(kind));
-  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true });
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle) });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
   const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });

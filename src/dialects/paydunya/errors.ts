@@ -51,6 +51,7 @@ export function fromService(err: TollgateError): PdError {
     case 'forbidden':
     case 'csrf':
     case 'locked':
+    case 'rate_limited':
     case 'not_verified':
       return badKeys();
     case 'internal':

@@ -71,6 +71,7 @@ export function fromService(err: TollgateError): PlError {
     case 'forbidden':
     case 'csrf':
     case 'locked':
+    case 'rate_limited':
     case 'not_verified':
       return unauthorized();
     case 'internal':

@@ -41,6 +41,7 @@ export function errorText(err: TollgateError): string {
     case 'forbidden':
     case 'csrf':
     case 'locked':
+    case 'rate_limited':
     case 'not_verified':
     case 'internal':
       return ERR.internal;

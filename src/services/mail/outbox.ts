@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../core/ids.js';
 import type { Db, Tx } from '../../store/schema.js';
 import { insertMail, listMail } from '../../store/repos/mail.js';
 
-export type MailKind = 'verify_email' | 'keys' | 'golive' | 'transaction_update' | 'one_time_code';
+export type MailKind = 'verify_email' | 'account_exists' | 'password_reset' | 'keys' | 'golive' | 'transaction_update' | 'one_time_code';
 
 export interface OutgoingMail {
   to: string;

@@ -1,15 +1,16 @@
 import { randomToken, sha256Hex } from '../../core/crypto.js';
-import { TollgateError } from '../../core/errors.js';
+import { isTollgateError, TollgateError } from '../../core/errors.js';
+import { parseEmail } from '../../core/email.js';
 import { conflictAs } from '../../store/errors.js';
 import {
   emailKey,
+  claimLoginAttempt,
   findLogin,
   findMerchant,
   insertMerchant,
   listMerchants,
-  type LoginRecord,
+  type LoginKey,
   type Merchant,
-  recordFailedLogin,
   resetFailedLogins,
   setVerifyToken,
   updateMerchantProfile,
@@ -71,41 +72,72 @@ function verificationMail(deps: ServiceDeps, email: string, token: string) {
   };
 }
 
-/** Creates a merchant and queues the verification mail in the same transaction. */
+function accountExistsMail(deps: ServiceDeps, email: string) {
+  return {
+    to: email,
+    subject: 'Someone tried to register with your email address',
+    kind: 'account_exists' as const,
+    body:
+      'Someone tried to register a new Tollgate account with this email address, which already has one. Nothing changed.\n\n' +
+      `If it was you, log in with your password; if you forgot it, ask for a reset link here:\n${deps.publicUrl}/reset-password\n\n` +
+      'If it was not you, you can ignore this mail.\n',
+  };
+}
+
+/**
+ * Creates a merchant and queues the verification mail in the same transaction. With
+ * `ifRegistered: 'mail'` (the public API) a known address answers exactly like a new one, an account
+ * that was never stored, and only a mail to that address tells its owner: nobody can learn from the
+ * answer which addresses have accounts. Otherwise (the CLI) a known address is a conflict.
+ */
 export async function registerMerchant(
   deps: ServiceDeps,
   input: RegisterInput,
-  options: { verified?: boolean } = {},
+  options: { verified?: boolean; ifRegistered?: 'refuse' | 'mail' } = {},
 ): Promise<{ merchant: MerchantView; verifyToken: string | null }> {
-  checkPasswordPolicy(input.password);
+  const email = parseEmail(input.email);
+  checkPasswordPolicy(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
   const id = deps.ids.next('merchant');
   const token = options.verified ? null : randomToken(24);
-  const email = input.email.trim();
-  await conflictAs('a merchant with this email address is already registered', () =>
-    deps.store.transaction(async (tx) => {
-      await insertMerchant(tx, {
-        id,
-        email,
-        email_key: emailKey(email),
-        password_hash: passwordHash,
-        company_name: input.companyName,
-        company_email: (input.companyEmail ?? email).trim(),
-        bank_account: input.bankAccount ? deps.keyring.encrypt(JSON.stringify(input.bankAccount)) : null,
-        email_verified_at: options.verified ? now : null,
-        verify_token_hash: token === null ? null : sha256Hex(token),
-        failed_logins: 0,
-        locked_until: null,
-        created_at: now,
-        updated_at: now,
-      });
-      if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
-    }),
-  );
-  const merchant = await findMerchant(deps.store.db, id);
-  if (!merchant) throw new TollgateError('internal', 'merchant vanished after insert');
-  return { merchant: merchantView(deps, merchant), verifyToken: token };
+  const companyEmail = parseEmail(input.companyEmail ?? email, 'companyEmail');
+  const merchant: MerchantView = {
+    id,
+    email,
+    companyName: input.companyName,
+    companyEmail,
+    emailVerified: options.verified === true,
+    bankAccount: input.bankAccount ?? null,
+    createdAt: new Date(now).toISOString(),
+  };
+  try {
+    await conflictAs('a merchant with this email address is already registered', () =>
+      deps.store.transaction(async (tx) => {
+        await insertMerchant(tx, {
+          id,
+          email,
+          email_key: emailKey(email),
+          password_hash: passwordHash,
+          company_name: input.companyName,
+          company_email: companyEmail,
+          bank_account: input.bankAccount ? deps.keyring.encrypt(JSON.stringify(input.bankAccount)) : null,
+          email_verified_at: options.verified ? now : null,
+          verify_token_hash: token === null ? null : sha256Hex(token),
+          failed_logins: 0,
+          locked_until: null,
+          created_at: now,
+          updated_at: now,
+        });
+        if (token !== null) await enqueueMail(tx, deps, verificationMail(deps, email, token), now);
+      }),
+    );
+  } catch (err) {
+    if (options.ifRegistered !== 'mail' || !isTollgateError(err) || err.code !== 'conflict') throw err;
+    await deps.store.transaction((tx) => enqueueMail(tx, deps, accountExistsMail(deps, email), now));
+    return { merchant, verifyToken: null };
+  }
+  return { merchant, verifyToken: token };
 }
 
 export async function verifyEmail(deps: ServiceDeps, token: string): Promise<string> {
@@ -156,8 +188,10 @@ export async function updateMerchant(
 }
 
 /**
- * Checks a password with the lockout rule: ten failures lock the account for thirty minutes;
- * while locked even the right password is refused. Unknown emails cost the same time as known ones.
+ * Checks a password with the lockout rule: ten wrong passwords lock the account for thirty minutes;
+ * while locked even the right password is refused. The attempt is counted in the database before the
+ * slow check, so no number of parallel requests or processes evaluates more than ten. Unknown emails
+ * cost the same time as known ones.
  */
 export async function checkLogin(
   deps: ServiceDeps,
@@ -165,35 +199,39 @@ export async function checkLogin(
   email: string,
   password: string,
 ): Promise<string> {
-  const record: LoginRecord | undefined = await findLogin(deps.store.db, table, email);
+  return checkPasswordOf(deps, table, { email }, password, 'the email address or the password is wrong');
+}
+
+/** The lockout rule for any password check of a login row (login, or re-entering it to change it). */
+export async function checkPasswordOf(
+  deps: ServiceDeps,
+  table: 'merchants' | 'operators',
+  key: LoginKey,
+  password: string,
+  wrong: string,
+): Promise<string> {
   const now = deps.clock.now();
-  if (!record) {
+  const claimed = await deps.store.transaction((tx) =>
+    claimLoginAttempt(tx, table, key, { limit: MAX_FAILED_LOGINS, now, lockUntil: now + LOCK_MS }),
+  );
+  if (!claimed) {
+    const record = await findLogin(deps.store.db, table, key);
+    if (record?.lockedUntil != null) {
+      throw new TollgateError(
+        'locked',
+        `too many failed logins: the account is locked; try again after ${new Date(record.lockedUntil).toISOString()}`,
+      );
+    }
     await verifyPassword(await dummyHash(), password);
-    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
+    throw new TollgateError('unauthenticated', wrong);
   }
-  if (record.lockedUntil !== null && record.lockedUntil > now) {
-    throw new TollgateError(
-      'locked',
-      `too many failed logins: the account is locked until ${new Date(record.lockedUntil).toISOString()}`,
-    );
-  }
-  if (!(await verifyPassword(record.passwordHash, password))) {
-    const relock = record.lockedUntil !== null && record.lockedUntil <= now;
-    await deps.store.transaction(async (tx) => {
-      // A lock that ran out starts a fresh count.
-      if (relock) await resetFailedLogins(tx, table, record.id);
-      await recordFailedLogin(tx, table, record.id, MAX_FAILED_LOGINS, now + LOCK_MS);
-    });
-    throw new TollgateError('unauthenticated', 'the email address or the password is wrong');
-  }
-  if (record.failedLogins > 0 || record.lockedUntil !== null) {
-    await deps.store.transaction((tx) => resetFailedLogins(tx, table, record.id));
-  }
-  return record.id;
+  if (!(await verifyPassword(claimed.passwordHash, password))) throw new TollgateError('unauthenticated', wrong);
+  await deps.store.transaction((tx) => resetFailedLogins(tx, table, claimed.id));
+  return claimed.id;
 }
 
 export async function createOperator(deps: ServiceDeps, email: string, password: string): Promise<Operator> {
-  checkPasswordPolicy(password);
+  checkPasswordPolicy(password, email);
   const passwordHash = await hashPassword(password);
   const now = deps.clock.now();
   const id = deps.ids.next('operator');

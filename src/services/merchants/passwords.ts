@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
 import { TollgateError } from '../../core/errors.js';
 
@@ -7,16 +8,46 @@ export const MAX_PASSWORD_LENGTH = 256;
 // OWASP's Argon2id minimum (19 MiB, t=2, p=1); @node-rs/argon2 runs it off the event loop.
 const OPTIONS = { algorithm: 2 /* Argon2id; the enum is a const enum we cannot import */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export function checkPasswordPolicy(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new TollgateError('validation', `the password must be at least ${MIN_PASSWORD_LENGTH} characters long`, [
-      { path: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` },
-    ]);
+/** A local part this short would refuse half of all passwords while meaning nothing. */
+const MIN_LOCAL_PART = 3;
+
+let common: ReadonlySet<string> | undefined;
+/** The bundled list of the most common passwords (common-passwords.txt), read once, lower-cased. */
+function commonPasswords(): ReadonlySet<string> {
+  common ??= new Set(
+    readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => l.trim().toLowerCase())
+      .filter((l) => l !== '' && !l.startsWith('#')),
+  );
+  return common;
+}
+
+/** Why the password may not be used, or undefined. */
+function policyProblem(password: string, email: string): string | undefined {
+  const chars = [...password];
+  if (chars.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (chars.length > MAX_PASSWORD_LENGTH) return `at most ${MAX_PASSWORD_LENGTH} characters`;
+  if (chars.every((c) => c === chars[0])) return 'not one character repeated';
+  const lower = password.toLowerCase();
+  if (commonPasswords().has(lower)) return 'too common: it is on the list of the most used passwords';
+  const address = email.trim().toLowerCase();
+  const local = address.slice(0, Math.max(0, address.lastIndexOf('@')));
+  if ((address !== '' && lower.includes(address)) || (local.length >= MIN_LOCAL_PART && lower.includes(local))) {
+    return 'must not contain the email address or its part before the @';
   }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new TollgateError('validation', `the password must be at most ${MAX_PASSWORD_LENGTH} characters long`, [
-      { path: 'password', message: `at most ${MAX_PASSWORD_LENGTH} characters` },
-    ]);
+  return undefined;
+}
+
+/**
+ * The one check of a new password, wherever one is set (registration, operators, change, reset, CLI):
+ * 12 to 256 characters, not one character repeated, not on the bundled list of common passwords
+ * (compared lower-cased), and not containing the account's email address or its local part.
+ */
+export function checkPasswordPolicy(password: string, email: string, field = 'password'): void {
+  const problem = policyProblem(password, email);
+  if (problem !== undefined) {
+    throw new TollgateError('validation', `${field}: ${problem}`, [{ path: field, message: problem }]);
   }
 }
 

@@ -104,31 +104,52 @@ function rowToLogin(r: Pick<Selectable<MerchantsTable | OperatorsTable>, 'id' | 
 }
 
 /** Login records are shared by merchants and operators: same columns, same lockout rule. */
-export async function findLogin(db: Db, table: LoginTable, email: string): Promise<LoginRecord | undefined> {
+export async function findLogin(db: Db, table: LoginTable, key: LoginKey): Promise<LoginRecord | undefined> {
   const r = await db
     .selectFrom(table)
     .select(['id', 'password_hash', 'failed_logins', 'locked_until'])
-    .where('email_key', '=', emailKey(email))
+    .where((eb) => ('id' in key ? eb('id', '=', key.id) : eb('email_key', '=', emailKey(key.email))))
     .executeTakeFirst();
   return r && rowToLogin(r);
 }
 
-/** Counts a failure atomically and locks when the count reaches the limit; returns the new state. */
-export async function recordFailedLogin(
+/** Which login row: by the email typed at login, or by id (a logged-in principal re-entering its password). */
+export type LoginKey = { email: string } | { id: string };
+
+/**
+ * Counts an attempt before its password is checked, in one statement, and answers the hash only if
+ * the attempt may be evaluated: the count is below the limit and no lock runs. The attempt that
+ * reaches the limit sets the lock, so concurrent requests on any node cannot see the account open
+ * after the limit. A lock that ran out starts a fresh count. Undefined: unknown, or locked now.
+ */
+export async function claimLoginAttempt(
   db: Db,
   table: LoginTable,
-  id: string,
-  limit: number,
-  lockUntil: number,
-): Promise<void> {
-  await db
+  key: LoginKey,
+  rule: { limit: number; now: number; lockUntil: number },
+): Promise<{ id: string; passwordHash: string } | undefined> {
+  const { limit, now, lockUntil } = rule;
+  const r = await db
     .updateTable(table)
-    .set((eb) => ({
-      failed_logins: eb('failed_logins', '+', 1),
-      locked_until: eb.case().when('failed_logins', '>=', limit - 1).then(lockUntil).else(eb.ref('locked_until')).end(),
-    }))
-    .where('id', '=', id)
-    .execute();
+    .set((eb) => {
+      const expired = eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', now)]);
+      return {
+        failed_logins: eb.case().when(expired).then(1).else(eb('failed_logins', '+', 1)).end(),
+        locked_until: eb
+          .case()
+          .when(expired)
+          .then(limit <= 1 ? lockUntil : null)
+          .when('failed_logins', '>=', limit - 1)
+          .then(lockUntil)
+          .else(eb.ref('locked_until'))
+          .end(),
+      };
+    })
+    .where((eb) => ('id' in key ? eb('id', '=', key.id) : eb('email_key', '=', emailKey(key.email))))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['id', 'password_hash'])
+    .executeTakeFirst();
+  return r && { id: r.id, passwordHash: r.password_hash };
 }
 
 export async function resetFailedLogins(db: Db, table: LoginTable, id: string): Promise<void> {

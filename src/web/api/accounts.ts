@@ -5,10 +5,11 @@ import type { ServiceDeps } from '../../services/deps.js';
 import { checkLogin, getMerchant, getOperator, registerMerchant, resendVerification, updateMerchant, verifyEmail } from '../../services/merchants/accounts.js';
 import { closeSession, createApiToken, listTokens, openSession, revokeToken, SESSION_MS } from '../../services/merchants/sessions.js';
 import { requireMerchant, SESSION_COOKIE } from './auth.js';
+import type { LoginThrottle } from '../login-throttle.js';
 import { bankAccount, email, password, text, tokenId } from './schemas.js';
 
 /** Registration, email verification, login and logout, the merchant's profile and API tokens. */
-export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps): void {
+export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, throttle: LoginThrottle): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const secure = deps.publicUrl.startsWith('https:');
 
@@ -19,7 +20,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps):
       body: z.object({ email, password, companyName: text(200), companyEmail: email.optional(), bankAccount: bankAccount.optional() }).strict(),
     },
   }, async (request, reply) => {
-    const { merchant } = await registerMerchant(deps, request.body);
+    const { merchant } = await registerMerchant(deps, request.body, { ifRegistered: 'mail' });
     return reply.code(201).send({ merchant });
   });
 
@@ -37,6 +38,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps):
       body: z.object({ email, password, as: z.enum(['merchant', 'operator']).default('merchant') }).strict(),
     },
   }, async (request, reply) => {
+    await throttle(request, reply);
     const { email: address, password: pw, as } = request.body;
     const id = await checkLogin(deps, as === 'operator' ? 'operators' : 'merchants', address, pw);
     const session = await openSession(deps, { kind: as, id });

@@ -14,6 +14,7 @@ import { registerOperatorRoutes } from './operator.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerSandboxRoutes } from './sandbox.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
+import type { LoginThrottle } from '../login-throttle.js';
 
 export const API_BODY_LIMIT = 64 * 1024;
 
@@ -24,7 +25,7 @@ const PUBLIC_ROUTES = new Set(['POST /api/merchants', 'POST /api/auth/login', 'P
  * The management API: JSON under /api, documented at /docs. Encapsulated, so its validator,
  * error format and auth hook apply to its routes only, never to a dialect's.
  */
-export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps; drain: () => Promise<number> }): Promise<void> {
+export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps; drain: () => Promise<number>; loginThrottle: LoginThrottle }): Promise<void> {
   const { deps } = opts;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -67,7 +68,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   });
 
   registerRequestLog(app, deps);
-  registerAccountRoutes(app, deps);
+  registerAccountRoutes(app, deps, opts.loginThrottle);
   registerIntegrationRoutes(app, deps);
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);

@@ -24,6 +24,8 @@ export function statusOf(code: ErrorCode): number {
       return 422;
     case 'locked':
       return 423;
+    case 'rate_limited':
+      return 429;
     case 'internal':
       return 500;
     default:

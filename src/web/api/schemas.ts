@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ROTATION_GROUP_NAMES } from '../../core/credentials.js';
+import { emailSchema } from '../../core/email.js';
 import { PAYMENT_METHODS } from '../../core/payment-methods.js';
 
 /** Request shapes shared by the management API's routes; their limits are the API's limits. */
-export const email = z.email({ error: 'must be an email address' }).max(254, 'at most 254 characters');
+export const email = emailSchema;
 export const password = z.string({ error: 'must be a string' }).max(256, 'at most 256 characters');
 export const text = (max: number) => z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 export const httpUrl = z

@@ -10,6 +10,7 @@ import { closeSession, openSession, SESSION_MS, sessionPrincipal } from '../../s
 import { type CheckoutView, type CheckoutViewer, cancelAtCheckout, fakeAtCheckout, loadCheckout, payAtCheckout } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
 import { SESSION_COOKIE } from '../api/auth.js';
+import type { LoginThrottle } from '../login-throttle.js';
 import { statusOf } from '../api/problem.js';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.js';
 import { type Form, methodInput } from './methods.js';
@@ -25,7 +26,7 @@ const AUTH_CODE = /^\d{6,12}$/;
 const FORM_LIMIT = 8 * 1024;
 
 /** Refusals the page shows to the customer and lets them try again; anything else is a fault. */
-const SHOWN: ReadonlySet<ErrorCode> = new Set(['refused', 'forbidden', 'invalid_state', 'conflict', 'validation', 'insufficient_funds', 'unauthenticated', 'locked']);
+const SHOWN: ReadonlySet<ErrorCode> = new Set(['refused', 'forbidden', 'invalid_state', 'conflict', 'validation', 'insufficient_funds', 'unauthenticated', 'locked', 'rate_limited']);
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { code?: string } }>;
 
@@ -52,7 +53,7 @@ function redirect(reply: FastifyReply, location: string): FastifyReply {
  * The hosted checkout pages at /pay/:id, rendered on the server, usable without JavaScript. Encapsulated:
  * its form parser, error pages and CSRF check apply to these routes only.
  */
-async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
+async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; loginThrottle: LoginThrottle }): Promise<void> {
   const { deps } = opts;
   const secure = () => deps.publicUrl.startsWith('https:');
   // Cookies (the merchant's session) only where they are read: the wires never parse them.
@@ -186,7 +187,10 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps }):
     if (email === '' || password === '' || email.length > 254 || password.length > 256) {
       return current(request, reply, id, 400, { text: 'enter your merchant email address and password', login: true }, kept);
     }
-    const r = await attempt(request, reply, id, () => checkLogin(deps, 'merchants', email, password), { login: true }, kept);
+    const r = await attempt(request, reply, id, async () => {
+      await opts.loginThrottle(request, reply);
+      return checkLogin(deps, 'merchants', email, password);
+    }, { login: true }, kept);
     if ('page' in r) return r.page;
     const session = await openSession(deps, { kind: 'merchant', id: r.ok });
     reply.setCookie(SESSION_COOKIE, session.cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure: secure(), maxAge: SESSION_MS / 1000 });
@@ -203,6 +207,6 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps }):
 }
 
 /** Registers the hosted checkout pages (GET /pay/:id and its forms). */
-export async function registerCheckoutPages(app: FastifyInstance, deps: ServiceDeps): Promise<void> {
-  await app.register(checkoutPages, { deps });
+export async function registerCheckoutPages(app: FastifyInstance, deps: ServiceDeps, loginThrottle: LoginThrottle): Promise<void> {
+  await app.register(checkoutPages, { deps, loginThrottle });
 }

@@ -22,7 +22,7 @@ describe('Paynow Zimbabwe web flow in Chromium (SQLite)', () => {
   let back: Receiver;
   let id: string;
   let key: string;
-  const owner = { email: 'owner@shop.com', password: 'owner password 123' };
+  const owner = { email: 'owner@shop.com', password: 'hardware till 4821' };
 
   before(async () => {
     s = await startTestServer('sqlite', { worker: true });
