@@ -14,7 +14,7 @@ import type { Integration } from '../../services/merchants/integrations.js';
 import { ERR, errorText, invalidField, invalidHash } from './errors.js';
 import { statusMessage, type ZwWireData } from './notify.js';
 import { checkHash, signPairs } from './signature.js';
-import { encodeForm, field, LIMITS, newPaynowReference, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
+import { decodeAgain, encodeForm, field, LIMITS, newPaynowReference, PRE_ENCODED, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
 
 export const DIALECT = 'paynow_zw' as const;
 
@@ -85,7 +85,10 @@ type Kind = 'web' | 'express' | 'ticket';
 /** Reads and checks an initiate request's fields (spec §3.1, §3.2, §3.6) into the payment to create. */
 async function readInitiate(deps: ServiceDeps, kind: Kind, integration: Integration, pairs: Pair[]) {
   checkLengths(pairs);
-  const get = (k: string) => field(pairs, k)?.trim() ?? '';
+  const get = (k: string) => {
+    const v = field(pairs, k)?.trim() ?? '';
+    return PRE_ENCODED.has(k) ? decodeAgain(v).trim() : v;
+  };
   if (get('status').toLowerCase() !== 'message') throw new WireError(invalidField('status'));
   const reference = get('reference');
   if (reference === '') throw new WireError(invalidField('reference'));

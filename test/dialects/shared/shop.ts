@@ -22,9 +22,9 @@ export interface AnyShop {
   stop(): Promise<void>;
 }
 
-export async function openAnyShop(kind: DbKind, options: TestServerOptions = {}): Promise<AnyShop> {
+export async function openAnyShop(kind: DbKind, options: TestServerOptions & { email?: string } = {}): Promise<AnyShop> {
   const s = await startTestServer(kind, options);
-  const email = `owner-${randomBytes(3).toString('hex')}@shop.test`;
+  const email = options.email ?? `owner-${randomBytes(3).toString('hex')}@shop.test`;
   const { merchant } = await registerMerchant(s.app.deps, { email, password: 'a long password 1', companyName: 'Shop' }, { verified: true });
   const { integration, credentials } = await createIntegration(s.app.deps, merchant.id, { name: 'Any' }, { kind: 'system', id: null });
   return {
