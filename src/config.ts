@@ -30,6 +30,10 @@ const schema = z
       .min(1, 'the number of processes must be between 1 and 64')
       .max(64, 'the number of processes must be between 1 and 64')
       .default(1),
+    requestLogMaxEntries: z.coerce.number().int().min(1, 'must be at least 1').max(1_000_000).default(1000),
+    requestLogMaxAgeHours: z.coerce.number().positive('must be positive').max(24 * 366).default(168),
+    requestLogFailedBodyBytes: z.coerce.number().int().min(0).max(65_536).default(2048),
+    requestLogFailedPerMinute: z.coerce.number().int().min(0).max(1_000_000).default(60),
     allowPrivateCallbacks: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
@@ -59,6 +63,12 @@ export interface Config {
    * (a production gateway must not reach its own network).
    */
   readonly allowPrivateCallbacks: boolean;
+  /** The test-mode request log's bounds per integration: newest entries kept, their age. */
+  readonly requestLogMaxEntries: number;
+  readonly requestLogMaxAgeHours: number;
+  /** Bytes kept of a request that failed its hash or signature check, and how many such are kept a minute (the rest counted). */
+  readonly requestLogFailedBodyBytes: number;
+  readonly requestLogFailedPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +87,10 @@ export const ENV_NAMES = {
   logLevel: 'TOLLGATE_LOG_LEVEL',
   processes: 'TOLLGATE_PROCESSES',
   allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
+  requestLogMaxEntries: 'TOLLGATE_REQUEST_LOG_MAX_ENTRIES',
+  requestLogMaxAgeHours: 'TOLLGATE_REQUEST_LOG_MAX_AGE_HOURS',
+  requestLogFailedBodyBytes: 'TOLLGATE_REQUEST_LOG_FAILED_BODY_BYTES',
+  requestLogFailedPerMinute: 'TOLLGATE_REQUEST_LOG_FAILED_PER_MINUTE',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -113,6 +127,10 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     worker: c.worker,
     processes: c.processes,
     allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
+    requestLogMaxEntries: c.requestLogMaxEntries,
+    requestLogMaxAgeHours: c.requestLogMaxAgeHours,
+    requestLogFailedBodyBytes: c.requestLogFailedBodyBytes,
+    requestLogFailedPerMinute: c.requestLogFailedPerMinute,
   });
 }
 

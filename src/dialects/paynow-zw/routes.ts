@@ -66,7 +66,7 @@ async function authenticate(deps: ServiceDeps, request: FastifyRequest, pairs: P
   const auth = /^\d{1,15}$/.test(id.trim()) ? await authenticateZw(deps, Number(id.trim())) : { ok: false as const, reason: 'unknown_credentials' as const };
   if (!auth.ok) throw new WireError(auth.reason === 'disabled' ? ERR.disabled : ERR.invalidId);
   const check = checkHash(pairs, auth.integrationKeys);
-  if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected };
+  if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected, failed: !check.ok };
   if (!check.ok) throw new WireError(invalidHash(check.expected));
   const nul = pairs.find(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
   if (nul) throw new WireError(invalidField(nul[0].toLowerCase()));
