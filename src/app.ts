@@ -30,7 +30,7 @@ declare module 'fastify' {
     /** Who made the request, filled by the auth hook of the plugin that serves it. */
     auth: Principal | null;
     /** Set when the request acts for an integration in test mode: it goes into the request log. */
-    testLog: { integrationId: string; dialect: string; signature: string | null } | null;
+    testLog: { integrationId: string; dialect: string; signature: string | null; failed?: boolean } | null;
     /** The body exactly as received, for wires that sign or hash it. */
     rawBody?: string;
   }
@@ -77,6 +77,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ids: options.ids ?? randomIds,
     publicUrl: config.publicUrl,
     formatters: wireFormatters(),
+    requestLog: {
+      maxEntries: config.requestLogMaxEntries,
+      maxAgeMs: config.requestLogMaxAgeHours * 3_600_000,
+      failedBodyBytes: config.requestLogFailedBodyBytes,
+      failedPerMinute: config.requestLogFailedPerMinute,
+    },
   };
   const metrics = createMetrics();
 

@@ -42,6 +42,10 @@ const schema = z
       .min(1, 'the login rate window must be between 1 and 86400 seconds')
       .max(86_400, 'the login rate window must be between 1 and 86400 seconds')
       .default(600),
+    requestLogMaxEntries: z.coerce.number().int().min(1, 'must be at least 1').max(1_000_000).default(1000),
+    requestLogMaxAgeHours: z.coerce.number().positive('must be positive').max(24 * 366).default(168),
+    requestLogFailedBodyBytes: z.coerce.number().int().min(0).max(65_536).default(2048),
+    requestLogFailedPerMinute: z.coerce.number().int().min(0).max(1_000_000).default(60),
     allowPrivateCallbacks: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
@@ -76,6 +80,12 @@ export interface Config {
    * API, checkout page, password change and reset requests). Counted per process. Default: 20 per 600 s.
    */
   readonly loginThrottle: { readonly max: number; readonly windowSeconds: number };
+  /** The test-mode request log's bounds per integration: newest entries kept, their age. */
+  readonly requestLogMaxEntries: number;
+  readonly requestLogMaxAgeHours: number;
+  /** Bytes kept of a request that failed its hash or signature check, and how many such are kept a minute (the rest counted). */
+  readonly requestLogFailedBodyBytes: number;
+  readonly requestLogFailedPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +106,10 @@ export const ENV_NAMES = {
   allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
   loginRateLimit: 'TOLLGATE_LOGIN_RATE_LIMIT',
   loginRateWindow: 'TOLLGATE_LOGIN_RATE_WINDOW',
+  requestLogMaxEntries: 'TOLLGATE_REQUEST_LOG_MAX_ENTRIES',
+  requestLogMaxAgeHours: 'TOLLGATE_REQUEST_LOG_MAX_AGE_HOURS',
+  requestLogFailedBodyBytes: 'TOLLGATE_REQUEST_LOG_FAILED_BODY_BYTES',
+  requestLogFailedPerMinute: 'TOLLGATE_REQUEST_LOG_FAILED_PER_MINUTE',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -133,6 +147,10 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     processes: c.processes,
     allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
     loginThrottle: Object.freeze({ max: c.loginRateLimit, windowSeconds: c.loginRateWindow }),
+    requestLogMaxEntries: c.requestLogMaxEntries,
+    requestLogMaxAgeHours: c.requestLogMaxAgeHours,
+    requestLogFailedBodyBytes: c.requestLogFailedBodyBytes,
+    requestLogFailedPerMinute: c.requestLogFailedPerMinute,
   });
 }
 

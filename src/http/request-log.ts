@@ -27,6 +27,7 @@ export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): voi
       responseStatus: reply.statusCode,
       responseBody: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
       signature: t.signature,
+      failed: t.failed === true,
     }).then(
       () => done(null, payload),
       (err: unknown) => {

@@ -4,6 +4,7 @@ import type { Keyring } from '../core/crypto.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Store } from '../store/database.js';
 import type { Formatters } from './notify/formatter.js';
+import type { RequestLogLimits } from './sandbox/request-log.js';
 
 /** What every service is built from; assembled once in buildApp. */
 export interface ServiceDeps {
@@ -16,4 +17,6 @@ export interface ServiceDeps {
   readonly publicUrl: string;
   /** One notification formatter per wire, handed down by buildApp. */
   readonly formatters: Formatters;
+  /** Bounds of the test-mode request log; the defaults when absent (CLI contexts). */
+  readonly requestLog?: RequestLogLimits;
 }

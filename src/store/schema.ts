@@ -4,7 +4,7 @@ import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './table
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
-import type { FictitiousCustomersTable, RequestLogBatchesTable, SandboxClocksTable } from './tables/sandbox.js';
+import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
   meta: MetaTable;
@@ -28,6 +28,7 @@ export interface Database {
   fictitious_customers: FictitiousCustomersTable;
   sandbox_clocks: SandboxClocksTable;
   request_log_batches: RequestLogBatchesTable;
+  request_log_counts: RequestLogCountsTable;
 }
 
 /** Any handle repos accept: the database or an open transaction. */

@@ -4,7 +4,7 @@
  */
 import pino, { type Logger } from 'pino';
 import type { App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type ConfigInput, loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { serve } from '../../src/main.js';
 import type { Store } from '../../src/store/database.js';
@@ -37,6 +37,8 @@ export interface TestServerOptions {
   loginThrottle?: 'default' | { max: number; windowSeconds: number };
   /** Serve another server's database (a second node) instead of a fresh one. */
   database?: { dataDir: string; databaseUrl: string | undefined };
+  /** Any other configuration, as flags (the request log's bounds, …). */
+  config?: Partial<ConfigInput>;
 }
 
 function throttleConfig(throttle: TestServerOptions['loginThrottle']) {
@@ -47,7 +49,7 @@ function throttleConfig(throttle: TestServerOptions['loginThrottle']) {
 
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, databaseUrl } = options.database ?? (await freshDatabase(kind));
-  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle) });
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle), ...options.config });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
   const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });

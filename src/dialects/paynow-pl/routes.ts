@@ -92,14 +92,14 @@ export function plRoutes(deps: ServiceDeps) {
     let check: { ok: boolean; computed: string } = { ok: true, computed: '' };
     if (version === 'v3') {
       if (idempotencyKey === undefined || idempotencyKey === '' || idempotencyKey.length > 45) {
-        if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: null };
+        if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: null, failed: true };
         throw invalidField('Idempotency-Key');
       }
       check = verifyV3(auth.signatureKeys, apiKey, idempotencyKey, queryPairs(request), body, signature);
     } else if (body.length > 0) {
       check = verifyBody(auth.signatureKeys, body, signature);
     }
-    if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.computed || null };
+    if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.computed || null, failed: !check.ok };
     if (!check.ok) throw badSignature();
     return { integration: auth.integration, mode: auth.mode, idempotencyKey };
   }

@@ -14,7 +14,7 @@ import type { Integration } from '../../services/merchants/integrations.js';
 import { ERR, errorText, invalidField, invalidHash } from './errors.js';
 import { statusMessage, type ZwWireData } from './notify.js';
 import { checkHash, signPairs } from './signature.js';
-import { encodeForm, field, LIMITS, newPaynowReference, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
+import { decodeAgain, encodeForm, field, LIMITS, newPaynowReference, PRE_ENCODED, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
 
 export const DIALECT = 'paynow_zw' as const;
 
@@ -66,7 +66,7 @@ async function authenticate(deps: ServiceDeps, request: FastifyRequest, pairs: P
   const auth = /^\d{1,15}$/.test(id.trim()) ? await authenticateZw(deps, Number(id.trim())) : { ok: false as const, reason: 'unknown_credentials' as const };
   if (!auth.ok) throw new WireError(auth.reason === 'disabled' ? ERR.disabled : ERR.invalidId);
   const check = checkHash(pairs, auth.integrationKeys);
-  if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected };
+  if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected, failed: !check.ok };
   if (!check.ok) throw new WireError(invalidHash(check.expected));
   const nul = pairs.find(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
   if (nul) throw new WireError(invalidField(nul[0].toLowerCase()));
@@ -85,7 +85,10 @@ type Kind = 'web' | 'express' | 'ticket';
 /** Reads and checks an initiate request's fields (spec §3.1, §3.2, §3.6) into the payment to create. */
 async function readInitiate(deps: ServiceDeps, kind: Kind, integration: Integration, pairs: Pair[]) {
   checkLengths(pairs);
-  const get = (k: string) => field(pairs, k)?.trim() ?? '';
+  const get = (k: string) => {
+    const v = field(pairs, k)?.trim() ?? '';
+    return PRE_ENCODED.has(k) ? decodeAgain(v).trim() : v;
+  };
   if (get('status').toLowerCase() !== 'message') throw new WireError(invalidField('status'));
   const reference = get('reference');
   if (reference === '') throw new WireError(invalidField('reference'));

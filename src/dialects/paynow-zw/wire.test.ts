@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeEachCharacter, encodeValue, newPaynowReference } from './wire.js';
+import { decodeAgain, encodeEachCharacter, encodeValue, newPaynowReference } from './wire.js';
+
+test('decodeAgain: Python quote_plus and Node encodeURI values decoded; plain, stray-% and non-UTF-8 values kept', () => {
+  assert.equal(decodeAgain('you%40shop.test'), 'you@shop.test');
+  assert.equal(decodeAgain('Order+%23100'), 'Order #100');
+  assert.equal(decodeAgain('Bananas%2C+Apples%2C+'), 'Bananas, Apples, ');
+  assert.equal(decodeAgain('Bananas,%20Apples+Pears'), 'Bananas, Apples+Pears');
+  assert.equal(decodeAgain('Order+1'), 'Order+1');
+  assert.equal(decodeAgain('100% sure %41'), '100% sure %41');
+  assert.equal(decodeAgain('bad%FF%FEbytes'), 'bad%FF%FEbytes');
+  assert.equal(decodeAgain('you@shop.test'), 'you@shop.test');
+});
 
 test('newPaynowReference: 100,000 draws, every one 9 digits without a leading zero', () => {
   for (let i = 0; i < 100_000; i += 1) {

@@ -27,6 +27,28 @@ export function parseForm(body: string): Pair[] {
     });
 }
 
+const ESCAPE = /%[0-9a-fA-F]{2}/;
+const STRAY_PERCENT = /%(?![0-9a-fA-F]{2})/;
+
+/**
+ * The Python SDK quote_plus-es every value but the URLs before hashing and Node's encodeURI-s them, so
+ * after the one form decode the hash needs, `you%40shop.test` is still encoded. A value is decoded a
+ * second time (for checking, storing and showing; never for the hash) only when it looks encoded: at
+ * least one %XX, no stray %, and the result valid UTF-8. `+` is a space unless the value also has
+ * %20 (encodeURI's space, which leaves `+` as it is).
+ */
+export function decodeAgain(value: string): string {
+  if (!ESCAPE.test(value) || STRAY_PERCENT.test(value)) return value;
+  try {
+    return decodeURIComponent(value.includes('%20') ? value : value.replace(/\+/g, ' '));
+  } catch {
+    return value; // not UTF-8 once decoded: taken as it came
+  }
+}
+
+/** Fields the SDKs pre-encode that are read as text (the URLs are sent as they are; amounts and ids have nothing to encode). */
+export const PRE_ENCODED = new Set(['reference', 'additionalinfo', 'authemail', 'authname']);
+
 /** The first value of a key, matched case-insensitively (the SDKs send lower-case keys; Java sends `hash` early). */
 export function field(pairs: readonly Pair[], key: string): string | undefined {
   const k = key.toLowerCase();

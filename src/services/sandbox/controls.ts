@@ -11,11 +11,11 @@ import {
   getSandboxOffset,
   insertFictitiousCustomer,
   listFictitiousCustomers,
-  listRequestLog,
   type RequestLogEntry,
 } from '../../store/repos/sandbox.js';
 import { conflictAs } from '../../store/errors.js';
 import type { ServiceDeps } from '../deps.js';
+import { listTestRequests } from './request-log.js';
 import { requirePayment } from '../payments/queries.js';
 import { transitionPayment, type TransitionResult } from '../payments/transition.js';
 
@@ -69,9 +69,9 @@ export async function advanceSandboxClock(deps: ServiceDeps, merchantId: string,
 }
 
 /** Readable for a live integration too: it only shows what test-mode requests carried. */
-export async function requestLog(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<RequestLogEntry[]> {
+export async function requestLog(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
   await requireOwnIntegration(deps, merchantId, integrationId);
-  return listRequestLog(deps.store.db, integrationId, limit);
+  return listTestRequests(deps, integrationId, limit);
 }
 
 export interface CustomerInput {

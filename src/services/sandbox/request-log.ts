@@ -1,18 +1,19 @@
 import { type Batcher, createBatcher } from '../../core/batch.js';
 import type { Store } from '../../store/database.js';
-import { insertRequestLogEntries } from '../../store/repos/sandbox.js';
+import type { Tx } from '../../store/schema.js';
+import { addRequestsNotLogged, insertRequestLogEntries, listRequestLog, pruneRequestLog, type RequestLogEntry, requestsNotLogged } from '../../store/repos/sandbox.js';
 import type { StoredRequestLogEntry } from '../../store/tables/sandbox.js';
 import type { ServiceDeps } from '../deps.js';
 
 /** Header names whose values are secrets: masked in the log, never stored. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'api-key', 'signature', 'paydunya-master-key', 'paydunya-private-key', 'paydunya-token', 'x-csrf-token']);
 
-export function maskHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function maskHeaders(headers: Record<string, string | string[] | undefined>, maxValue = Number.POSITIVE_INFINITY): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? mask(value) : value;
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? mask(value) : cut(value, maxValue);
   }
   return out;
 }
@@ -22,30 +23,111 @@ function mask(value: string): string {
   return value.length <= 8 ? '****' : `****${value.slice(-4)}`;
 }
 
+/** The first `max` bytes of a text (UTF-8), and how much was left out. */
+function cut(text: string, max: number): string {
+  if (text.length <= max / 4 || Buffer.byteLength(text, 'utf8') <= max) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  return `${bytes.subarray(0, max).toString('utf8')}…[${bytes.length - max} more bytes not kept]`;
+}
+
+/**
+ * How much of the log an integration may fill (config: README "Configuration"). The integration ID
+ * (Paynow Zimbabwe's `id`, Paynow.pl's Api-Key) is not secret, so requests that fail the hash or
+ * signature check are kept small and, above a rate, only counted.
+ */
+export interface RequestLogLimits {
+  /** Newest entries kept per integration. */
+  maxEntries: number;
+  /** Entries older than this are removed. */
+  maxAgeMs: number;
+  /** Bytes of a failed request's body (and its answer) kept. */
+  failedBodyBytes: number;
+  /** Failed requests stored per integration and minute; the rest are counted. */
+  failedPerMinute: number;
+}
+
+export const DEFAULT_REQUEST_LOG_LIMITS: RequestLogLimits = { maxEntries: 1000, maxAgeMs: 7 * 24 * 3_600_000, failedBodyBytes: 2048, failedPerMinute: 60 };
+
+/** A body as much of it as any entry keeps: a request that passed its check proved its key. */
 const MAX_BODY = 64 * 1024;
+/** A failed request's header values: enough to see what was sent. */
+const FAILED_HEADER_BYTES = 256;
 
 /** Entries per flush: the batch rows of one flush stay well under a few megabytes. */
 const MAX_ENTRIES = 500;
 
-type Pending = { integrationId: string; entry: StoredRequestLogEntry };
+type Pending = { integrationId: string; entry: StoredRequestLogEntry } | { integrationId: string; notLoggedAt: number };
+
+interface Writer {
+  batcher: Batcher<Pending>;
+  /** Failed entries stored in the current minute, per integration. */
+  failedWindow: Map<string, { start: number; n: number }>;
+  /** When each integration was last pruned by this process, and entries written since. */
+  pruned: Map<string, { at: number; since: number }>;
+}
 
 /** One writer per store: the entries of concurrent requests share one row per integration and one commit. */
-const writers = new WeakMap<Store, Batcher<Pending>>();
+const writers = new WeakMap<Store, Writer>();
 
-function writerFor(store: Store): Batcher<Pending> {
-  let w = writers.get(store);
+function limitsOf(deps: ServiceDeps): RequestLogLimits {
+  return deps.requestLog ?? DEFAULT_REQUEST_LOG_LIMITS;
+}
+
+function writerFor(deps: ServiceDeps): Writer {
+  let w = writers.get(deps.store);
   if (!w) {
+    const failedWindow = new Map<string, { start: number; n: number }>();
+    const pruned = new Map<string, { at: number; since: number }>();
     // A developer aid, not money: a crash may lose the last moment of it, so its commit does not wait for the disk.
-    w = createBatcher((entries) => store.transaction((tx) => insertRequestLogEntries(tx, entries), { durable: false }), MAX_ENTRIES);
-    writers.set(store, w);
+    const batcher = createBatcher<Pending>((items) => deps.store.transaction((tx) => flush(tx, deps, pruned, items), { durable: false }), MAX_ENTRIES);
+    w = { batcher, failedWindow, pruned };
+    writers.set(deps.store, w);
   }
   return w;
+}
+
+async function flush(tx: Tx, deps: ServiceDeps, pruned: Writer['pruned'], items: Pending[]): Promise<void> {
+  const limits = limitsOf(deps);
+  const now = deps.clock.now();
+  const entries: Array<{ integrationId: string; entry: StoredRequestLogEntry }> = [];
+  const notLogged = new Map<string, number>();
+  for (const item of items) {
+    if ('entry' in item) entries.push(item);
+    else notLogged.set(item.integrationId, (notLogged.get(item.integrationId) ?? 0) + 1);
+  }
+  await insertRequestLogEntries(tx, entries);
+  for (const [integrationId, count] of notLogged) await addRequestsNotLogged(tx, integrationId, count, now);
+  // Pruning reads an integration's batch sizes: done after a tenth of its cap was written, or a minute on.
+  const written = new Map<string, number>();
+  for (const e of entries) written.set(e.integrationId, (written.get(e.integrationId) ?? 0) + 1);
+  for (const [integrationId, n] of written) {
+    const p = pruned.get(integrationId) ?? { at: Number.NEGATIVE_INFINITY, since: 0 };
+    p.since += n;
+    if (p.since >= Math.max(1, Math.floor(limits.maxEntries / 10)) || now - p.at >= 60_000) {
+      await pruneRequestLog(tx, integrationId, limits.maxEntries, now - limits.maxAgeMs);
+      p.at = now;
+      p.since = 0;
+    }
+    pruned.set(integrationId, p);
+  }
+}
+
+/** Whether a failed request of this integration may still be stored this minute. */
+function failedAllowed(w: Writer, integrationId: string, now: number, perMinute: number): boolean {
+  const win = w.failedWindow.get(integrationId);
+  if (!win || now - win.start >= 60_000) {
+    w.failedWindow.set(integrationId, { start: now, n: 1 });
+    return perMinute > 0;
+  }
+  win.n += 1;
+  return win.n <= perMinute;
 }
 
 /**
  * Seed 003's "fictitious internal data": what a test-mode request carried and what we answered,
  * with the hash or signature we computed. Written before the answer leaves, so a developer who looks
- * right after it finds the request; batched with the other requests of the moment.
+ * right after it finds the request; batched with the other requests of the moment. A request that
+ * failed its hash or signature check is kept small, and beyond the per-minute rate only counted.
  */
 export async function recordTestRequest(
   deps: ServiceDeps,
@@ -59,22 +141,39 @@ export async function recordTestRequest(
     responseStatus: number;
     responseBody: string;
     signature: string | null;
+    failed?: boolean;
   },
 ): Promise<void> {
   const now = deps.clock.now();
-  await writerFor(deps.store).add({
+  const w = writerFor(deps);
+  const limits = limitsOf(deps);
+  const failed = entry.failed === true;
+  if (failed && !failedAllowed(w, entry.integrationId, now, limits.failedPerMinute)) {
+    // Only counted, and not waited for: a flood of forged requests costs no commit each.
+    w.batcher.add({ integrationId: entry.integrationId, notLoggedAt: now }).catch((err: unknown) => deps.log.warn({ err }, 'could not count a request not logged'));
+    return;
+  }
+  const maxBody = failed ? limits.failedBodyBytes : MAX_BODY;
+  await w.batcher.add({
     integrationId: entry.integrationId,
     entry: {
       id: deps.ids.next('requestLog'),
       dialect: entry.dialect,
       method: entry.method,
-      path: entry.path,
-      headers: maskHeaders(entry.headers),
-      body: entry.body.slice(0, MAX_BODY),
+      path: failed ? cut(entry.path, FAILED_HEADER_BYTES * 8) : entry.path,
+      headers: maskHeaders(entry.headers, failed ? FAILED_HEADER_BYTES : Number.POSITIVE_INFINITY),
+      body: cut(entry.body, maxBody),
       status: entry.responseStatus,
-      response: entry.responseBody.slice(0, MAX_BODY),
+      response: cut(entry.responseBody, maxBody),
       signature: entry.signature,
       at: now,
     },
   });
+}
+
+/** The integration's newest entries within its bounds, and how many failed requests were only counted. */
+export async function listTestRequests(deps: ServiceDeps, integrationId: string, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
+  const limits = limitsOf(deps);
+  const requests = await listRequestLog(deps.store.db, integrationId, Math.min(limit, limits.maxEntries), deps.clock.now() - limits.maxAgeMs);
+  return { requests, failedNotLogged: await requestsNotLogged(deps.store.db, integrationId) };
 }

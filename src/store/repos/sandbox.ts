@@ -92,8 +92,39 @@ export async function insertRequestLogEntries(db: Db, entries: readonly { integr
   }
   for (const [integrationId, list] of byIntegration) {
     const last = Math.max(...list.map((e) => e.at));
-    await insertRows(db, 'request_log_batches', [{ id: (list[0] as StoredRequestLogEntry).id, integration_id: integrationId, last_at: last, entries: JSON.stringify(list) }]);
+    await insertRows(db, 'request_log_batches', [{ id: (list[0] as StoredRequestLogEntry).id, integration_id: integrationId, last_at: last, entries: JSON.stringify(list), n: list.length }]);
   }
+}
+
+/** Counts failed requests that were not stored (they came faster than the log keeps them). */
+export async function addRequestsNotLogged(db: Db, integrationId: string, count: number, at: number): Promise<void> {
+  await db
+    .insertInto('request_log_counts')
+    .values({ integration_id: integrationId, failed_not_logged: count, last_at: at })
+    .onConflict((oc) => oc.column('integration_id').doUpdateSet((eb) => ({ failed_not_logged: eb('request_log_counts.failed_not_logged', '+', count), last_at: at })))
+    .execute();
+}
+
+export async function requestsNotLogged(db: Db, integrationId: string): Promise<number> {
+  const r = await db.selectFrom('request_log_counts').select('failed_not_logged').where('integration_id', '=', integrationId).executeTakeFirst();
+  return r ? Number(r.failed_not_logged) : 0;
+}
+
+/**
+ * Keeps an integration's log within its bounds: batches whose newest entry is older than `olderThan`
+ * go, then the oldest batches beyond the newest `keep` entries (counted by each batch's `n`, never
+ * reading its JSON).
+ */
+export async function pruneRequestLog(db: Db, integrationId: string, keep: number, olderThan: number): Promise<void> {
+  await db.deleteFrom('request_log_batches').where('integration_id', '=', integrationId).where('last_at', '<', olderThan).execute();
+  const batches = await db.selectFrom('request_log_batches').select(['id', 'n']).where('integration_id', '=', integrationId).orderBy('last_at', 'desc').orderBy('id', 'desc').execute();
+  let kept = 0;
+  const drop: string[] = [];
+  for (const b of batches) {
+    if (kept >= keep) drop.push(b.id);
+    else kept += Number(b.n);
+  }
+  for (let i = 0; i < drop.length; i += 500) await db.deleteFrom('request_log_batches').where('id', 'in', drop.slice(i, i + 500)).execute();
 }
 
 export interface RequestLogEntry {
@@ -119,7 +150,7 @@ const newestFirst = (a: StoredRequestLogEntry, b: StoredRequestLogEntry): number
  * `limit` entries are in hand, a batch whose last entry is older than the limit-th of them has nothing
  * newer to add (several processes write batches whose times overlap, so the check is by time, not count).
  */
-export async function listRequestLog(db: Db, integrationId: string, limit: number): Promise<RequestLogEntry[]> {
+export async function listRequestLog(db: Db, integrationId: string, limit: number, since = 0): Promise<RequestLogEntry[]> {
   const found: StoredRequestLogEntry[] = [];
   let oldestKept = Number.NEGATIVE_INFINITY;
   for (let offset = 0; ; offset += BATCH_PAGE) {
@@ -127,6 +158,7 @@ export async function listRequestLog(db: Db, integrationId: string, limit: numbe
       .selectFrom('request_log_batches')
       .select(['last_at', 'entries'])
       .where('integration_id', '=', integrationId)
+      .where('last_at', '>=', since)
       .orderBy('last_at', 'desc')
       .orderBy('id', 'desc')
       .limit(BATCH_PAGE)
@@ -138,7 +170,7 @@ export async function listRequestLog(db: Db, integrationId: string, limit: numbe
         done = true;
         break;
       }
-      found.push(...(JSON.parse(b.entries) as StoredRequestLogEntry[]));
+      for (const e of JSON.parse(b.entries) as StoredRequestLogEntry[]) if (e.at >= since) found.push(e);
       if (found.length >= limit) {
         found.sort(newestFirst);
         found.length = limit;

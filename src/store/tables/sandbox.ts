@@ -24,6 +24,15 @@ export interface RequestLogBatchesTable {
   last_at: number;
   /** JSON array of StoredRequestLogEntry. */
   entries: string;
+  /** How many entries it holds: the oldest are removed by count without reading their JSON. */
+  n: number;
+}
+
+/** Failed test requests that came faster than the log keeps them: only counted. */
+export interface RequestLogCountsTable {
+  integration_id: string;
+  failed_not_logged: number;
+  last_at: number;
 }
 
 /** One request in a batch's JSON (short keys: a busy sandbox writes thousands a second). */

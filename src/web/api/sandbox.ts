@@ -66,7 +66,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
     },
   }, async (request) => {
-    return { requests: await requestLog(deps, requireMerchant(request), request.params.id, request.query.limit) };
+    return requestLog(deps, requireMerchant(request), request.params.id, request.query.limit);
   });
 
   app.get('/api/integrations/:id/customers', { schema: { tags: ['sandbox'], summary: 'Fictitious customers of the integration', params: integrationId } }, async (request) => {

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ApiClient } from '../../helpers/client.js';
+import type { ApiClient } from '../../helpers/client.js';
 import { testDatabases } from '../../helpers/dbs.js';
 import { snapshot } from '../../helpers/server.js';
-import { type AnyShop, openAnyShop, pdHeaders, plHeaders, zwInitiate, zwParse } from './shop.js';
+import { type AnyShop, merchantApi, openAnyShop, pdHeaders, plHeaders, zwInitiate, zwParse } from './shop.js';
 
 for (const kind of testDatabases()) {
   describe(`NUL characters on ${kind}`, () => {
@@ -16,8 +16,7 @@ for (const kind of testDatabases()) {
     let api: ApiClient;
     before(async () => {
       shop = await openAnyShop(kind);
-      api = new ApiClient(shop.s.url);
-      assert.equal((await api.login(shop.email, 'a long password 1')).status, 200);
+      api = await merchantApi(shop);
     });
     after(() => shop?.stop());
     const state = () => snapshot(shop.s.store, ['request_log_batches']);

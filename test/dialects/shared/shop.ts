@@ -3,11 +3,15 @@
  * of each dialect, written from the specs (never from src): what the cross-dialect suites (hostile
  * input, framework errors, the request log's bounds) send.
  */
+import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { registerMerchant } from '../../../src/services/merchants/accounts.js';
 import { createIntegration } from '../../../src/services/merchants/integrations.js';
+import { ApiClient } from '../../helpers/client.js';
 import type { DbKind } from '../../helpers/dbs.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../../helpers/server.js';
+
+const PASSWORD = 'a long password 1';
 
 export type Pairs = Array<[string, string]>;
 
@@ -22,10 +26,10 @@ export interface AnyShop {
   stop(): Promise<void>;
 }
 
-export async function openAnyShop(kind: DbKind, options: TestServerOptions = {}): Promise<AnyShop> {
+export async function openAnyShop(kind: DbKind, options: TestServerOptions & { email?: string } = {}): Promise<AnyShop> {
   const s = await startTestServer(kind, options);
-  const email = `owner-${randomBytes(3).toString('hex')}@shop.test`;
-  const { merchant } = await registerMerchant(s.app.deps, { email, password: 'a long password 1', companyName: 'Shop' }, { verified: true });
+  const email = options.email ?? `owner-${randomBytes(3).toString('hex')}@shop.test`;
+  const { merchant } = await registerMerchant(s.app.deps, { email, password: PASSWORD, companyName: 'Shop' }, { verified: true });
   const { integration, credentials } = await createIntegration(s.app.deps, merchant.id, { name: 'Any' }, { kind: 'system', id: null });
   return {
     s,
@@ -37,6 +41,13 @@ export async function openAnyShop(kind: DbKind, options: TestServerOptions = {})
     pd: { masterKey: credentials.paydunya.masterKey, privateKey: credentials.paydunya.test.privateKey, token: credentials.paydunya.test.token },
     stop: () => s.stop(),
   };
+}
+
+/** The management API, logged in as the shop's merchant. */
+export async function merchantApi(shop: AnyShop): Promise<ApiClient> {
+  const api = new ApiClient(shop.s.url);
+  assert.equal((await api.login(shop.email, PASSWORD)).status, 200);
+  return api;
 }
 
 /** Paynow Zimbabwe's hash (spec §4): SHA-512 over the values in order and the key, upper-case hex. */
