@@ -45,12 +45,12 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await w.pay({ testCheckout: 'merchant_only' });
       await newTab();
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       assert.match((await page.locator('.co-test').textContent()) ?? '', /^TEST/);
       assert.match((await page.locator('#merchant-testing').textContent()) ?? '', TESTING);
       assert.equal(await fakeButtons().count(), 0);
       await logInOnPage(OWNER.email, OWNER.password);
-      await page.waitForURL(`${w.s.url}/pay/${id}`);
+      await page.waitForURL(`${w.s.url}${await w.at(id)}`);
       assert.equal(await page.locator('#merchant-testing').count(), 0);
       assert.equal(await fakeButtons().count(), 2);
       assert.ok((await page.locator('details.co-method').count()) > 0, 'the owner can also use the methods');
@@ -59,7 +59,7 @@ for (const kind of testDatabases()) {
       assert.equal((await w.payment(id)).state, 'paid');
 
       const second = await w.pay({ testCheckout: 'merchant_only' });
-      await page.goto(`${w.s.url}/pay/${second}`);
+      await page.goto(`${w.s.url}${await w.at(second)}`);
       await page.getByRole('button', { name: 'TESTING: Faked Failure' }).click();
       await page.waitForURL(w.returnUrl);
       const p = await w.payment(second);
@@ -71,7 +71,7 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await w.pay({ testCheckout: 'merchant_only' });
       await newTab();
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       assert.match((await page.locator('#merchant-testing').textContent()) ?? '', TESTING);
       assert.equal(await page.locator('details.co-method').count(), 0);
       assert.equal(await page.getByRole('button', { name: /^Pay / }).count(), 0);
@@ -83,7 +83,7 @@ for (const kind of testDatabases()) {
       await page.fill('#login-email', OTHER.email);
       await page.fill('#login-password', OTHER.password);
       await page.getByRole('button', { name: 'Log in' }).click();
-      await page.waitForURL(`${w.s.url}/pay/${id}`);
+      await page.waitForURL(`${w.s.url}${await w.at(id)}`);
       assert.match((await page.locator('#merchant-testing').textContent()) ?? '', TESTING);
       assert.equal(await fakeButtons().count(), 0);
       assert.equal(await page.locator('details.co-method').count(), 0);
@@ -98,7 +98,7 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await w.pay({ testCheckout: 'open' });
       await newTab();
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       assert.equal(await fakeButtons().count(), 0);
       assert.equal(await page.locator('#merchant-testing').count(), 0);
       await openMethod(page, 'card');
@@ -119,11 +119,11 @@ for (const kind of testDatabases()) {
       ];
       for (const c of cases) {
         const id = await w.pay({ testCheckout: 'open', ...c.body });
-        await page.goto(`${w.s.url}/pay/${id}`);
+        await page.goto(`${w.s.url}${await w.at(id)}`);
         await page.getByRole('button', { name: 'Cancel payment' }).click();
         if (c.lands) await page.waitForURL(c.lands);
         else {
-          await page.waitForURL(`${w.s.url}/pay/${id}/status`);
+          await page.waitForURL(`${w.s.url}${await w.at(id, 'status')}`);
           assert.equal(await page.locator('#status').textContent(), 'Payment cancelled');
           assert.equal(await page.locator('#back').count(), 0);
         }
@@ -142,7 +142,7 @@ for (const kind of testDatabases()) {
       t.after(() => w.api.patch('/api/me', { companyName: OWNER.company }).then(() => undefined));
       const id = await w.payDirect({ description, reference, items: [{ name: item, quantity: 1, unitMinor: 1250 }], returnUrl, cancelUrl: null, testCheckout: 'open' });
       await newTab({ javaScript: true });
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       assert.equal(await page.locator('.co-merchant').textContent(), company);
       assert.equal(await page.locator('#description').textContent(), description);
       assert.equal(await page.locator('#reference').textContent(), reference);
@@ -155,7 +155,7 @@ for (const kind of testDatabases()) {
       assert.equal(page.url(), new URL(returnUrl).href);
       assert.deepEqual(tab.dialogs, []);
       // The outcome page links the same URL as an attribute, not as markup.
-      await page.goto(`${w.s.url}/pay/${id}/status`);
+      await page.goto(`${w.s.url}${await w.at(id, 'status')}`);
       assert.equal(await page.locator('#back').getAttribute('href'), new URL(returnUrl).href);
       assert.equal(await page.locator('script, img, svg, iframe').count(), 0);
       assert.deepEqual(tab.dialogs, []);
@@ -165,18 +165,18 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await w.pay({ testCheckout: 'merchant_only', description: 'A rather long description with a veryveryveryveryveryveryveryverylongwordwithoutbreaks to wrap', items: [{ name: 'Claw hammer, 16 oz, fibreglass handle', quantity: 2, unitMinor: 625 }] });
       await newTab();
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       assert.equal(await page.locator('.co-test').evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundColor), 'rgb(176, 0, 32)', 'our stylesheet applies');
       assert.equal(await horizontalOverflow(page), 0, 'the visitor page');
       await logInOnPage(OWNER.email, OWNER.password);
-      await page.waitForURL(`${w.s.url}/pay/${id}`);
+      await page.waitForURL(`${w.s.url}${await w.at(id)}`);
       for (const summary of await page.locator('details.co-method > summary').all()) await summary.click();
       assert.equal(await horizontalOverflow(page), 0, 'the owner page with every method open');
       const box = await page.locator('#method-card button[type=submit]').boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 360, 'the pay button fits the screen');
       await page.fill('#ecocash-phone', '0772222222');
       await page.locator('#method-ecocash button[type=submit]').click();
-      await page.waitForURL(`${w.s.url}/pay/${id}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(id, 'status')}`);
       assert.equal(await horizontalOverflow(page), 0, 'the waiting page');
       assert.equal(await fakeButtons().count(), 2, 'the owner can fake the outcome from the waiting page too');
     });

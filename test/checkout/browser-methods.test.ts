@@ -29,7 +29,7 @@ for (const kind of testDatabases()) {
       const id = await w.pay({ testCheckout: 'open', ...body });
       tab = await openTab(browser);
       page = tab.page;
-      await page.goto(`${w.s.url}/pay/${id}`);
+      await page.goto(`${w.s.url}${await w.at(id)}`);
       return id;
     };
     const payWith = async (method: string, fill: (p: Page) => Promise<void>) => {
@@ -48,7 +48,7 @@ for (const kind of testDatabases()) {
       const id = await open();
       assert.equal(await page.locator('#amount').textContent(), '12.50 USD');
       await payWith('ecocash', (p) => p.fill('#ecocash-phone', '0771111111'));
-      await page.waitForURL(`${w.s.url}/pay/${id}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(id, 'status')}`);
       assert.match((await page.locator('#instructions').textContent()) ?? '', /Dial \*151\*2\*4#/);
       assert.equal((await w.payment(id)).state, 'pending');
       await w.advance(5_001);
@@ -62,12 +62,12 @@ for (const kind of testDatabases()) {
       const id = await open();
       await payWith('onemoney', (p) => p.fill('#onemoney-phone', '0774444444'));
       assert.equal(await page.locator('#error-onemoney').textContent(), 'Insufficient balance');
-      assert.equal(page.url(), `${w.s.url}/pay/${id}/pay`);
+      assert.equal(page.url(), `${w.s.url}${await w.at(id, 'pay')}`);
       assert.equal((await w.payment(id)).state, 'created');
       assert.equal(await page.locator('#onemoney-phone').inputValue(), '0774444444');
       await page.locator('#onemoney-phone').fill('0772222222');
       await page.locator('#method-onemoney button[type=submit]').click();
-      await page.waitForURL(`${w.s.url}/pay/${id}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(id, 'status')}`);
       await w.advance(30_001);
       await page.reload();
       await landedOnReturn();
@@ -78,7 +78,7 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await open();
       await payWith('innbucks', async () => {});
-      await page.waitForURL(/\/status\?code=\d{9}$/);
+      await page.waitForURL(/\/status\?t=[0-9a-f]{32}&code=\d{9}$/);
       const code = new URL(page.url()).searchParams.get('code');
       assert.equal(await page.locator('#auth-code').textContent(), code);
       assert.match((await page.locator('#instructions').textContent()) ?? '', /InnBucks app/);
@@ -91,7 +91,7 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const id = await open();
       await payWith('omari', (p) => p.fill('#omari-phone', '0773333333'));
-      await page.waitForURL(/\/status\?code=\d{9}$/);
+      await page.waitForURL(/\/status\?t=[0-9a-f]{32}&code=\d{9}$/);
       await w.advance(30_001);
       await page.reload();
       assert.equal(await page.locator('#status').textContent(), 'Payment failed');
@@ -132,7 +132,7 @@ for (const kind of testDatabases()) {
       assert.equal((await w.payment(id)).state, 'created');
       await page.locator('#blik-code').fill('111111');
       await page.locator('#method-blik button[type=submit]').click();
-      await page.waitForURL(`${w.s.url}/pay/${id}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(id, 'status')}`);
       assert.equal((await w.payment(id)).state, 'pending');
       await w.advance(501);
       await landedOnReturn();
@@ -143,7 +143,7 @@ for (const kind of testDatabases()) {
       t.after(closeTab);
       const rejected = await open({ currency: 'PLN' });
       await payWith('blik', (p) => p.fill('#blik-code', '333336'));
-      await page.waitForURL(`${w.s.url}/pay/${rejected}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(rejected, 'status')}`);
       await w.advance(501);
       await page.reload();
       assert.equal(await page.locator('#status').textContent(), 'Payment failed');
@@ -151,9 +151,9 @@ for (const kind of testDatabases()) {
       assert.equal(await page.locator('#back').getAttribute('href'), w.returnUrl);
 
       const timeout = await w.pay({ testCheckout: 'open', currency: 'PLN' });
-      await page.goto(`${w.s.url}/pay/${timeout}`);
+      await page.goto(`${w.s.url}${await w.at(timeout)}`);
       await payWith('blik', (p) => p.fill('#blik-code', '444444'));
-      await page.waitForURL(`${w.s.url}/pay/${timeout}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(timeout, 'status')}`);
       assert.equal((await w.payment(timeout)).state, 'created');
       assert.equal(await page.locator('#status').textContent(), 'Waiting for your payment to be confirmed…');
       await w.advance(19_000);
@@ -164,9 +164,9 @@ for (const kind of testDatabases()) {
       assert.equal(await page.locator('#outcome-detail').textContent(), 'The BLIK payment timed out');
 
       const stuck = await w.pay({ testCheckout: 'open', currency: 'PLN' });
-      await page.goto(`${w.s.url}/pay/${stuck}`);
+      await page.goto(`${w.s.url}${await w.at(stuck)}`);
       await payWith('blik', (p) => p.fill('#blik-code', '222222'));
-      await page.waitForURL(`${w.s.url}/pay/${stuck}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(stuck, 'status')}`);
       await w.advance(60_000);
       await page.reload();
       assert.equal(await page.locator('#status').textContent(), 'Waiting for your payment to be confirmed…');
@@ -181,17 +181,17 @@ for (const kind of testDatabases()) {
       assert.equal((await w.payment(id)).state, 'paid');
 
       const failing = await w.pay({ testCheckout: 'open', currency: 'PLN', amount: 999_999 });
-      await page.goto(`${w.s.url}/pay/${failing}`);
+      await page.goto(`${w.s.url}${await w.at(failing)}`);
       assert.equal(await page.locator('#amount').textContent(), '9999.99 PLN');
       await payWith('pay_by_link', (p) => p.getByLabel('Bank Pekao').check());
-      await page.waitForURL(`${w.s.url}/pay/${failing}/status`);
+      await page.waitForURL(`${w.s.url}${await w.at(failing, 'status')}`);
       assert.equal(await page.locator('#status').textContent(), 'Payment failed');
       assert.equal(await page.locator('#outcome-detail').textContent(), 'The bank rejected the payment (test mode: 9999.99 PLN always fails)');
       assert.equal((await w.payment(failing)).state, 'failed');
 
       // Seed 001: the 9999.99 failure applies to every pay-by-link bank except mTransfer.
       const viaMtransfer = await w.pay({ testCheckout: 'open', currency: 'PLN', amount: 999_999 });
-      await page.goto(`${w.s.url}/pay/${viaMtransfer}`);
+      await page.goto(`${w.s.url}${await w.at(viaMtransfer)}`);
       await payWith('pay_by_link', (p) => p.getByLabel('mTransfer').check());
       await landedOnReturn();
       assert.equal((await w.payment(viaMtransfer)).state, 'paid');
@@ -205,7 +205,7 @@ for (const kind of testDatabases()) {
       assert.equal(await page.locator('#error-wallet').textContent(), 'insufficient balance: Moussa cannot pay this amount');
       assert.equal((await w.payment(id)).state, 'created');
       const cheap = await w.pay({ testCheckout: 'open', amount: 1_999 });
-      await page.goto(`${w.s.url}/pay/${cheap}`);
+      await page.goto(`${w.s.url}${await w.at(cheap)}`);
       await payWith('wallet', (p) => p.fill('#wallet-customer', '+221770000002'));
       await landedOnReturn();
       assert.equal((await w.payment(cheap)).state, 'paid');

@@ -7,6 +7,7 @@ import type { PaymentMethod } from '../../src/core/payment-methods.js';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createIntegration, requireActiveIntegration } from '../../src/services/merchants/integrations.js';
 import { type CreatePaymentInput, createPayment } from '../../src/services/payments/create.js';
+import { checkoutPath } from '../../src/services/payments/queries.js';
 import { findPaymentById, type Payment } from '../../src/store/repos/payments.js';
 import { ApiClient } from '../helpers/client.js';
 import type { DbKind } from '../helpers/dbs.js';
@@ -43,6 +44,8 @@ export interface World {
   /** A payment made by the service directly (live mode, URLs the API would refuse). */
   payDirect(input: Partial<CreatePaymentInput>): Promise<string>;
   payment(id: string): Promise<Payment>;
+  /** A checkout path of the payment (its page, or a form's), with the capability that opens it. */
+  at(id: string, form?: string): Promise<string>;
   /** Runs the worker after moving the clock: timed sandbox outcomes fall due. */
   advance(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -95,6 +98,11 @@ export async function startWorld(kind: DbKind, options: { enabledMethods?: Payme
       const p = await findPaymentById(s.store.db, id);
       if (!p) throw new Error(`payment ${id} vanished`);
       return p;
+    },
+    async at(id, form = '') {
+      const p = await findPaymentById(s.store.db, id);
+      if (!p) throw new Error(`payment ${id} vanished`);
+      return checkoutPath(p, form);
     },
     async advance(ms) {
       s.clock.advance(ms);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { pdRoutes } from './routes.js';
@@ -28,8 +29,10 @@ export async function paydunyaPlugin(app: FastifyInstance, opts: { deps: Service
   app.post('/api/v2/disburse/get-invoice', r.getDisburseInvoice('live'));
   app.post('/api/v2/disburse/submit-invoice', r.submitDisburse('live'));
   app.post('/api/v2/disburse/check-status', r.checkDisburse('live'));
-  app.get('/sandbox-checkout/invoice/:token', r.invoicePage);
-  app.get('/checkout/invoice/:token', r.invoicePage);
-  app.get('/sandbox-checkout/receipt/pdf/:file', r.receipt);
-  app.get('/checkout/receipt/pdf/:file', r.receipt);
+  await throttledPages(app, (pages) => {
+    pages.get('/sandbox-checkout/invoice/:token', r.invoicePage);
+    pages.get('/checkout/invoice/:token', r.invoicePage);
+    pages.get('/sandbox-checkout/receipt/pdf/:file', r.receipt);
+    pages.get('/checkout/receipt/pdf/:file', r.receipt);
+  });
 }

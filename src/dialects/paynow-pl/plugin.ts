@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { plRoutes } from './routes.js';
@@ -31,6 +32,6 @@ export async function paynowPlPlugin(app: FastifyInstance, opts: { deps: Service
   app.get('/v1/refunds/:refundId/status', r.refundStatus('v1'));
   app.patch('/v1/configuration/shop/urls', r.shopUrls('v1'));
 
-  app.get('/paywall/:paymentId', r.paywall);
+  await throttledPages(app, (pages) => pages.get('/paywall/:paymentId', r.paywall));
   app.get('/paynow-pl/icons/:id', r.icon);
 }

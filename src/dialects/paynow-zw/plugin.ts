@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/deps.js';
+import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
 import { zwRoutes } from './routes.js';
 
@@ -16,6 +17,8 @@ export async function paynowZwPlugin(app: FastifyInstance, opts: { deps: Service
   app.post('/interface/initiatetickettransaction', r.initiate('ticket'));
   app.post('/interface/trace', r.trace);
   app.route({ method: ['GET', 'POST'], url: '/interface/checkpayment', handler: r.poll });
-  app.get('/payment/confirmpayment/:ref', r.confirm);
-  app.get('/payment/confirmpayment/:ref/*', r.confirm);
+  await throttledPages(app, (pages) => {
+    pages.get('/payment/confirmpayment/:ref', r.confirm);
+    pages.get('/payment/confirmpayment/:ref/*', r.confirm);
+  });
 }

@@ -9,7 +9,7 @@ import { merchantLoginEmails } from '../../services/merchants/accounts.js';
 import { authenticateZw, zwKeys } from '../../services/merchants/wire-auth.js';
 import { type CreatePaymentInput, createPayment } from '../../services/payments/create.js';
 import { createAndStartPayment } from '../../services/payments/pay.js';
-import { checkoutUrl, paymentByDisplayRef, paymentByPublicId, paymentByTrace } from '../../services/payments/queries.js';
+import { checkoutUrl, holdsCheckoutCapability, paymentByDisplayRef, paymentByPublicId, paymentByTrace } from '../../services/payments/queries.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { ERR, errorText, invalidField, invalidHash } from './errors.js';
 import { statusMessage, type ZwWireData } from './notify.js';
@@ -165,7 +165,7 @@ export function zwRoutes(deps: ServiceDeps) {
       if (kind !== 'express') {
         const { payment } = await createPayment(deps, input);
         const ref = payment?.displayRef ?? '';
-        return encodeForm(signPairs([['status', 'Ok'], ['browserurl', `${deps.publicUrl}/Payment/ConfirmPayment/${ref}`], ['pollurl', wireData.pollUrl], ['paynowreference', ref]], key));
+        return encodeForm(signPairs([['status', 'Ok'], ['browserurl', `${deps.publicUrl}/Payment/ConfirmPayment/${ref}/${payment?.checkoutToken ?? ''}`], ['pollurl', wireData.pollUrl], ['paynowreference', ref]], key));
       }
       const method = own(METHODS, get('method').toLowerCase());
       if (!method) throw new WireError(invalidField('method'));
@@ -206,11 +206,13 @@ export function zwRoutes(deps: ServiceDeps) {
     return statusMessage(payment, key);
   }, ERR.traceFailed);
 
-  /** The browser URL handed out: the hosted checkout of that payment. */
+  /** The browser URL handed out (…/ConfirmPayment/<reference>/<capability>): the hosted checkout of that payment. */
   const confirm = async (request: FastifyRequest, reply: FastifyReply) => {
-    const ref = ((request.params as Record<string, string>).ref ?? '').trim();
+    const params = request.params as Record<string, string>;
+    const ref = (params.ref ?? '').trim();
+    const capability = (params['*'] ?? '').split('/')[0] ?? '';
     const payment = /^\d{1,12}$/.test(ref) ? await paymentByDisplayRef(deps, DIALECT, ref) : undefined;
-    if (!payment) return reply.code(404).type('text/plain; charset=utf-8').send('This payment does not exist.');
+    if (!payment || !holdsCheckoutCapability(payment, capability)) return reply.code(404).type('text/plain; charset=utf-8').send('This payment does not exist.');
     return reply.redirect(checkoutUrl(deps.publicUrl, payment), 302);
   };
 

@@ -1,5 +1,7 @@
 import { LIVE_GROUPS } from '../../core/credentials.js';
 import { TollgateError } from '../../core/errors.js';
+import { isPaymentMethod } from '../../core/payment-methods.js';
+import { methodWorksIn } from '../payments/pay.js';
 import { findIntegration, findIntegrationAnyMerchant, listIntegrationsByGoLiveState, updateIntegration } from '../../store/repos/integrations.js';
 import { findMerchant } from '../../store/repos/merchants.js';
 import { countPayments } from '../../store/repos/payments.js';
@@ -9,6 +11,19 @@ import { authTransaction } from './auth-cache.js';
 import { type Actor, audit } from './audit.js';
 import { currentCredentialSet, rotateCredentials } from './credentials.js';
 import { formatCredentialMail, type IntegrationView, integrationView } from './integrations.js';
+
+/**
+ * What a merchant must know before live payments: the enabled methods with no live connector, which
+ * the live checkout will not offer (with none, customers are told they cannot pay online).
+ */
+export function goLiveWarnings(integration: Pick<IntegrationView, 'enabledMethods'>): string[] {
+  const missing = integration.enabledMethods.filter((m) => !isPaymentMethod(m) || !methodWorksIn('live', m));
+  if (missing.length === 0) return [];
+  return [
+    `Live payments need a live connector for each payment method, and none is configured for ${missing.join(', ')}: the live checkout will not offer ${missing.length === 1 ? 'it' : 'them'}` +
+      (missing.length === integration.enabledMethods.length ? ', so customers will be told they cannot pay online until a connector is configured.' : '.'),
+  ];
+}
 
 /** The state a successful payment ends in; the payments core owns the state names. */
 const PAID_STATE = 'paid';
@@ -66,7 +81,7 @@ export async function decideGoLive(
       await rotateCredentials(tx, deps, id, LIVE_GROUPS, 0, now);
       const live = await findIntegration(tx, m, id);
       const set = await currentCredentialSet(tx, deps.keyring, live!, now);
-      await enqueueMail(tx, deps, { to: merchant.companyEmail, kind: 'golive', subject: `${integration.name} is live`, body: formatCredentialMail(integration, set, 'Your integration is live. Its live keys (test keys keep working in test mode):') }, now);
+      await enqueueMail(tx, deps, { to: merchant.companyEmail, kind: 'golive', subject: `${integration.name} is live`, body: formatCredentialMail(integration, set, ['Your integration is live.', ...goLiveWarnings(integrationView(integration)), 'Its live keys (test keys keep working in test mode):'].join('\n\n')) }, now);
       await audit(tx, deps.ids, { merchantId: m, integrationId: id, actor, action: 'golive.approved' }, now);
     } else {
       await updateIntegration(tx, m, id, { golive_state: 'rejected', golive_reason: decision.reason, golive_decided_at: now, golive_decided_by: actor.id }, now);

@@ -6,13 +6,20 @@ import { findMerchant } from '../../store/repos/merchants.js';
 import { findPaymentById, type Payment } from '../../store/repos/payments.js';
 import type { ServiceDeps } from '../deps.js';
 import { completeTestPayment } from '../sandbox/controls.js';
-import { type PayResult, startPayment } from './pay.js';
+import { methodWorksIn, type PayResult, startPayment } from './pay.js';
+import { holdsCheckoutCapability } from './queries.js';
 import type { RailInput } from './rails/rail.js';
 import { transitionPayment } from './transition.js';
 
 /** Who is looking at a checkout page: a merchant logged in, or anyone with the link. */
 export interface CheckoutViewer {
   merchantId: string | null;
+}
+
+/** What a checkout URL names: the payment, and the capability that alone lets a visitor see or act on it. */
+export interface CheckoutKey {
+  paymentId: string;
+  capability: string;
 }
 
 /** Why nobody can pay this payment from the page, although it is still open. */
@@ -22,7 +29,7 @@ export type CheckoutBlock = 'expired' | 'integration_disabled';
 export interface CheckoutView {
   payment: Payment;
   merchantName: string;
-  /** The integration's enabled methods, in the gateway's order. */
+  /** The integration's enabled methods that can work for this payment (its currency, and a live connector in live mode), in the gateway's order. */
   methods: PaymentMethod[];
   /** The visitor is the merchant who owns the integration, logged in. */
   isOwner: boolean;
@@ -41,9 +48,10 @@ export interface CheckoutView {
 export const MERCHANT_TESTING_MESSAGE =
   'This merchant is in testing: the payment cannot be made. Only the merchant account used to create the integration can log in and test it.';
 
-async function load(deps: ServiceDeps, paymentId: string) {
-  const payment = await findPaymentById(deps.store.db, paymentId);
-  if (!payment) throw new TollgateError('not_found', 'this payment does not exist');
+async function load(deps: ServiceDeps, key: CheckoutKey) {
+  const payment = await findPaymentById(deps.store.db, key.paymentId);
+  // A wrong or missing capability answers exactly like an unknown payment: the id alone reveals nothing.
+  if (!payment || !holdsCheckoutCapability(payment, key.capability)) throw new TollgateError('not_found', 'this payment does not exist');
   const [integration, merchant] = await Promise.all([findIntegrationAnyMerchant(deps.store.db, payment.integrationId), findMerchant(deps.store.db, payment.merchantId)]);
   if (!integration || !merchant) throw new TollgateError('internal', 'the integration or merchant of a payment vanished');
   return { payment, integration, merchant };
@@ -61,7 +69,7 @@ function decide(deps: ServiceDeps, loaded: Awaited<ReturnType<typeof load>>, vie
   return {
     payment,
     merchantName: merchant.companyName,
-    methods: PAYMENT_METHODS.filter((m) => enabled.has(m) && methodTakes(m, payment.currency)),
+    methods: PAYMENT_METHODS.filter((m) => enabled.has(m) && methodTakes(m, payment.currency) && methodWorksIn(payment.mode, m)),
     isOwner,
     merchantTesting,
     canPay: open && !merchantTesting && blocked === null,
@@ -70,9 +78,9 @@ function decide(deps: ServiceDeps, loaded: Awaited<ReturnType<typeof load>>, vie
   };
 }
 
-/** The checkout page's view of a payment for this visitor. Unknown ids are not found. */
-export async function loadCheckout(deps: ServiceDeps, paymentId: string, viewer: CheckoutViewer): Promise<CheckoutView> {
-  return decide(deps, await load(deps, paymentId), viewer);
+/** The checkout page's view of a payment for this visitor. Unknown ids, and known ones without their capability, are not found. */
+export async function loadCheckout(deps: ServiceDeps, key: CheckoutKey, viewer: CheckoutViewer): Promise<CheckoutView> {
+  return decide(deps, await load(deps, key), viewer);
 }
 
 function requireCanPay(view: CheckoutView): void {
@@ -86,28 +94,28 @@ function requireCanPay(view: CheckoutView): void {
  * The customer pays on the checkout page: the visitor rule of test mode first (a merchant in testing
  * takes no payment from others), then the method's rail through startPayment.
  */
-export async function payAtCheckout(deps: ServiceDeps, paymentId: string, viewer: CheckoutViewer, method: PaymentMethod, input: RailInput): Promise<PayResult> {
-  const view = await loadCheckout(deps, paymentId, viewer);
+export async function payAtCheckout(deps: ServiceDeps, key: CheckoutKey, viewer: CheckoutViewer, method: PaymentMethod, input: RailInput): Promise<PayResult> {
+  const view = await loadCheckout(deps, key, viewer);
   requireCanPay(view);
-  return startPayment(deps, paymentId, method, input);
+  return startPayment(deps, view.payment.id, method, input);
 }
 
 /** The customer cancels on the checkout page: the payment becomes cancelled (from created or pending). */
-export async function cancelAtCheckout(deps: ServiceDeps, paymentId: string, viewer: CheckoutViewer): Promise<Payment> {
-  const view = await loadCheckout(deps, paymentId, viewer);
+export async function cancelAtCheckout(deps: ServiceDeps, key: CheckoutKey, viewer: CheckoutViewer): Promise<Payment> {
+  const view = await loadCheckout(deps, key, viewer);
   if (view.merchantTesting) throw new TollgateError('forbidden', MERCHANT_TESTING_MESSAGE);
   if (!isOpen(view.payment.state)) throw new TollgateError('invalid_state', `the payment is already ${view.payment.state.replace('_', ' ')}`);
-  const r = await transitionPayment(deps, paymentId, { to: 'cancelled', from: ['created', 'pending'], reason: 'cancelled by the customer on the checkout page' });
+  const r = await transitionPayment(deps, view.payment.id, { to: 'cancelled', from: ['created', 'pending'], reason: 'cancelled by the customer on the checkout page' });
   return r.payment;
 }
 
 /** "TESTING: Faked Success / Faked Failure": only the owning merchant, logged in, on a test payment. */
-export async function fakeAtCheckout(deps: ServiceDeps, paymentId: string, viewer: CheckoutViewer, outcome: 'paid' | 'failed'): Promise<Payment> {
-  const view = await loadCheckout(deps, paymentId, viewer);
+export async function fakeAtCheckout(deps: ServiceDeps, key: CheckoutKey, viewer: CheckoutViewer, outcome: 'paid' | 'failed'): Promise<Payment> {
+  const view = await loadCheckout(deps, key, viewer);
   if (view.payment.mode !== 'test') throw new TollgateError('forbidden', 'only a test payment can be faked');
   if (!view.isOwner || viewer.merchantId === null) {
     throw new TollgateError('forbidden', 'only the merchant account used to create the integration, logged in, can fake a payment');
   }
   if (!isOpen(view.payment.state)) throw new TollgateError('invalid_state', `the payment is already ${view.payment.state.replace('_', ' ')}`);
-  return (await completeTestPayment(deps, viewer.merchantId, paymentId, outcome)).payment;
+  return (await completeTestPayment(deps, viewer.merchantId, view.payment.id, outcome)).payment;
 }

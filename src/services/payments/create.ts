@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TollgateError } from '../../core/errors.js';
+import { randomBytesPooled } from '../../core/ids.js';
 import type { Currency } from '../../core/money.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord, type StoredResponse } from '../../store/repos/idempotency.js';
@@ -33,6 +34,8 @@ export interface CreatePaymentInput {
   /** The payment's id, when the caller needs it before the insert. */
   id?: string;
   publicId?: string | null;
+  /** The hosted checkout's capability; drawn here unless a caller drew it first (a rail's draft must match the row). */
+  checkoutToken?: string;
   /** A second reference; a function draws a new one if the first collides. */
   displayRef?: string | null | (() => string);
   testCheckout?: 'merchant_only' | 'open';
@@ -59,6 +62,11 @@ export function fingerprint(text: string): string {
 export function storedAnswer<T>(stored: StoredResponse, request: string): T {
   if (stored.requestHash !== fingerprint(request)) throw new TollgateError('idempotency_mismatch', 'this Idempotency-Key was already used with a different request');
   return JSON.parse(stored.body) as T;
+}
+
+/** 128 random bits: the part of a checkout URL nobody can guess from a payment's reference. */
+export function newCheckoutToken(): string {
+  return randomBytesPooled(16).toString('hex');
 }
 
 /** The row a new payment is inserted as; also what it looks like before it exists (a rail decides on it). */
@@ -94,6 +102,7 @@ export function newPaymentRow(input: CreatePaymentInput, id: string, now: number
     paid_at: null,
     test_checkout: input.testCheckout ?? 'merchant_only',
     wire_data: JSON.stringify(input.wireData ?? {}),
+    checkout_token: input.checkoutToken ?? newCheckoutToken(),
   } as const;
 }
 

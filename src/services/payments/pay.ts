@@ -13,7 +13,7 @@ import { blikRail } from './rails/blik.js';
 import { cardRail } from './rails/cards.js';
 import { codeRail, pushRail, xofPushRail } from './rails/mobile-money.js';
 import type { Rail, RailInput, RailOutcome } from './rails/rail.js';
-import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput, newPayment, newPaymentRow } from './create.js';
+import { type CreatePaymentInput, type Created, createPayment, type IdempotencyInput, newCheckoutToken, newPayment, newPaymentRow } from './create.js';
 import { transitionInTx } from './transition.js';
 
 /** Every method behind one interface. */
@@ -45,6 +45,15 @@ export interface PayResult {
   authorization?: { code: string; expiresAt: number; qrUrl?: string };
 }
 
+/**
+ * The methods that can take live money: each needs a real connector, and this build has none. A live
+ * checkout offers only these, and go-live tells the merchant what is missing.
+ */
+export const LIVE_CONNECTORS: ReadonlySet<PaymentMethod> = new Set<PaymentMethod>();
+
+/** Whether a method can work for a payment of this mode (every method is simulated in test mode). */
+export const methodWorksIn = (mode: 'test' | 'live', method: PaymentMethod): boolean => mode === 'test' || LIVE_CONNECTORS.has(method);
+
 function refusal(reason: string, message: string): TollgateError {
   return new TollgateError('refused', message, [], reason);
 }
@@ -57,7 +66,7 @@ function refusal(reason: string, message: string): TollgateError {
 async function decide(deps: ServiceDeps, integration: Integration, payment: Payment, method: PaymentMethod, input: RailInput): Promise<Extract<RailOutcome, { kind: 'accepted' }>> {
   if (!integration.enabledMethods.includes(method)) throw refusal('method_not_enabled', `${method} is not enabled for this integration`);
   if (!methodTakes(method, payment.currency)) throw refusal('method_not_enabled', `${method} does not take ${payment.currency} payments`);
-  if (payment.mode === 'live') throw refusal('no_live_connector', `no live connector is configured for ${method}: Tollgate does not move real money`);
+  if (!methodWorksIn(payment.mode, method)) throw refusal('no_live_connector', `no live connector is configured for ${method}: Tollgate does not move real money`);
   const outcome = await railFor(method, deps.store.db).test({ payment, method, input, now: deps.clock.now() });
   if (outcome.kind === 'refused') throw refusal(outcome.reason, outcome.message);
   return outcome;
@@ -131,11 +140,12 @@ export async function createAndStartPayment<R>(
 ): Promise<{ created: Created<R>; pay: PayResult | undefined }> {
   const now = deps.clock.now();
   const id = input.id ?? deps.ids.next('payment');
+  const checkoutToken = input.checkoutToken ?? newCheckoutToken();
   // What the payment will be, for the rail to decide on before anything is stored.
-  const draft = newPayment(newPaymentRow({ ...input, displayRef: typeof input.displayRef === 'string' ? input.displayRef : null }, id, now));
+  const draft = newPayment(newPaymentRow({ ...input, checkoutToken, displayRef: typeof input.displayRef === 'string' ? input.displayRef : null }, id, now));
   const outcome = await decide(deps, input.integration, draft, method, railInput);
   let paid: Payment | undefined;
-  const created = await createPayment(deps, { ...input, id }, idem, async (tx, payment) => {
+  const created = await createPayment(deps, { ...input, id, checkoutToken }, idem, async (tx, payment) => {
     paid = await apply(tx, deps, payment, method, outcome);
     return paid;
   });

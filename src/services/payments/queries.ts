@@ -1,3 +1,4 @@
+import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { formatDecimal } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
@@ -34,8 +35,22 @@ export interface PaymentView {
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export function checkoutUrl(publicUrl: string, payment: Pick<Payment, 'id'>): string {
-  return `${publicUrl}/pay/${payment.id}`;
+/** The query parameter of a checkout URL that carries the payment's capability. */
+export const CHECKOUT_CAPABILITY_PARAM = 't';
+
+/** A path of the hosted checkout (its page, or one of its forms), with the capability that opens it. */
+export function checkoutPath(payment: Pick<Payment, 'id' | 'checkoutToken'>, form = ''): string {
+  return `/pay/${payment.id}${form === '' ? '' : `/${form}`}?${CHECKOUT_CAPABILITY_PARAM}=${payment.checkoutToken}`;
+}
+
+/** Whether a capability presented with a payment's own reference is that payment's (constant time; none matches a payment without one). */
+export function holdsCheckoutCapability(payment: Pick<Payment, 'checkoutToken'>, capability: string): boolean {
+  return payment.checkoutToken !== '' && constantTimeEqual(capability, payment.checkoutToken);
+}
+
+/** The hosted checkout's URL handed to merchants and customers: the payment id alone opens nothing. */
+export function checkoutUrl(publicUrl: string, payment: Pick<Payment, 'id' | 'checkoutToken'>): string {
+  return `${publicUrl}${checkoutPath(payment)}`;
 }
 
 export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): PaymentView {

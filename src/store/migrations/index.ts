@@ -6,6 +6,7 @@ import * as m0004 from './0004-shop-urls-and-payouts.js';
 import * as m0005 from './0005-disbursements.js';
 import * as m0006 from './0006-request-log-batches.js';
 import * as m0008 from './0008-request-log-bounds.js';
+import * as m0009 from './0009-checkout-capability.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-disbursements': m0005,
   '0006-request-log-batches': m0006,
   '0008-request-log-bounds': m0008,
+  '0009-checkout-capability': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -43,6 +43,8 @@ export interface Payment {
   paidAt: number | null;
   testCheckout: 'merchant_only' | 'open';
   wireData: Record<string, unknown>;
+  /** The hosted checkout's capability ('' when there is none: nothing matches it). */
+  checkoutToken: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -78,6 +80,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
     paidAt: n(r.paid_at),
     testCheckout: r.test_checkout,
     wireData: JSON.parse(r.wire_data) as Record<string, unknown>,
+    checkoutToken: r.checkout_token ?? '',
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

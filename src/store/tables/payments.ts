@@ -39,6 +39,8 @@ export interface PaymentsTable {
   test_checkout: Generated<'merchant_only' | 'open'>;
   /** Wire-only fields that one dialect keeps and only it reads. */
   wire_data: Generated<string>;
+  /** The capability in every URL that opens the hosted checkout (32 hex digits); the reference alone opens nothing. */
+  checkout_token: string | null;
 }
 
 export interface PaymentEventsTable {

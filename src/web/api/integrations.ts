@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RotationGroup } from '../../core/credentials.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { requestGoLive } from '../../services/merchants/golive.js';
+import { goLiveWarnings, requestGoLive } from '../../services/merchants/golive.js';
 import {
   createIntegration,
   emailIntegrationKeys,
@@ -84,7 +84,8 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
     schema: { tags: ['integrations'], summary: 'Request to be set live (needs a verified email and a successful test payment)', params: integrationId },
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
-    return reply.code(202).send({ integration: await requestGoLive(deps, merchantId, request.params.id, actorOf(merchantId)) });
+    const integration = await requestGoLive(deps, merchantId, request.params.id, actorOf(merchantId));
+    return reply.code(202).send({ integration, warnings: goLiveWarnings(integration) });
   });
 
   app.get('/api/audit', {

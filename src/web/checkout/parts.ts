@@ -1,4 +1,5 @@
 import { formatDecimal } from '../../core/money.js';
+import { checkoutPath } from '../../services/payments/queries.js';
 import type { CheckoutView } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
 import { escapeHtml } from '../../core/html.js';
@@ -9,7 +10,8 @@ import { safeHttpUrl } from './security.js';
 
 export const amountText = (p: Pick<Payment, 'amountMinor' | 'currency'>): string => `${formatDecimal(p.amountMinor, p.currency)} ${p.currency}`;
 
-export const action = (paymentId: string, what: string): string => `/pay/${escapeHtml(paymentId)}/${what}`;
+/** A form's address: the payment's checkout path with its capability, so the post is accepted. */
+export const action = (p: Payment, what: string): string => escapeHtml(checkoutPath(p, what));
 
 export const hiddenCsrf = (csrf: string): string => `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(csrf)}">`;
 
@@ -63,7 +65,7 @@ export function fakePanel(view: CheckoutView, csrf: string): string {
   return (
     '<section class="co-panel co-testing" aria-labelledby="testing-h"><h2 id="testing-h">Merchant testing</h2>' +
     '<p>You are logged in as the merchant who owns this integration. Finish the payment as you like:</p>' +
-    `<form method="post" action="${action(view.payment.id, 'fake')}">${hiddenCsrf(csrf)}` +
+    `<form method="post" action="${action(view.payment, 'fake')}">${hiddenCsrf(csrf)}` +
     '<button type="submit" name="outcome" value="paid" class="co-ok">TESTING: Faked Success</button> ' +
     '<button type="submit" name="outcome" value="failed" class="co-bad">TESTING: Faked Failure</button></form></section>'
   );
@@ -71,18 +73,18 @@ export function fakePanel(view: CheckoutView, csrf: string): string {
 
 export function cancelForm(view: CheckoutView, csrf: string): string {
   if (!view.canPay) return '';
-  return `<form method="post" action="${action(view.payment.id, 'cancel')}" class="co-cancel">${hiddenCsrf(csrf)}<button type="submit" class="co-secondary">Cancel payment</button></form>`;
+  return `<form method="post" action="${action(view.payment, 'cancel')}" class="co-cancel">${hiddenCsrf(csrf)}<button type="submit" class="co-secondary">Cancel payment</button></form>`;
 }
 
 /** "Merchant? Log in to test" for anyone else in test mode; "log out" for a logged-in merchant. */
 export function merchantLogin(view: CheckoutView, csrf: string, opts: { error?: string | undefined; email?: string | undefined }): string {
   if (view.payment.mode !== 'test') return '';
   if (view.isOwner) {
-    return `<form method="post" action="${action(view.payment.id, 'logout')}" class="co-logout">${hiddenCsrf(csrf)}<button type="submit" class="co-link">Log out of the merchant account</button></form>`;
+    return `<form method="post" action="${action(view.payment, 'logout')}" class="co-logout">${hiddenCsrf(csrf)}<button type="submit" class="co-link">Log out of the merchant account</button></form>`;
   }
   return (
     `<details class="co-login"${opts.error ? ' open' : ''}><summary>Merchant? Log in to test</summary>` +
-    `<form method="post" action="${action(view.payment.id, 'login')}">${hiddenCsrf(csrf)}` +
+    `<form method="post" action="${action(view.payment, 'login')}">${hiddenCsrf(csrf)}` +
     (opts.error ? `<p class="co-error" role="alert" id="login-error">${escapeHtml(opts.error)}</p>` : '') +
     `<label for="login-email">Email</label><input id="login-email" name="email" type="email" autocomplete="username" maxlength="254" value="${escapeHtml(opts.email ?? '')}" required>` +
     '<label for="login-password">Password</label><input id="login-password" name="password" type="password" autocomplete="current-password" maxlength="256" required>' +

@@ -23,7 +23,7 @@ function methodSection(input: CheckoutPageInput, method: PaymentMethod): string 
   const mine = inlineError(input) && error?.method === method;
   return (
     `<details class="co-method" id="method-${method}"${mine ? ' open' : ''}><summary>${escapeHtml(ui.label)}</summary>` +
-    `<form method="post" action="${action(view.payment.id, 'pay')}">${hiddenCsrf(csrf)}<input type="hidden" name="method" value="${method}">` +
+    `<form method="post" action="${action(view.payment, 'pay')}">${hiddenCsrf(csrf)}<input type="hidden" name="method" value="${method}">` +
     (mine && error ? alertBox(error.text).replace('id="error"', `id="error-${method}"`) : '') +
     methodFields(method, mine ? (input.kept ?? {}) : {}) +
     (view.payment.mode === 'test' ? `<p class="co-hint">${escapeHtml(ui.testHint)}</p>` : '') +
@@ -47,7 +47,7 @@ function body(input: CheckoutPageInput): string {
   if (view.canPay) {
     parts.push(
       view.methods.length === 0
-        ? '<p class="co-notice">No payment method is available for this payment.</p>'
+        ? '<p class="co-notice" id="no-methods">This merchant cannot take payments online at the moment. Nothing has been charged: please contact the merchant to pay another way.</p>'
         : `<section class="co-methods" aria-labelledby="methods-h"><h2 id="methods-h">How would you like to pay?</h2>${view.methods.map((m) => methodSection(input, m)).join('')}</section>`,
     );
     parts.push(cancelForm(view, csrf));

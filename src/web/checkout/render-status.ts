@@ -5,7 +5,7 @@ import type { Payment } from '../../store/repos/payments.js';
 import { escapeHtml } from '../../core/html.js';
 import { documentHtml } from './layout.js';
 import { METHOD_UI } from './methods.js';
-import { alertBox, backLink, cancelForm, fakePanel, summary } from './parts.js';
+import { alertBox, amountText, backLink, cancelForm, fakePanel, summary } from './parts.js';
 
 export const STATUS_REFRESH_SECONDS = 2;
 
@@ -32,6 +32,7 @@ function outcomeText(p: Payment): { title: string; detail: string } {
     case 'delivered':
       return { title: 'Payment received', detail: 'Thank you: the merchant has been told.' };
     case 'partially_refunded':
+      return { title: 'Payment partly refunded', detail: `The merchant has refunded ${amountText({ amountMinor: p.refundedMinor, currency: p.currency })} of ${amountText(p)}.` };
     case 'refunded':
       return { title: 'Payment refunded', detail: 'The merchant has refunded this payment.' };
     case 'disputed':

@@ -10,6 +10,7 @@ import { registerMerchant } from '../../../src/services/merchants/accounts.js';
 import { createIntegration } from '../../../src/services/merchants/integrations.js';
 import { testDatabases } from '../../helpers/dbs.js';
 import { Visitor } from '../../checkout/world.js';
+import { checkoutPath } from '../../../src/services/payments/queries.js';
 import { BAD_KEYS, LIVE, pd, SANDBOX, type Shop, send, startShop } from './harness.js';
 
 /** Every JSON route of a base, with a body that would be acceptable. */
@@ -153,9 +154,9 @@ for (const kind of testDatabases()) {
       const before = await s.state();
       const payment = await s.payment(c.token);
       const v = new Visitor(s.url);
-      const page = await v.get(`/pay/${payment.id}`);
+      const page = await v.get(checkoutPath(payment));
       assert.equal(page.status, 200);
-      const refusedPay = await v.post(`/pay/${payment.id}/pay`, { method: 'wallet', customer: 'awa@example.sn' });
+      const refusedPay = await v.post(checkoutPath(payment, 'pay'), { method: 'wallet', customer: 'awa@example.sn' });
       assert.ok(refusedPay.status >= 400, `the page refuses: ${refusedPay.status}`);
       assert.match(refusedPay.html, /no live connector/i);
       const soft = await s.post(`${LIVE}/softpay/wave-senegal`, { wave_senegal_fullName: 'Awa', wave_senegal_email: 'awa@example.sn', wave_senegal_phone: '771234567', wave_senegal_payment_token: c.token }, { mode: 'live' });

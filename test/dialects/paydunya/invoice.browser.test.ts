@@ -55,7 +55,7 @@ if (testDatabases().includes('sqlite')) {
       t.after(() => tab?.close());
       const page = tab.page;
       await page.goto(url);
-      await page.waitForURL(new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}$`));
+      await page.waitForURL(new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}\\?t=[0-9a-f]{32}$`));
       assert.match((await page.locator('main').textContent()) ?? '', /25[\s,.\u202f]?000/);
 
       await openMethod(page, 'wallet');

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { completeTestPayment } from '../../../src/services/sandbox/controls.js';
 import type { FictitiousCustomer } from '../../../src/store/repos/sandbox.js';
 import { Visitor } from '../../checkout/world.js';
+import { checkoutPath } from '../../../src/services/payments/queries.js';
 import { testDatabases } from '../../helpers/dbs.js';
 import { assertMap, SANDBOX, type Shop, send, startShop } from './harness.js';
 
@@ -39,7 +40,7 @@ for (const kind of testDatabases()) {
       const link = await send(`${s.url}/sandbox-checkout/invoice/${token}`);
       assert.equal(link.status, 302);
       const location = String(link.headers.location);
-      assert.match(location, new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}$`));
+      assert.match(location, new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}\\?t=[0-9a-f]{32}$`));
       const payPath = location.slice(s.url.length);
       const v = new Visitor(s.url);
       const page = await v.get(payPath);
@@ -60,7 +61,7 @@ for (const kind of testDatabases()) {
       assert.equal((await send(receiptOf(token))).status, 404, 'no receipt before completion');
 
       const { v, payPath } = await openCheckout(token);
-      const paid = await v.post(`${payPath}/pay`, { method: 'wallet', customer: 'Moussa@Example.sn ' });
+      const paid = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: 'Moussa@Example.sn ' });
       assert.equal(paid.status, 303);
       assert.equal(paid.location, `${RETURN}?token=${token}`, 'back to return_url with ?token=');
 
@@ -92,18 +93,18 @@ for (const kind of testDatabases()) {
       const token = await s.createInvoice({ invoice: { total_amount: 5_000 }, actions: { return_url: RETURN, cancel_url: CANCEL } });
       const { v, payPath } = await openCheckout(token);
       const before = await s.state();
-      const low = await v.post(`${payPath}/pay`, { method: 'wallet', customer: 'fatou@example.sn' });
+      const low = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: 'fatou@example.sn' });
       assert.ok(low.status >= 400 && low.status < 500, `refused: ${low.status}`);
       assert.match(low.html, /insufficient balance/i);
       assert.match(low.html, /Fatou Sarr/);
-      const nobody = await v.post(`${payPath}/pay`, { method: 'wallet', customer: 'nobody@example.sn' });
+      const nobody = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: 'nobody@example.sn' });
       assert.ok(nobody.status >= 400 && nobody.status < 500);
       assert.match(nobody.html, /no fictitious customer/i);
       assert.equal(await s.state(), before, 'a refusal changes nothing');
       assert.equal(await s.balanceOf(poor), 1_000);
       assert.equal((await s.confirm(token)).status, 'pending');
       // Reloaded elsewhere, the same invoice can still be paid by someone who can afford it.
-      const ok = await v.post(`${payPath}/pay`, { method: 'wallet', customer: '776543210' });
+      const ok = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: '776543210' });
       assert.equal(ok.location, `${RETURN}?token=${token}`);
       assert.equal((await s.confirm(token)).status, 'completed');
     });
@@ -113,14 +114,14 @@ for (const kind of testDatabases()) {
       const token = await s.createInvoice({ invoice: { total_amount: 1_000 }, actions: { return_url: ret, cancel_url: `${CANCEL}?order=7` } });
       assert.equal((await s.payment(token)).cancelUrl, `${CANCEL}?order=7&token=${token}`);
       const { v, payPath } = await openCheckout(token);
-      const paid = await v.post(`${payPath}/pay`, { method: 'wallet', customer: 'moussa@example.sn' });
+      const paid = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: 'moussa@example.sn' });
       assert.equal(paid.location, `${ret}&token=${token}`);
     });
 
     test('pending → cancelled: the customer cancels on the page and lands on cancel_url?token=; no receipt', async () => {
       const token = await s.createInvoice({ invoice: { total_amount: 2_000 }, actions: { return_url: RETURN, cancel_url: CANCEL } });
       const { v, payPath } = await openCheckout(token);
-      const r = await v.post(`${payPath}/cancel`, {});
+      const r = await v.post(payPath.replace('?', '/cancel?'), {});
       assert.equal(r.status, 303);
       assert.equal(r.location, `${CANCEL}?token=${token}`);
       const conf = await s.confirm(token);
@@ -129,7 +130,7 @@ for (const kind of testDatabases()) {
       assert.ok(!conf.receipt_url);
       assert.equal((await send(receiptOf(token))).status, 404);
       // A cancelled invoice cannot be paid afterwards.
-      const late = await v.post(`${payPath}/pay`, { method: 'wallet', customer: 'moussa@example.sn' });
+      const late = await v.post(payPath.replace('?', '/pay?'), { method: 'wallet', customer: 'moussa@example.sn' });
       assert.notEqual(late.status, 303);
       assert.equal((await s.confirm(token)).status, 'cancelled');
     });
@@ -157,8 +158,8 @@ for (const kind of testDatabases()) {
       assert.equal(conf.invoice.total_amount, 4_000);
       const p = await s.payment(token);
       const v = new Visitor(s.url);
-      await v.get(`/pay/${p.id}`);
-      const late = await v.post(`/pay/${p.id}/pay`, { method: 'wallet', customer: 'moussa@example.sn' });
+      await v.get(checkoutPath(p));
+      const late = await v.post(checkoutPath(p, 'pay'), { method: 'wallet', customer: 'moussa@example.sn' });
       assert.notEqual(late.status, 303);
       assert.equal((await s.confirm(token)).status, 'cancelled');
       assert.equal(await s.balanceOf(moussa), 50_000 - 12_000 - 5_000 - 1_000);

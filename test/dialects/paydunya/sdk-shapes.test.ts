@@ -281,7 +281,7 @@ for (const kind of testDatabases()) {
       // The checkout URL the plugin redirects to leads to the hosted checkout.
       const page = await send(c.response_text);
       assert.equal(page.status, 302);
-      assert.match(String(page.headers.location), new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}$`));
+      assert.match(String(page.headers.location), new RegExp(`^${s.url}/pay/pay_[0-9a-z]{21}\\?t=[0-9a-f]{32}$`));
     });
 
     test('the same shapes on the live base with test keys are refused with 1001, as HTTP 200 JSON', async () => {

@@ -51,7 +51,7 @@ for (const kind of testDatabases()) {
       const res = await sdk.send(payment);
       assert.equal(res.success, true, JSON.stringify(res));
       assert.equal(res.hasRedirect, true);
-      assert.match(res.redirectUrl, new RegExp(`^${s.url}/Payment/ConfirmPayment/\\d+$`));
+      assert.match(res.redirectUrl, new RegExp(`^${s.url}/Payment/ConfirmPayment/\\d+/[0-9a-f]{32}$`));
       assert.match(res.pollUrl, new RegExp(`^${s.url}/Interface/CheckPayment/\\?guid=[0-9a-f-]{36}$`));
       const polled = await sdk.pollTransaction(res.pollUrl);
       assert.equal(polled.status, 'created');

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { own } from '../../../core/lookup.js';
+import { checkoutPath } from '../queries.js';
 import { type Rail, type RailOutcome, type RailTimer, refuse } from './rail.js';
 
 /**
@@ -85,7 +86,7 @@ export const codeRail: Rail = {
       now: 'pending',
       timers,
       // No QR image library here: the "QR" link opens the checkout's waiting page, which shows the code.
-      authorization: { code, expiresAt, ...(method === 'omari' && { qrUrl: `/pay/${payment.id}/status?code=${code}` }) },
+      authorization: { code, expiresAt, ...(method === 'omari' && { qrUrl: `${checkoutPath(payment, 'status')}&code=${code}` }) },
       instructions: `Enter the code ${code} in your ${method === 'innbucks' ? 'InnBucks' : "O'mari"} app to approve the payment.`,
     };
   },

@@ -1,0 +1,73 @@
+/**
+ * The checkout in Chromium on a 360 px phone: long item rows stay apart (measured as the boxes of
+ * their text), and the page speaks the customer's language.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { testDatabases } from '../helpers/dbs.js';
+import { horizontalOverflow, launchChromium, openTab } from './browser.js';
+import { startWorld, type World } from './world.js';
+
+/** Each item row's cells as the boxes of their text (left, right), read by the page itself. */
+const ROW_TEXT_BOXES = `JSON.stringify([...document.querySelectorAll('.co-items tbody tr')].map((tr) => [...tr.children].map((td) => {
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  const b = range.getBoundingClientRect();
+  return { text: td.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+})))`;
+
+interface TextBox {
+  text: string;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+const overlapOrTouch = (a: TextBox, b: TextBox, gap: number) => a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom && b.top < a.bottom;
+
+for (const kind of testDatabases()) {
+  describe(`the checkout's layout and language in Chromium on ${kind}`, () => {
+    let w: World;
+    let browser: Browser;
+    before(async () => {
+      [w, browser] = await Promise.all([startWorld(kind, { enabledMethods: ['card', 'mobile_money', 'wallet'] }), launchChromium()]);
+    });
+    after(async () => {
+      await browser?.close();
+      await w?.stop();
+    });
+
+    test('at 360 px, the name, quantity and amount of a long item row do not run together', async () => {
+      const id = await w.payDirect({
+        currency: 'XOF',
+        amountMinor: 1_400_000 + 1_400_000,
+        testCheckout: 'open',
+        items: [
+          { name: 'Ordinateur Lenovo L440', quantity: 1, unitMinor: 1_400_000 },
+          { name: 'Souris', quantity: 1_400_000, unitMinor: 1 },
+          { name: 'Câble HDMI extra-long pour les grandes salles de conférence', quantity: 1, unitMinor: 0 },
+        ],
+      });
+      const tab = await openTab(browser);
+      try {
+        await tab.page.goto(`${w.s.url}${await w.at(id)}`);
+        const rows = JSON.parse(await tab.page.evaluate<string>(ROW_TEXT_BOXES)) as TextBox[][];
+        assert.equal(rows.length, 3);
+        for (const cells of rows) {
+          for (let i = 0; i < cells.length; i++) {
+            for (let j = i + 1; j < cells.length; j++) {
+              const [a, b] = [cells[i] as TextBox, cells[j] as TextBox];
+              assert.ok(!overlapOrTouch(a, b, 6), `"${a.text}" and "${b.text}" run together: ${JSON.stringify([a, b])}`);
+            }
+          }
+          for (const c of cells) assert.ok(c.right <= 360, `"${c.text}" fits the screen`);
+        }
+        assert.equal(await horizontalOverflow(tab.page), 0);
+      } finally {
+        await tab.close();
+      }
+    });
+  });
+}
