@@ -112,7 +112,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     done(null, payload);
   });
 
-  registerMetricsRoutes(server, metrics, deps);
+  registerMetricsRoutes(server, metrics, deps, config.metricsToken);
   registerHealthRoutes(server, store);
   registerAssets(server);
   registerVerifyEmailPage(server, deps);

@@ -40,3 +40,10 @@ test('with port 0 the default public URL follows the port actually bound; an exp
   assert.equal(withListeningPort(loadConfig({}, { port: 0, publicUrl: 'https://x.test' }), 43210).publicUrl, 'https://x.test');
   assert.equal(loadConfig({}, { host: '::1', port: 1 }).publicUrl, 'http://[::1]:1');
 });
+
+test('the metrics token: unset by default (metrics closed); from TOLLGATE_METRICS_TOKEN; a short or spaced one is refused', () => {
+  assert.equal(loadConfig({}).metricsToken, undefined);
+  assert.equal(loadConfig({ TOLLGATE_METRICS_TOKEN: 'prometheus-scrapes-with-this-1' }).metricsToken, 'prometheus-scrapes-with-this-1');
+  assert.throws(() => loadConfig({ TOLLGATE_METRICS_TOKEN: 'short' }), (e: Error) => e instanceof ConfigError && /metricsToken \(TOLLGATE_METRICS_TOKEN\).*16/.test(e.message));
+  assert.throws(() => loadConfig({ TOLLGATE_METRICS_TOKEN: 'a token with spaces in it' }), /metricsToken/);
+});

@@ -34,6 +34,11 @@ const schema = z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
       .optional(),
+    metricsToken: z
+      .string()
+      .min(16, 'the metrics token must be at least 16 characters')
+      .regex(/^[\x21-\x7e]+$/, 'the metrics token must be printable ASCII without spaces')
+      .optional(),
   })
   .strict();
 
@@ -59,6 +64,8 @@ export interface Config {
    * (a production gateway must not reach its own network).
    */
   readonly allowPrivateCallbacks: boolean;
+  /** The bearer token GET /metrics asks for; without one, /metrics is closed. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +84,7 @@ export const ENV_NAMES = {
   logLevel: 'TOLLGATE_LOG_LEVEL',
   processes: 'TOLLGATE_PROCESSES',
   allowPrivateCallbacks: 'TOLLGATE_ALLOW_PRIVATE_CALLBACKS',
+  metricsToken: 'TOLLGATE_METRICS_TOKEN',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -113,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     worker: c.worker,
     processes: c.processes,
     allowPrivateCallbacks: c.allowPrivateCallbacks ?? c.databaseUrl === undefined,
+    metricsToken: c.metricsToken,
   });
 }
 

@@ -30,13 +30,15 @@ export interface TestServerOptions {
   /** Run the background worker (deliveries, timers); off by default so tests drain it by hand. */
   worker?: boolean;
   allowPrivateCallbacks?: boolean;
+  /** The bearer token /metrics asks for; closed without one. */
+  metricsToken?: string;
   /** Serve another server's database (a second node) instead of a fresh one. */
   database?: { dataDir: string; databaseUrl: string | undefined };
 }
 
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, databaseUrl } = options.database ?? (await freshDatabase(kind));
-  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true });
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, metricsToken: options.metricsToken });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
   const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });
