@@ -1,11 +1,14 @@
 /**
  * The test command: starts one throwaway PostgreSQL cluster (when the binaries are installed), runs
  * every *.test.ts under src/ and test/ with node:test on SQLite and PostgreSQL, then removes the cluster.
- * TOLLGATE_TEST_DBS=sqlite (or postgres) narrows the run; arguments narrow the files.
+ * TOLLGATE_TEST_DBS=sqlite (or postgres) narrows the run; arguments narrow the files. Without Chromium
+ * (TOLLGATE_CHROMIUM, default /usr/bin/chromium) the browser suites skip themselves; this says why once.
+ * Every file gets TOLLGATE_TEST_TIMEOUT ms (default 600 s), so a file that never ends cannot hold the run.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { chromiumUnavailableReason } from '../test/helpers/chromium.js';
 import { postgresUnavailableReason, startCluster } from '../test/helpers/postgres.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -37,8 +40,15 @@ if (wanted.includes('postgres')) {
   }
 }
 
+const browserReason = chromiumUnavailableReason();
+if (browserReason && files.some((f) => /browser/.test(f))) console.log(`Browser suites skipped: ${browserReason}.`);
+
+// The slowest file took about 2 minutes on the 2-core box while others ran beside it.
+const timeoutMs = process.env.TOLLGATE_TEST_TIMEOUT || '600000';
+if (!/^\d+$/.test(timeoutMs)) throw new Error(`TOLLGATE_TEST_TIMEOUT must be milliseconds, not ${timeoutMs}`);
+
 console.log(`running ${files.length} test files on ${env.TOLLGATE_TEST_DBS ?? wanted.join(',')}`);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeoutMs}`, '--test-reporter=spec', ...files], { cwd: root, env, stdio: 'inherit' });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

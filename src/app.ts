@@ -120,7 +120,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const loginThrottle = await createLoginThrottle(server, config.loginThrottle);
-  registerMetricsRoutes(server, metrics, deps);
+  registerMetricsRoutes(server, metrics, deps, config.metricsToken);
   registerHealthRoutes(server, store);
   registerAssets(server);
   registerVerifyEmailPage(server, deps);

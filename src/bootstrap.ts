@@ -68,6 +68,7 @@ export async function openRuntime(config: Config, say: (line: string) => void): 
 export function announceListening(say: (line: string) => void, url: string, store: Pick<Store, 'kind' | 'location'>, processes = 1): void {
   const where = `${store.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${store.location}`;
   say(`Tollgate is listening on ${url}${processes > 1 ? ` with ${processes} processes` : ''} (${where})`);
-  say(`  Dashboard ${url}/`);
-  say(`  API docs  ${url}/docs`);
+  // "Start page", as the page at / calls itself, until the merchant dashboard is served there.
+  say(`  Start page ${url}/`);
+  say(`  API docs   ${url}/docs`);
 }

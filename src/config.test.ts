@@ -47,3 +47,10 @@ test('login throttling: 20 attempts per address per 600 s unless TOLLGATE_LOGIN_
   assert.throws(() => loadConfig({ TOLLGATE_LOGIN_RATE_LIMIT: '0' }), (e: Error) => e instanceof ConfigError && /loginRateLimit \(TOLLGATE_LOGIN_RATE_LIMIT\)/.test(e.message));
   assert.throws(() => loadConfig({ TOLLGATE_LOGIN_RATE_WINDOW: 'soon' }), (e: Error) => e instanceof ConfigError && /loginRateWindow \(TOLLGATE_LOGIN_RATE_WINDOW\)/.test(e.message));
 });
+
+test('the metrics token: unset by default (metrics closed); from TOLLGATE_METRICS_TOKEN; a short or spaced one is refused', () => {
+  assert.equal(loadConfig({}).metricsToken, undefined);
+  assert.equal(loadConfig({ TOLLGATE_METRICS_TOKEN: 'prometheus-scrapes-with-this-1' }).metricsToken, 'prometheus-scrapes-with-this-1');
+  assert.throws(() => loadConfig({ TOLLGATE_METRICS_TOKEN: 'short' }), (e: Error) => e instanceof ConfigError && /metricsToken \(TOLLGATE_METRICS_TOKEN\).*16/.test(e.message));
+  assert.throws(() => loadConfig({ TOLLGATE_METRICS_TOKEN: 'a token with spaces in it' }), /metricsToken/);
+});

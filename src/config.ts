@@ -50,6 +50,11 @@ const schema = z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })])
       .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)))
       .optional(),
+    metricsToken: z
+      .string()
+      .min(16, 'the metrics token must be at least 16 characters')
+      .regex(/^[\x21-\x7e]+$/, 'the metrics token must be printable ASCII without spaces')
+      .optional(),
   })
   .strict();
 
@@ -86,6 +91,8 @@ export interface Config {
   /** Bytes kept of a request that failed its hash or signature check, and how many such are kept a minute (the rest counted). */
   readonly requestLogFailedBodyBytes: number;
   readonly requestLogFailedPerMinute: number;
+  /** The bearer token GET /metrics asks for; without one, /metrics is closed. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +117,7 @@ export const ENV_NAMES = {
   requestLogMaxAgeHours: 'TOLLGATE_REQUEST_LOG_MAX_AGE_HOURS',
   requestLogFailedBodyBytes: 'TOLLGATE_REQUEST_LOG_FAILED_BODY_BYTES',
   requestLogFailedPerMinute: 'TOLLGATE_REQUEST_LOG_FAILED_PER_MINUTE',
+  metricsToken: 'TOLLGATE_METRICS_TOKEN',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -151,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     requestLogMaxAgeHours: c.requestLogMaxAgeHours,
     requestLogFailedBodyBytes: c.requestLogFailedBodyBytes,
     requestLogFailedPerMinute: c.requestLogFailedPerMinute,
+    metricsToken: c.metricsToken,
   });
 }
 

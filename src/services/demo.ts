@@ -4,7 +4,12 @@ import type { ServiceDeps } from './deps.js';
 import { registerMerchant } from './merchants/accounts.js';
 import { createIntegration } from './merchants/integrations.js';
 
-export const DEMO_EMAIL = 'demo@tollgate.local';
+/**
+ * Every official SDK must accept the demo login as an authEmail: the paynow npm package wants a
+ * top-level domain of 2–3 letters (so not .local). example.com is reserved (RFC 2606) and has a null MX,
+ * so the keys mail never reaches anyone when SMTP is configured.
+ */
+export const DEMO_EMAIL = 'demo@example.com';
 
 export interface DemoAccount {
   email: string;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { constantTimeEqual, sha256Hex } from '../core/crypto.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { paymentStateCounts } from '../services/payments/queries.js';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -35,8 +36,19 @@ export function createMetrics(): Metrics {
   };
 }
 
+/**
+ * Metrics name routes, volumes and the process's memory: closed unless the operator set a token, then
+ * only for `Authorization: Bearer <token>`. Hashes are compared, so neither content nor length leaks.
+ */
+function metricsRefusal(token: string | undefined, authorization: string | undefined): { status: 401 | 403; text: string } | undefined {
+  if (token === undefined) return { status: 403, text: '/metrics is closed: set TOLLGATE_METRICS_TOKEN and scrape with that bearer token' };
+  const given = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+  if (given !== undefined && constantTimeEqual(sha256Hex(given), sha256Hex(token))) return undefined;
+  return { status: 401, text: '/metrics needs the bearer token set in TOLLGATE_METRICS_TOKEN' };
+}
+
 /** Counts every response by its route pattern (not its URL, so ids do not explode the label space). */
-export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps): void {
+export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps, token: string | undefined): void {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
@@ -44,7 +56,12 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, de
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    const refusal = metricsRefusal(token, request.headers.authorization);
+    if (refusal) {
+      if (refusal.status === 401) reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return reply.code(refusal.status).type('text/plain; charset=utf-8').send(`${refusal.text}\n`);
+    }
     metrics.paymentsByState.reset();
     for (const { state, n } of await paymentStateCounts(deps)) metrics.paymentsByState.set({ state }, n);
     reply.header('content-type', metrics.registry.contentType);

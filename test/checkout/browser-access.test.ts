@@ -7,20 +7,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { testDatabases } from '../helpers/dbs.js';
-import { horizontalOverflow, launchChromium, openMethod, openTab, type Tab } from './browser.js';
+import { browserSuite, horizontalOverflow, launchChromium, openMethod, openTab, type Tab } from './browser.js';
 import { OTHER, OWNER, startWorld, type World } from './world.js';
 
 const TESTING = /This merchant is in testing: the payment cannot be made\. Only the merchant account used to create the integration can log in and test it\./;
 
 for (const kind of testDatabases()) {
-  describe(`who may pay, fake and cancel on the checkout page in Chromium on ${kind}`, () => {
+  describe(`who may pay, fake and cancel on the checkout page in Chromium on ${kind}`, browserSuite(), () => {
     let w: World;
     let browser: Browser;
     let tab: Tab;
     let page: Page;
 
     before(async () => {
-      [w, browser] = await Promise.all([startWorld(kind), launchChromium()]);
+      browser = await launchChromium();
+      w = await startWorld(kind);
     });
     after(async () => {
       await browser?.close();

@@ -7,18 +7,19 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createFictitiousCustomer } from '../../src/services/sandbox/controls.js';
 import { testDatabases } from '../helpers/dbs.js';
-import { launchChromium, openMethod, openTab, type Tab } from './browser.js';
+import { browserSuite, launchChromium, openMethod, openTab, type Tab } from './browser.js';
 import { startWorld, type World } from './world.js';
 
 for (const kind of testDatabases()) {
-  describe(`paying on the checkout page in Chromium on ${kind}`, () => {
+  describe(`paying on the checkout page in Chromium on ${kind}`, browserSuite(), () => {
     let w: World;
     let browser: Browser;
     let tab: Tab;
     let page: Page;
 
     before(async () => {
-      [w, browser] = await Promise.all([startWorld(kind), launchChromium()]);
+      browser = await launchChromium();
+      w = await startWorld(kind);
     });
     after(async () => {
       await browser?.close();

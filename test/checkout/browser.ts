@@ -1,12 +1,20 @@
 /**
- * Debian's Chromium driven by playwright-core (never `playwright install`). Pages are opened with
+ * Debian's Chromium (or TOLLGATE_CHROMIUM) driven by playwright-core (never `playwright install`). A suite
+ * that uses it passes `browserSuite()` to describe, and starts one thing at a time in its before() hook,
+ * so that after() can close whatever was opened before a failure. Pages are opened with
  * JavaScript off unless a test needs it: the checkout must work without it.
  */
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { chromiumPath, chromiumUnavailableReason } from '../helpers/chromium.js';
+
+/** A browser suite's options: skipped, with the reason, when Chromium is missing. */
+export function browserSuite(): { skip: string | false } {
+  return { skip: chromiumUnavailableReason() ?? false };
+}
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }

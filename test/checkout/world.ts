@@ -53,7 +53,19 @@ export interface World {
 
 export async function startWorld(kind: DbKind, options: { enabledMethods?: PaymentMethod[]; companyName?: string } = {}): Promise<World> {
   const s = await startTestServer(kind);
-  const site = await startReceiver('/return');
+  let site: Receiver | undefined;
+  try {
+    site = await startReceiver('/return');
+    return await furnishWorld(s, site, options);
+  } catch (err) {
+    // A failed start closes what it opened, or the test file never ends.
+    await site?.close();
+    await s.stop();
+    throw err;
+  }
+}
+
+async function furnishWorld(s: TestServer, site: Receiver, options: { enabledMethods?: PaymentMethod[]; companyName?: string }): Promise<World> {
   const deps = s.app.deps;
   const owner = await registerMerchant(deps, { email: OWNER.email, password: OWNER.password, companyName: options.companyName ?? OWNER.company }, { verified: true });
   const other = await registerMerchant(deps, { email: OTHER.email, password: OTHER.password, companyName: OTHER.company }, { verified: true });

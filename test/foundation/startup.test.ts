@@ -17,7 +17,7 @@ import { freePort } from '../helpers/postgres.js';
 import { cleanEnv, dbArgs, type Exit, killAll, Proc, runCli, startServe, stopNow } from '../helpers/process.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DEMO_EMAIL = 'demo@tollgate.local';
+const DEMO_EMAIL = 'demo@example.com';
 
 after(killAll);
 
@@ -36,7 +36,7 @@ function assertOneLineFailure(p: Proc, exit: Exit | undefined, re: RegExp, prefi
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${p.stderr}`);
   assert.match(lines[0] as string, prefix);
   assert.match(lines[0] as string, re);
-  assert.doesNotMatch(p.stdout, /listening|Login|First start|Dashboard/i);
+  assert.doesNotMatch(p.stdout, /listening|Login|First start|Start page/i);
   assert.doesNotMatch(p.stdout + p.stderr, /^\s+at /m, 'no stack trace');
 }
 
@@ -115,7 +115,7 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         const banner = first.banner();
         for (const name of Object.keys(MIGRATIONS)) assert.match(banner, new RegExp(`^applied migration ${name}$`, 'm'));
         assert.match(banner, /^First start: created a demo merchant/m);
-        const login = banner.match(/^ {2}Login {5}demo@tollgate\.local \/ (\S+)$/m);
+        const login = banner.match(/^ {2}Login {5}demo@example\.com \/ (\S+)$/m);
         assert.ok(login, banner);
         assert.ok((login[1] as string).length >= 12);
         const zw = banner.match(/Paynow Zimbabwe +integration ID (\d+), integration key (\S+)$/m);
@@ -131,14 +131,14 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         assert.match(banner, /test token [A-Za-z0-9]{20}$/m);
         const where = kind === 'sqlite' ? `SQLite at ${join(dataDir, 'tollgate.sqlite')}` : 'PostgreSQL at postgresql://127.0.0.1:';
         assert.ok(banner.includes(`Tollgate is listening on ${url} (${where}`), banner);
-        assert.match(banner, new RegExp(`^ {2}Dashboard ${url}/$`, 'm'));
-        assert.match(banner, new RegExp(`^ {2}API docs {2}${url}/docs$`, 'm'));
+        assert.match(banner, new RegExp(`^ {2}Start page ${url}/$`, 'm'));
+        assert.match(banner, new RegExp(`^ {2}API docs {3}${url}/docs$`, 'm'));
         assert.equal(first.stderr, '');
       });
 
       test('the printed demo login works, and the printed credentials are its integration\'s', async () => {
         const banner = first.banner();
-        const password = banner.match(/demo@tollgate\.local \/ (\S+)$/m)?.[1] as string;
+        const password = banner.match(/demo@example\.com \/ (\S+)$/m)?.[1] as string;
         const zwId = Number(banner.match(/integration ID (\d+),/)?.[1]);
         const client = new ApiClient(url);
         assert.equal((await client.login(DEMO_EMAIL, 'not the password at all')).status, 401);
@@ -202,8 +202,8 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         try {
           const banner = second.banner();
           assert.ok(banner.includes(`Tollgate is listening on ${url} (`), banner);
-          assert.match(banner, new RegExp(`^ {2}Dashboard ${url}/$`, 'm'));
-          assert.match(banner, new RegExp(`^ {2}API docs {2}${url}/docs$`, 'm'));
+          assert.match(banner, new RegExp(`^ {2}Start page ${url}/$`, 'm'));
+          assert.match(banner, new RegExp(`^ {2}API docs {3}${url}/docs$`, 'm'));
           assert.doesNotMatch(banner, /First start|Login|integration key|Api-Key|master key|private key|token/);
           assert.doesNotMatch(banner, /applied migration/);
           // the merchant the SIGTERM test's in-flight request created was committed before that exit
@@ -273,7 +273,7 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         const banner = envServer.banner();
         const base = `http://127.0.0.2:${envPort}`;
         assert.ok(banner.includes(`Tollgate is listening on ${base} (SQLite at ${join(envDir, 'tollgate.sqlite')})`), banner);
-        assert.match(banner, new RegExp(`^ {2}API docs {2}${base}/docs$`, 'm'));
+        assert.match(banner, new RegExp(`^ {2}API docs {3}${base}/docs$`, 'm'));
         assert.ok(existsSync(join(envDir, 'tollgate.sqlite')));
         assert.ok(existsSync(join(envDir, 'master.key')));
         assert.equal(await fetchStatusOrError(`${base}/healthz`), 200);
@@ -283,8 +283,8 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
       test('flags win over the environment variables, and --public-url is what the URLs show', async () => {
         const banner = flagServer.banner();
         assert.ok(banner.includes(`Tollgate is listening on https://pay.example.com (SQLite at ${join(flagDir, 'tollgate.sqlite')})`), banner);
-        assert.match(banner, /^ {2}Dashboard https:\/\/pay\.example\.com\/$/m);
-        assert.match(banner, /^ {2}API docs {2}https:\/\/pay\.example\.com\/docs$/m);
+        assert.match(banner, /^ {2}Start page https:\/\/pay\.example\.com\/$/m);
+        assert.match(banner, /^ {2}API docs {3}https:\/\/pay\.example\.com\/docs$/m);
         assert.doesNotMatch(banner, /env\.example\.com|127\.0\.0\.2/);
         assert.equal(await fetchStatusOrError(`http://127.0.0.1:${flagPort}/healthz`), 200);
         assert.equal(await fetchStatusOrError(`http://127.0.0.2:${ignoredPort}/healthz`), 'ECONNREFUSED');
@@ -384,7 +384,7 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         const p = await startServe(['--port', '0', '--data-dir', busyDir]);
         try {
           assert.match(p.banner(), /^First start: created a demo merchant/m);
-          assert.match(p.banner(), /^ {2}Login {5}demo@tollgate\.local \/ \S+$/m);
+          assert.match(p.banner(), /^ {2}Login {5}demo@example\.com \/ \S+$/m);
         } finally {
           p.kill();
           await p.exit;

@@ -35,6 +35,8 @@ export interface TestServerOptions {
    * 127.0.0.1); 'default' keeps the documented numbers, or give your own.
    */
   loginThrottle?: 'default' | { max: number; windowSeconds: number };
+  /** The bearer token /metrics asks for; closed without one. */
+  metricsToken?: string;
   /** Serve another server's database (a second node) instead of a fresh one. */
   database?: { dataDir: string; databaseUrl: string | undefined };
   /** Any other configuration, as flags (the request log's bounds, …). */
@@ -49,7 +51,7 @@ function throttleConfig(throttle: TestServerOptions['loginThrottle']) {
 
 export async function startTestServer(kind: DbKind, options: TestServerOptions = {}): Promise<TestServer> {
   const { dataDir, databaseUrl } = options.database ?? (await freshDatabase(kind));
-  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle), ...options.config });
+  const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle), metricsToken: options.metricsToken, ...options.config });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
   const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });

@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { FictitiousCustomer } from '../../../src/store/repos/sandbox.js';
-import { launchChromium, openMethod, openTab, type Tab } from '../../checkout/browser.js';
+import { browserSuite, launchChromium, openMethod, openTab, type Tab } from '../../checkout/browser.js';
 import { testDatabases } from '../../helpers/dbs.js';
 import { type Receiver, startReceiver } from '../../helpers/receiver.js';
 import { pd, SANDBOX, type Shop, startShop } from './harness.js';
 
 if (testDatabases().includes('sqlite')) {
-  describe('paying a PayDunya invoice in Chromium (sqlite)', () => {
+  describe('paying a PayDunya invoice in Chromium (sqlite)', browserSuite(), () => {
     let s: Shop;
     let site: Receiver;
     let browser: Browser;
@@ -24,7 +24,9 @@ if (testDatabases().includes('sqlite')) {
     let poor: FictitiousCustomer;
 
     before(async () => {
-      [s, site, browser] = await Promise.all([startShop('sqlite'), startReceiver('/return'), launchChromium()]);
+      browser = await launchChromium();
+      site = await startReceiver('/return');
+      s = await startShop('sqlite');
       rich = await s.customer('Ibrahima Sow', 'ibrahima@example.sn', '776660011', 100_000);
       poor = await s.customer('Ndeye Gueye', 'ndeye@example.sn', '776660022', 500);
     });

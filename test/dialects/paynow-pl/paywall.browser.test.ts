@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openMethod, openTab, type Tab } from '../../checkout/browser.js';
+import { browserSuite, launchChromium, openMethod, openTab, type Tab } from '../../checkout/browser.js';
 import { testDatabases } from '../../helpers/dbs.js';
 import { type Receiver, startReceiver } from '../../helpers/receiver.js';
 import { blikBody, openShop, paymentBody, type Shop } from './harness.js';
 
 if (testDatabases().includes('sqlite')) {
-  describe('the Paynow.pl paywall in Chromium on sqlite', () => {
+  describe('the Paynow.pl paywall in Chromium on sqlite', browserSuite(), () => {
     let shop: Shop;
     let site: Receiver;
     let browser: Browser;
@@ -21,7 +21,9 @@ if (testDatabases().includes('sqlite')) {
     let page: Page;
 
     before(async () => {
-      [shop, site, browser] = await Promise.all([openShop('sqlite'), startReceiver('/sklep/powrot'), launchChromium()]);
+      browser = await launchChromium();
+      site = await startReceiver('/sklep/powrot');
+      shop = await openShop('sqlite');
     });
     after(async () => {
       await browser?.close();

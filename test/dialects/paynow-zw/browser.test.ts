@@ -9,13 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { registerMerchant } from '../../../src/services/merchants/accounts.js';
 import { createIntegration } from '../../../src/services/merchants/integrations.js';
-import { launchChromium, openTab } from '../../checkout/browser.js';
+import { browserSuite, launchChromium, openTab } from '../../checkout/browser.js';
 import { type Receiver, startReceiver } from '../../helpers/receiver.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 const sha512 = (s: string) => createHash('sha512').update(s).digest('hex').toUpperCase();
 
-describe('Paynow Zimbabwe web flow in Chromium (SQLite)', () => {
+describe('Paynow Zimbabwe web flow in Chromium (SQLite)', browserSuite(), () => {
   let s: TestServer;
   let browser: Browser;
   let result: Receiver;
@@ -25,8 +25,8 @@ describe('Paynow Zimbabwe web flow in Chromium (SQLite)', () => {
   const owner = { email: 'owner@shop.com', password: 'hardware till 4821' };
 
   before(async () => {
-    s = await startTestServer('sqlite', { worker: true });
     browser = await launchChromium();
+    s = await startTestServer('sqlite', { worker: true });
     result = await startReceiver('/result');
     back = await startReceiver('/return');
     const { merchant } = await registerMerchant(s.app.deps, { ...owner, companyName: 'Shop' }, { verified: true });
@@ -35,10 +35,10 @@ describe('Paynow Zimbabwe web flow in Chromium (SQLite)', () => {
     key = credentials.paynowZw.integrationKey;
   });
   after(async () => {
-    await browser.close();
-    await s.stop();
-    await result.close();
-    await back.close();
+    await browser?.close();
+    await s?.stop();
+    await result?.close();
+    await back?.close();
   });
 
   test('browserurl → login → TESTING: Faked Success → status update with a valid hash → return URL', async () => {
