@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   customer: 'cus_',
   requestLog: 'req_',
   payout: 'po_',
+  ledgerTx: 'ltx_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 export type Id<K extends IdKind> = string & { readonly __id: K };

@@ -4,6 +4,7 @@ import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './table
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
+import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from './tables/ledger.js';
 import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
@@ -29,6 +30,9 @@ export interface Database {
   sandbox_clocks: SandboxClocksTable;
   request_log_batches: RequestLogBatchesTable;
   request_log_counts: RequestLogCountsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_postings: LedgerPostingsTable;
 }
 
 /** Any handle repos accept: the database or an open transaction. */

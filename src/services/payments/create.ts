@@ -108,7 +108,7 @@ export function newPaymentRow(input: CreatePaymentInput, id: string, now: number
 
 /** A payment as its new row describes it. */
 export function newPayment(row: ReturnType<typeof newPaymentRow>): Payment {
-  return rowToPayment({ ...row, refunded_minor: 0 });
+  return rowToPayment({ fee_minor: 0, fee_paid_by: 'merchant', ...row, refunded_minor: 0 });
 }
 
 async function insertCreated(tx: Tx, deps: ServiceDeps, input: CreatePaymentInput, now: number): Promise<Payment> {

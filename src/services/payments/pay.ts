@@ -4,7 +4,6 @@ import { isOpen } from '../../core/payment-state.js';
 import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
 import type { Integration } from '../../store/repos/integrations.js';
 import { findPaymentById, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
-import { debitFictitiousCustomer } from '../../store/repos/sandbox.js';
 import type { Db, Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
@@ -93,11 +92,7 @@ async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: Paymen
       failureMessage: outcome.failureMessage ?? null,
       jobs: timerJobs(payment.version + 1),
       ...(outcome.payer && { payer: outcome.payer }),
-      ...(outcome.debitCustomerId !== undefined && {
-        effects: async (inner) => {
-          if (!(await debitFictitiousCustomer(inner, outcome.debitCustomerId as string, payment.amountMinor))) throw refusal('insufficient_balance', 'insufficient balance');
-        },
-      }),
+      ...(outcome.debitCustomerId !== undefined && { payerWallet: { customerId: outcome.debitCustomerId, refuse: () => refusal('insufficient_balance', 'insufficient balance') } }),
     });
     return res.payment;
   }

@@ -1,6 +1,7 @@
 import { TollgateError } from '../../core/errors.js';
 import { REFUNDABLE_STATES } from '../../core/payment-state.js';
-import { integrationBalance, releaseRefund, reserveRefund } from '../../store/repos/payments.js';
+import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
+import { postRefund, postRefundReversal } from '../money/payments.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
 import { findRefund, findRefundById, findRefundByPublicId, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
@@ -42,14 +43,11 @@ export async function createRefund<R = undefined>(
   const insertRefundInTx = () =>
     deps.store.transaction(async (tx) => {
     if (idem) await deleteExpiredIdempotency(tx, payment.integrationId, idem.scope, idem.key, now);
-    // What remains of the payment first, then the balance: the balance read after the reservation
-    // already counts this refund, so it must not go below zero.
+    // What remains of the payment first, then the available balance, which the ledger guards.
     if (!(await reserveRefund(tx, payment.id, input.amountMinor, REFUNDABLE_STATES))) {
       throw new TollgateError('validation', 'the refund is larger than what remains of the payment', [{ path: 'amount', message: 'exceeds the amount paid minus earlier refunds' }], 'refund_too_large');
     }
-    if ((await integrationBalance(tx, payment.integrationId, payment.mode, payment.currency)) < 0) {
-      throw new TollgateError('insufficient_funds', 'the balance available cannot cover this refund');
-    }
+    await postRefund(tx, deps, { id, integrationId: payment.integrationId, mode: payment.mode, currency: payment.currency, amountMinor: input.amountMinor });
     await insertRefund(tx, {
       id,
       payment_id: payment.id,
@@ -110,10 +108,12 @@ export function refundByPublicId(deps: ServiceDeps, publicId: string): Promise<R
 export async function cancelRefund(deps: ServiceDeps, merchantId: string, refundId: string): Promise<Refund> {
   const refund = await findRefund(deps.store.db, merchantId, refundId);
   if (!refund) throw new TollgateError('not_found', `refund ${refundId} not found`);
+  const payment = await requirePayment(deps, merchantId, refund.paymentId);
   const now = deps.clock.now();
   await deps.store.transaction(async (tx) => {
     if (!(await setRefundStatus(tx, refund.id, 'new', 'cancelled', now))) throw new TollgateError('invalid_state', `the refund is ${refund.status}; only a new refund can be cancelled`);
     await releaseRefund(tx, refund.paymentId, refund.amountMinor);
+    await postRefundReversal(tx, deps, { id: refund.id, integrationId: refund.integrationId, mode: payment.mode, currency: refund.currency, amountMinor: refund.amountMinor });
   });
   return { ...refund, status: 'cancelled', updatedAt: now };
 }

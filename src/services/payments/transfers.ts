@@ -4,10 +4,9 @@ import type { Currency } from '../../core/money.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { type Disbursement, findDisbursement, insertDisbursement, setDisbursementStatus } from '../../store/repos/disbursements.js';
 import type { Integration } from '../../store/repos/integrations.js';
-import { insertPayout, integrationBalance } from '../../store/repos/payments.js';
-import { creditFictitiousCustomer, type FictitiousCustomer, findFictitiousCustomer } from '../../store/repos/sandbox.js';
-import type { Tx } from '../../store/schema.js';
+import { type FictitiousCustomer, findFictitiousCustomer } from '../../store/repos/sandbox.js';
 import type { ServiceDeps } from '../deps.js';
+import { sendToCustomer } from '../money/payouts.js';
 import { emitTransferNotifications } from '../notify/emit.js';
 import type { DialectName } from '../notify/formatter.js';
 
@@ -21,26 +20,15 @@ function refuseLive(mode: 'test' | 'live'): void {
   if (mode === 'live') throw new TollgateError('refused', 'no live connector is configured for transfers: Tollgate does not move real money', [], 'no_live_connector');
 }
 
-/**
- * Sends test money from the integration's balance: checked against what it holds (received, minus
- * refunds and earlier payouts), recorded as a payout, and credited to the fictitious customer it names.
- */
-async function sendFromBalance(tx: Tx, deps: ServiceDeps, integration: Integration, amountMinor: number, currency: Currency, to: FictitiousCustomer | undefined): Promise<void> {
-  const balance = await integrationBalance(tx, integration.id, 'test', currency);
-  if (amountMinor > balance) throw new TollgateError('insufficient_funds', "You don't have enough funds. Consider crediting your account");
-  const now = deps.clock.now();
-  await insertPayout(tx, { id: deps.ids.next('payout'), integration_id: integration.id, merchant_id: integration.merchantId, mode: 'test', currency, amount_minor: amountMinor, created_at: now });
-  if (to) await creditFictitiousCustomer(tx, to.id, amountMinor);
-}
-
 /** Account-to-account transfer to a customer of the integration (PayDunya direct pay). */
 export async function creditAccount(deps: ServiceDeps, integration: Integration, mode: 'test' | 'live', alias: string, amountMinor: number, currency: Currency): Promise<{ transactionId: string; customer: FictitiousCustomer }> {
   refuseLive(mode);
   if (!Number.isSafeInteger(amountMinor) || amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number');
   const customer = await findFictitiousCustomer(deps.store.db, integration.id, alias);
   if (!customer) throw new TollgateError('not_found', 'no account with this alias', [], 'unknown_account');
-  await deps.store.transaction((tx) => sendFromBalance(tx, deps, integration, amountMinor, currency, customer));
-  return { transactionId: transactionId(), customer };
+  const id = transactionId();
+  await deps.store.transaction((tx) => sendToCustomer(tx, deps, { kind: 'direct_pay', refId: id, integrationId: integration.id, currency, amountMinor, customerId: customer.id }));
+  return { transactionId: id, customer };
 }
 
 export interface DisbursementInput {
@@ -105,7 +93,7 @@ export async function submitDisbursement(deps: ServiceDeps, integration: Integra
   await deps.store.transaction(async (t) => {
     const now = deps.clock.now();
     if (!(await setDisbursementStatus(t, d.id, 'created', 'success', tx, now))) return;
-    await sendFromBalance(t, deps, integration, d.amountMinor, d.currency as Currency, customer);
+    await sendToCustomer(t, deps, { kind: 'disbursement', refId: d.id, integrationId: integration.id, currency: d.currency, amountMinor: d.amountMinor, customerId: customer?.id });
     await emitTransferNotifications(t, deps, integration, dialect, { ...d, status: 'success', transactionId: tx }, now);
   });
   return disbursementByToken(deps, integration, mode, token);

@@ -5,6 +5,7 @@ import { findPaymentById, insertPaymentEvent, isEventVersionTaken, movePaymentVe
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { type NewJob, scheduleJobs } from '../jobs.js';
+import { postPaymentMove } from '../money/payments.js';
 import { emitNotifications } from '../notify/emit.js';
 
 export interface TransitionInput {
@@ -21,8 +22,10 @@ export interface TransitionInput {
   payer?: { name: string; email: string; phone: string };
   /** Jobs this change causes besides notifications (the timers of a rail). */
   jobs?: NewJob[];
-  /** Other writes that must commit with the change (a wallet debit); throwing aborts everything. */
+  /** Other writes that must commit with the change; throwing aborts everything. */
   effects?: (tx: Tx, payment: Payment) => Promise<void>;
+  /** The fictitious customer whose wallet pays (on-site payment), and the refusal when it cannot. */
+  payerWallet?: { customerId: string; refuse: () => Error };
 }
 
 export interface TransitionResult {
@@ -91,6 +94,7 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
     customer,
   };
   if (input.effects) await input.effects(tx, after);
+  await postPaymentMove(tx, deps, payment.state, after, input.payerWallet);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
   const integration = await integrationById(deps, payment.integrationId, tx);
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');

@@ -2,10 +2,10 @@ import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { shiftJobs } from '../../store/repos/jobs.js';
-import { insertPayout, integrationBalance, shiftPaymentExpiries } from '../../store/repos/payments.js';
+import { randomAlphanumeric } from '../../core/ids.js';
+import { shiftPaymentExpiries } from '../../store/repos/payments.js';
 import {
   addSandboxOffset,
-  creditFictitiousCustomer,
   type FictitiousCustomer,
   findFictitiousCustomerById,
   getSandboxOffset,
@@ -16,6 +16,9 @@ import {
 import { conflictAs } from '../../store/errors.js';
 import type { ServiceDeps } from '../deps.js';
 import { listTestRequests } from './request-log.js';
+import { availableBalance } from '../money/balances.js';
+import { accountsOf } from '../money/ledger.js';
+import { finishPayout, startPayout, topUpWallet } from '../money/payouts.js';
 import { requirePayment } from '../payments/queries.js';
 import { transitionPayment, type TransitionResult } from '../payments/transition.js';
 
@@ -88,9 +91,11 @@ export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: st
   const id = deps.ids.next('customer');
   const now = deps.clock.now();
   await conflictAs('a fictitious customer with this email or phone already exists', () =>
-    deps.store.transaction((tx) =>
-      insertFictitiousCustomer(tx, { id, integration_id: integrationId, name: input.name, email: input.email.trim().toLowerCase(), phone: input.phone.trim(), balance_minor: input.balanceMinor, currency: input.currency, created_at: now }),
-    ),
+    deps.store.transaction(async (tx) => {
+      // The row's balance column is not kept: the wallet's ledger account holds the balance.
+      await insertFictitiousCustomer(tx, { id, integration_id: integrationId, name: input.name, email: input.email.trim().toLowerCase(), phone: input.phone.trim(), balance_minor: 0, currency: input.currency, created_at: now });
+      if (input.balanceMinor > 0) await topUpWallet(tx, deps, { refId: id, integrationId, customerId: id, currency: input.currency, amountMinor: input.balanceMinor });
+    }),
   );
   return (await findFictitiousCustomerById(deps.store.db, integrationId, id))!;
 }
@@ -99,7 +104,7 @@ export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: st
   await requireTestIntegration(deps, merchantId, integrationId);
   const c = await findFictitiousCustomerById(deps.store.db, integrationId, customerId);
   if (!c) throw new TollgateError('not_found', `customer ${customerId} not found`);
-  await deps.store.transaction((tx) => creditFictitiousCustomer(tx, customerId, amountMinor));
+  await deps.store.transaction((tx) => topUpWallet(tx, deps, { refId: `reload_${randomAlphanumeric(16)}`, integrationId, customerId, currency: c.currency, amountMinor }));
   return (await findFictitiousCustomerById(deps.store.db, integrationId, customerId))!;
 }
 
@@ -115,13 +120,14 @@ export async function fictitiousCustomers(deps: ServiceDeps, merchantId: string,
  */
 export async function sandboxPayout(deps: ServiceDeps, merchantId: string, integrationId: string, currency: Currency, amountMinor?: number): Promise<{ paidOut: number; balance: number }> {
   await requireTestIntegration(deps, merchantId, integrationId);
-  const now = deps.clock.now();
-  return deps.store.transaction(async (tx) => {
-    const balance = await integrationBalance(tx, integrationId, 'test', currency);
-    const amount = amountMinor ?? balance;
-    if (!Number.isSafeInteger(amount) || amount <= 0) throw new TollgateError('validation', 'there is nothing to pay out');
-    if (amount > balance) throw new TollgateError('insufficient_funds', 'the test balance is smaller than this payout');
-    await insertPayout(tx, { id: deps.ids.next('payout'), integration_id: integrationId, merchant_id: merchantId, mode: 'test', currency, amount_minor: amount, created_at: now });
-    return { paidOut: amount, balance: balance - amount };
+  const account = accountsOf(integrationId, 'test', currency).available;
+  // Without an amount, everything available at this moment; the guarded debit still decides.
+  const amount = amountMinor ?? (await availableBalance(deps, account));
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new TollgateError('validation', 'there is nothing to pay out');
+  await deps.store.transaction(async (tx) => {
+    const id = await startPayout(tx, deps, { integrationId, merchantId, mode: 'test', currency, amountMinor: amount, refusal: 'the test balance is smaller than this payout' });
+    // A test payout is simulated end to end: it reaches the (fictitious) bank at once.
+    await finishPayout(tx, deps, { id, integrationId, mode: 'test', currency, amountMinor: amount }, 'paid');
   });
+  return { paidOut: amount, balance: await availableBalance(deps, account) };
 }

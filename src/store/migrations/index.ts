@@ -7,6 +7,7 @@ import * as m0005 from './0005-disbursements.js';
 import * as m0006 from './0006-request-log-batches.js';
 import * as m0008 from './0008-request-log-bounds.js';
 import * as m0009 from './0009-checkout-capability.js';
+import * as m0010 from './0010-ledger.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-request-log-batches': m0006,
   '0008-request-log-bounds': m0008,
   '0009-checkout-capability': m0009,
+  '0010-ledger': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,7 +2,7 @@ import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Db } from '../schema.js';
-import type { PaymentEventsTable, PaymentsTable, PayoutsTable } from '../tables/payments.js';
+import type { PaymentEventsTable, PaymentsTable } from '../tables/payments.js';
 import { batchedByKey } from '../batched-read.js';
 import { unreadCount } from '../database.js';
 import { isUniqueViolation } from '../errors.js';
@@ -40,6 +40,8 @@ export interface Payment {
   failureCode: string | null;
   failureMessage: string | null;
   refundedMinor: number;
+  feeMinor: number;
+  feePaidBy: 'merchant' | 'customer';
   paidAt: number | null;
   testCheckout: 'merchant_only' | 'open';
   wireData: Record<string, unknown>;
@@ -77,6 +79,8 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
     failureCode: r.failure_code,
     failureMessage: r.failure_message,
     refundedMinor: Number(r.refunded_minor),
+    feeMinor: Number(r.fee_minor),
+    feePaidBy: r.fee_paid_by,
     paidAt: n(r.paid_at),
     testCheckout: r.test_checkout,
     wireData: JSON.parse(r.wire_data) as Record<string, unknown>,
@@ -238,29 +242,6 @@ export async function releaseRefund(db: Db, paymentId: string, amountMinor: numb
   await db.updateTable('payments').set((eb) => ({ refunded_minor: eb('refunded_minor', '-', amountMinor) })).where('id', '=', paymentId).execute();
 }
 
-/** What an integration holds in one mode and currency: money received minus money refunded. */
-export async function integrationBalance(db: Db, integrationId: string, mode: 'test' | 'live', currency: string): Promise<number> {
-  const r = await db
-    .selectFrom('payments')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>(eb('amount_minor', '-', eb.ref('refunded_minor'))), eb.lit(0)).as('balance'))
-    .where('integration_id', '=', integrationId)
-    .where('mode', '=', mode)
-    .where('currency', '=', currency)
-    .where('paid_at', 'is not', null)
-    .executeTakeFirstOrThrow();
-  const out = await db
-    .selectFrom('payouts')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
-    .where('integration_id', '=', integrationId)
-    .where('mode', '=', mode)
-    .where('currency', '=', currency)
-    .executeTakeFirstOrThrow();
-  return Number(r.balance) - Number(out.total);
-}
-
-export async function insertPayout(db: Db, row: PayoutsTable): Promise<void> {
-  await db.insertInto('payouts').values(row).execute();
-}
 
 /** Adds keys to the wire-only data of a payment (what one dialect keeps and only it reads). */
 export async function mergeWireData(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {

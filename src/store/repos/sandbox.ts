@@ -13,13 +13,13 @@ export interface FictitiousCustomer {
   createdAt: number;
 }
 
-const toCustomer = (r: FictitiousCustomersTable): FictitiousCustomer => ({
+const toCustomer = (r: FictitiousCustomersTable & { wallet_minor: number | null }): FictitiousCustomer => ({
   id: r.id,
   integrationId: r.integration_id,
   name: r.name,
   email: r.email,
   phone: r.phone,
-  balanceMinor: Number(r.balance_minor),
+  balanceMinor: Number(r.wallet_minor ?? 0),
   currency: r.currency,
   createdAt: Number(r.created_at),
 });
@@ -28,41 +28,32 @@ export async function insertFictitiousCustomer(db: Db, row: FictitiousCustomersT
   await db.insertInto('fictitious_customers').values(row).execute();
 }
 
+/** Customers with their balance, which is their wallet's account in the ledger (the row's own column is no longer kept). */
+function customers(db: Db) {
+  return db
+    .selectFrom('fictitious_customers as c')
+    .leftJoin('ledger_accounts as w', 'w.customer_id', 'c.id')
+    .select(['c.id', 'c.integration_id', 'c.name', 'c.email', 'c.phone', 'c.balance_minor', 'c.currency', 'c.created_at', 'w.balance_minor as wallet_minor']);
+}
+
 export async function listFictitiousCustomers(db: Db, integrationId: string): Promise<FictitiousCustomer[]> {
-  const rows = await db.selectFrom('fictitious_customers').selectAll().where('integration_id', '=', integrationId).orderBy('created_at').orderBy('id').execute();
+  const rows = await customers(db).where('c.integration_id', '=', integrationId).orderBy('c.created_at').orderBy('c.id').execute();
   return rows.map(toCustomer);
 }
 
 /** Finds a customer of the integration by email (case-insensitive) or phone. */
 export async function findFictitiousCustomer(db: Db, integrationId: string, alias: string): Promise<FictitiousCustomer | undefined> {
   const a = alias.trim();
-  const r = await db
-    .selectFrom('fictitious_customers')
-    .selectAll()
-    .where('integration_id', '=', integrationId)
-    .where((eb) => eb.or([eb('email', '=', a.toLowerCase()), eb('phone', '=', a)]))
+  const r = await customers(db)
+    .where('c.integration_id', '=', integrationId)
+    .where((eb) => eb.or([eb('c.email', '=', a.toLowerCase()), eb('c.phone', '=', a)]))
     .executeTakeFirst();
   return r && toCustomer(r);
 }
 
 export async function findFictitiousCustomerById(db: Db, integrationId: string, id: string): Promise<FictitiousCustomer | undefined> {
-  const r = await db.selectFrom('fictitious_customers').selectAll().where('integration_id', '=', integrationId).where('id', '=', id).executeTakeFirst();
+  const r = await customers(db).where('c.integration_id', '=', integrationId).where('c.id', '=', id).executeTakeFirst();
   return r && toCustomer(r);
-}
-
-/** Debits only when the balance covers it, in one statement: two payments cannot both spend the last franc. */
-export async function debitFictitiousCustomer(db: Db, id: string, amountMinor: number): Promise<boolean> {
-  const r = await db
-    .updateTable('fictitious_customers')
-    .set((eb) => ({ balance_minor: eb('balance_minor', '-', amountMinor) }))
-    .where('id', '=', id)
-    .where('balance_minor', '>=', amountMinor)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-export async function creditFictitiousCustomer(db: Db, id: string, amountMinor: number): Promise<void> {
-  await db.updateTable('fictitious_customers').set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) })).where('id', '=', id).execute();
 }
 
 export async function getSandboxOffset(db: Db, integrationId: string): Promise<number> {

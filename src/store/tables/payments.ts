@@ -34,6 +34,10 @@ export interface PaymentsTable {
   failure_code: string | null;
   failure_message: string | null;
   refunded_minor: Generated<number>;
+  /** The gateway's fee on this payment, fixed when it is created. */
+  fee_minor: Generated<number>;
+  /** Who pays the fee: the merchant (deducted from what they receive) or the customer (added to what they pay). */
+  fee_paid_by: Generated<'merchant' | 'customer'>;
   paid_at: number | null;
   /** Who may pay in test mode on the hosted checkout: only the owning merchant, or anyone with the link. */
   test_checkout: Generated<'merchant_only' | 'open'>;
@@ -75,6 +79,9 @@ export interface PayoutsTable {
   currency: string;
   amount_minor: number;
   created_at: number;
+  /** pending (money held in transit), in_transit (exported to the bank), paid, failed (money back to available). */
+  status: Generated<'pending' | 'in_transit' | 'paid' | 'failed'>;
+  updated_at: number | null;
 }
 
 export interface DisbursementsTable {

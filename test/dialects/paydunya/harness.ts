@@ -13,7 +13,8 @@ import { decideGoLive, requestGoLive } from '../../../src/services/merchants/gol
 import { createIntegration, revealCredentials } from '../../../src/services/merchants/integrations.js';
 import { type Payment, paymentByPublicId } from '../../../src/services/payments/queries.js';
 import { completeTestPayment, createFictitiousCustomer } from '../../../src/services/sandbox/controls.js';
-import { integrationBalance } from '../../../src/store/repos/payments.js';
+import { availableBalance } from '../../../src/services/money/balances.js';
+import { accountsOf } from '../../../src/services/money/ledger.js';
 import { type FictitiousCustomer, findFictitiousCustomerById } from '../../../src/store/repos/sandbox.js';
 import type { DbKind } from '../../helpers/dbs.js';
 import { snapshot, startTestServer, type TestServer, type TestServerOptions } from '../../helpers/server.js';
@@ -188,7 +189,7 @@ export async function startShop(kind: DbKind, options: TestServerOptions & { com
       assert.ok(now);
       return now.balanceMinor;
     },
-    testBalance: () => integrationBalance(s.store.db, integration.id, 'test', 'XOF'),
+    testBalance: () => availableBalance(deps, accountsOf(integration.id, 'test', 'XOF').available),
     async fund(amount) {
       const token = await shop.createInvoice({ invoice: { total_amount: amount } });
       await completeTestPayment(deps, merchant.id, (await shop.payment(token)).id, 'paid');

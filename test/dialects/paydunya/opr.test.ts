@@ -118,8 +118,8 @@ for (const kind of testDatabases()) {
       assert.match(r.description, /5000/);
       assert.equal(await s.balanceOf(poor), 7_000, 'credited');
       assert.equal(await s.testBalance(), balance - 5_000, 'debited from the test balance');
-      const payouts = await s.s.store.db.selectFrom('payouts').selectAll().where('integration_id', '=', s.integrationId).execute();
-      assert.deepEqual(payouts.map((p) => [p.mode, p.amount_minor, p.currency]), [['test', 5_000, 'XOF']]);
+      const moved = await s.s.store.db.selectFrom('ledger_transactions').selectAll().where('integration_id', '=', s.integrationId).where('kind', '=', 'direct_pay').execute();
+      assert.deepEqual(moved.map((t) => [t.mode, t.ref_id, t.currency]), [['test', r.transaction_id, 'XOF']], 'a direct pay is a transfer to the wallet in the ledger');
 
       const before = await s.state();
       const tooMuch = pd(await s.post(`${SANDBOX}/direct-pay/credit-account`, { account_alias: 'fabrice@gmail.com', amount: balance }));

@@ -1,0 +1,70 @@
+/**
+ * The one function through which money moves: a ledger transaction of postings that sum to zero,
+ * written in the caller's database transaction (with the state change that causes it). Accounts
+ * that must not go negative are debited by a guarded UPDATE, so the database refuses an overdraft
+ * whatever the concurrency; the refusal is TollgateError('insufficient_funds') and undoes the caller's
+ * whole transaction.
+ */
+import { TollgateError } from '../../core/errors.js';
+import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
+import { addToAccount, debitGuarded, insertLedgerTransaction } from '../../store/repos/ledger.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+
+export type { AccountKey, Posting, TransactionKind };
+
+export interface Movement {
+  kind: TransactionKind;
+  /** What caused it; a (kind, ref) pair posts once. */
+  refId: string;
+  integrationId: string;
+  mode: 'test' | 'live';
+  currency: string;
+  postings: Posting[];
+  /** The refusal when a guarded account cannot cover its debit (else insufficient_funds). */
+  refuse?: () => Error;
+}
+
+export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string> {
+  const lines = mergedPostings(m.postings);
+  for (const l of lines) {
+    if (l.account.currency !== m.currency || l.account.mode !== m.mode) throw new TollgateError('internal', 'a ledger transaction moves one currency in one mode');
+  }
+  const now = deps.clock.now();
+  // In account-id order, the order every transaction takes its row locks in: no deadlock between two movements.
+  for (const l of lines) {
+    if (l.amountMinor < 0 && !mayGoNegative(l.account.kind)) {
+      if (!(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
+    } else {
+      await addToAccount(tx, l.id, l.account, l.amountMinor, now);
+    }
+  }
+  const id = deps.ids.next('ledgerTx');
+  await insertLedgerTransaction(
+    tx,
+    { id, integration_id: m.integrationId, mode: m.mode, currency: m.currency, kind: m.kind, ref_id: m.refId, created_at: now },
+    lines.map((l, seq) => ({ transaction_id: id, seq, account_id: l.id, integration_id: m.integrationId, amount_minor: l.amountMinor, created_at: now })),
+  );
+  return id;
+}
+
+/** The accounts of one integration, mode and currency, by kind. */
+export function accountsOf(integrationId: string, mode: 'test' | 'live', currency: string) {
+  const key = (kind: Exclude<AccountKey['kind'], 'wallet'>): AccountKey => ({ integrationId, mode, currency, kind });
+  return {
+    available: key('available'),
+    pending: key('pending'),
+    fees: key('fees'),
+    inTransit: key('in_transit'),
+    world: key('world'),
+    wallet: (customerId: string): AccountKey => ({ integrationId, mode, currency, kind: 'wallet', customerId }),
+  };
+}
+
+/** A movement of `amount` from one account to another. */
+export function transfer(from: AccountKey, to: AccountKey, amountMinor: number): Posting[] {
+  return [
+    { account: from, amountMinor: -amountMinor },
+    { account: to, amountMinor },
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * The money a payment's or refund's change moves, posted in the transaction of that change: a paid
+ * payment's receipt (net of its fee), escrow held and released, a refund taken from the available
+ * balance and given back when it is cancelled.
+ */
+import { TollgateError } from '../../core/errors.js';
+import type { PaymentState } from '../../core/payment-state.js';
+import type { Payment } from '../../store/repos/payments.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { accountsOf, postMovement, transfer } from './ledger.js';
+
+type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+/** What a payment's move to `after.state` posts, if anything. `payerWallet` is the fictitious customer who paid on site. */
+export async function postPaymentMove(tx: Tx, deps: Deps, from: PaymentState, after: Payment, payerWallet?: { customerId: string; refuse: () => Error }): Promise<void> {
+  const a = accountsOf(after.integrationId, after.mode, after.currency);
+  const base = { refId: after.id, integrationId: after.integrationId, mode: after.mode, currency: after.currency };
+  const fee = after.feeMinor;
+  const net = after.amountMinor - (after.feePaidBy === 'merchant' ? fee : 0);
+  const gross = after.amountMinor + (after.feePaidBy === 'customer' ? fee : 0);
+  if (after.state === 'paid' && from !== 'paid') {
+    const source = payerWallet ? a.wallet(payerWallet.customerId) : a.world;
+    await postMovement(tx, deps, {
+      ...base,
+      kind: 'payment',
+      postings: [
+        { account: source, amountMinor: -gross },
+        { account: a.available, amountMinor: net },
+        { account: a.fees, amountMinor: fee },
+      ],
+      ...(payerWallet && { refuse: payerWallet.refuse }),
+    });
+  } else if (after.state === 'awaiting_delivery') {
+    // Escrow: what the payment brought waits in pending until the goods are delivered.
+    await postMovement(tx, deps, { ...base, kind: 'escrow_hold', postings: transfer(a.available, a.pending, net), refuse: () => new TollgateError('insufficient_funds', 'the balance available no longer holds this payment: it cannot go into escrow') });
+  } else if (after.state === 'delivered' && from === 'awaiting_delivery') {
+    await postMovement(tx, deps, { ...base, kind: 'escrow_release', postings: transfer(a.pending, a.available, net) });
+  }
+}
+
+interface RefundMoney {
+  id: string;
+  integrationId: string;
+  mode: 'test' | 'live';
+  currency: string;
+  amountMinor: number;
+}
+
+/** A refund leaves the available balance when it is made; refused when the balance cannot cover it. */
+export function postRefund(tx: Tx, deps: Deps, r: RefundMoney): Promise<string> {
+  const a = accountsOf(r.integrationId, r.mode, r.currency);
+  return postMovement(tx, deps, {
+    kind: 'refund',
+    refId: r.id,
+    integrationId: r.integrationId,
+    mode: r.mode,
+    currency: r.currency,
+    postings: transfer(a.available, a.world, r.amountMinor),
+    refuse: () => new TollgateError('insufficient_funds', 'the balance available cannot cover this refund'),
+  });
+}
+
+/** A cancelled refund's money comes back: a reversing transaction, the refund's own never changes. */
+export function postRefundReversal(tx: Tx, deps: Deps, r: RefundMoney): Promise<string> {
+  const a = accountsOf(r.integrationId, r.mode, r.currency);
+  return postMovement(tx, deps, { kind: 'refund_reversal', refId: r.id, integrationId: r.integrationId, mode: r.mode, currency: r.currency, postings: transfer(a.world, a.available, r.amountMinor) });
+}

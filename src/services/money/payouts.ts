@@ -1,0 +1,67 @@
+/**
+ * Money leaving the merchant's available balance: payouts to their bank (a record with a status, the
+ * money in transit until it is paid or fails), and transfers to a customer (PayDunya direct pay and
+ * disbursements), which land in a fictitious customer's wallet or leave for the outside world.
+ */
+import { TollgateError } from '../../core/errors.js';
+import type { Currency } from '../../core/money.js';
+import { insertPayout, setPayoutStatus } from '../../store/repos/payouts.js';
+import type { Tx } from '../../store/schema.js';
+import type { ServiceDeps } from '../deps.js';
+import { accountsOf, postMovement, transfer } from './ledger.js';
+
+type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
+
+export interface PayoutInput {
+  integrationId: string;
+  merchantId: string;
+  mode: 'test' | 'live';
+  currency: Currency;
+  amountMinor: number;
+  refusal: string;
+}
+
+/** A payout: the record and its money moved from available to in transit, in the caller's transaction. */
+export async function startPayout(tx: Tx, deps: Deps, p: PayoutInput): Promise<string> {
+  const id = deps.ids.next('payout');
+  const now = deps.clock.now();
+  await insertPayout(tx, { id, integration_id: p.integrationId, merchant_id: p.merchantId, mode: p.mode, currency: p.currency, amount_minor: p.amountMinor, created_at: now, status: 'pending', updated_at: now });
+  const a = accountsOf(p.integrationId, p.mode, p.currency);
+  await postMovement(tx, deps, { kind: 'payout', refId: id, integrationId: p.integrationId, mode: p.mode, currency: p.currency, postings: transfer(a.available, a.inTransit, p.amountMinor), refuse: () => new TollgateError('insufficient_funds', p.refusal) });
+  return id;
+}
+
+/** A payout reaches its end once: paid (the money leaves for the bank) or failed (it returns to available). */
+export async function finishPayout(tx: Tx, deps: Deps, payout: { id: string; integrationId: string; mode: 'test' | 'live'; currency: string; amountMinor: number }, to: 'paid' | 'failed'): Promise<boolean> {
+  if (!(await setPayoutStatus(tx, payout.id, ['pending', 'in_transit'], to, deps.clock.now()))) return false;
+  const a = accountsOf(payout.integrationId, payout.mode, payout.currency);
+  await postMovement(tx, deps, {
+    kind: to === 'paid' ? 'payout_paid' : 'payout_failed',
+    refId: payout.id,
+    integrationId: payout.integrationId,
+    mode: payout.mode,
+    currency: payout.currency,
+    postings: transfer(a.inTransit, to === 'paid' ? a.world : a.available, payout.amountMinor),
+  });
+  return true;
+}
+
+/** Test money sent from the available balance to a customer's wallet (or out, when the alias names nobody we simulate). */
+export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'disbursement'; refId: string; integrationId: string; currency: string; amountMinor: number; customerId: string | undefined }): Promise<string> {
+  const a = accountsOf(t.integrationId, 'test', t.currency);
+  return postMovement(tx, deps, {
+    kind: t.kind,
+    refId: t.refId,
+    integrationId: t.integrationId,
+    mode: 'test',
+    currency: t.currency,
+    postings: transfer(a.available, t.customerId ? a.wallet(t.customerId) : a.world, t.amountMinor),
+    refuse: () => new TollgateError('insufficient_funds', "You don't have enough funds. Consider crediting your account"),
+  });
+}
+
+/** Money given to a fictitious customer from outside (their opening balance, a reload). */
+export function topUpWallet(tx: Tx, deps: Deps, c: { refId: string; integrationId: string; customerId: string; currency: string; amountMinor: number }): Promise<string> {
+  const a = accountsOf(c.integrationId, 'test', c.currency);
+  return postMovement(tx, deps, { kind: 'wallet_topup', refId: c.refId, integrationId: c.integrationId, mode: 'test', currency: c.currency, postings: transfer(a.world, a.wallet(c.customerId), c.amountMinor) });
+}

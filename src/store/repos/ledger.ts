@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { AccountKey, AccountKind } from '../../core/ledger.js';
+import { mayGoNegative } from '../../core/ledger.js';
+import { unreadCount } from '../database.js';
+import { insertRows } from '../insert.js';
+import type { Db } from '../schema.js';
+import type { LedgerPostingsTable, LedgerTransactionsTable } from '../tables/ledger.js';
+
+/**
+ * Takes `amountMinor` (negative) off a guarded account only if its balance covers it, in one UPDATE:
+ * PostgreSQL locks the row and re-checks the condition on the newest version, so concurrent debits
+ * queue on the row and exactly the affordable ones pass. False when refused (or no such account).
+ */
+export async function debitGuarded(db: Db, accountId: string, amountMinor: number): Promise<boolean> {
+  const r = await db
+    .updateTable('ledger_accounts')
+    .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) }))
+    .where('id', '=', accountId)
+    .where((eb) => eb(eb('balance_minor', '+', amountMinor), '>=', 0))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Adds to an account, creating it on first use; nobody waits for the answer (its CHECK still fails the transaction). */
+export async function addToAccount(db: Db, id: string, key: AccountKey, amountMinor: number, now: number): Promise<void> {
+  await db
+    .insertInto('ledger_accounts')
+    .values({
+      id,
+      integration_id: key.integrationId,
+      mode: key.mode,
+      currency: key.currency,
+      kind: key.kind,
+      customer_id: key.customerId ?? null,
+      balance_minor: amountMinor,
+      may_go_negative: mayGoNegative(key.kind) ? 1 : 0,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ balance_minor: sql`ledger_accounts.balance_minor + excluded.balance_minor` }))
+    .modifyEnd(unreadCount)
+    .execute();
+}
+
+export async function insertLedgerTransaction(db: Db, row: LedgerTransactionsTable, postings: LedgerPostingsTable[]): Promise<void> {
+  await insertRows(db, 'ledger_transactions', [row]);
+  await insertRows(db, 'ledger_postings', postings);
+}
+
+export async function hasLedgerTransaction(db: Db, kind: string, refId: string): Promise<boolean> {
+  const r = await db.selectFrom('ledger_transactions').select('id').where('kind', '=', kind).where('ref_id', '=', refId).executeTakeFirst();
+  return r !== undefined;
+}
+
+export interface AccountBalance {
+  id: string;
+  integrationId: string;
+  mode: 'test' | 'live';
+  currency: string;
+  kind: AccountKind;
+  customerId: string | null;
+  balanceMinor: number;
+}
+
+export async function accountBalances(db: Db, integrationId?: string): Promise<AccountBalance[]> {
+  let q = db.selectFrom('ledger_accounts').select(['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', 'balance_minor']);
+  if (integrationId) q = q.where('integration_id', '=', integrationId);
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, integrationId: r.integration_id, mode: r.mode, currency: r.currency, kind: r.kind as AccountKind, customerId: r.customer_id, balanceMinor: Number(r.balance_minor) }));
+}
+
+export async function accountBalance(db: Db, accountId: string): Promise<number> {
+  const r = await db.selectFrom('ledger_accounts').select('balance_minor').where('id', '=', accountId).executeTakeFirst();
+  return r ? Number(r.balance_minor) : 0;
+}
+
+/** Every account's postings summed, by account id. */
+export async function replayedBalances(db: Db): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('ledger_postings').select((eb) => ['account_id', eb.fn.sum<number>('amount_minor').as('total')]).groupBy('account_id').execute();
+  return new Map(rows.map((r) => [r.account_id, Number(r.total)]));
+}
+
+/** Transactions whose postings do not sum to zero (or that have fewer than two). */
+export async function unbalancedTransactions(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ledger_postings')
+    .select('transaction_id')
+    .groupBy('transaction_id')
+    .having((eb) => eb.or([eb(eb.fn.sum('amount_minor'), '!=', 0), eb(eb.fn.countAll(), '<', 2)]))
+    .execute();
+  return rows.map((r) => r.transaction_id);
+}
+
+/** Per currency and mode, the sum over every posting: zero in a whole ledger. */
+export async function currencyTotals(db: Db): Promise<{ currency: string; total: number }[]> {
+  const rows = await db
+    .selectFrom('ledger_postings')
+    .innerJoin('ledger_accounts', 'ledger_accounts.id', 'ledger_postings.account_id')
+    .select((eb) => ['ledger_accounts.currency', eb.fn.sum<number>('ledger_postings.amount_minor').as('total')])
+    .groupBy('ledger_accounts.currency')
+    .execute();
+  return rows.map((r) => ({ currency: r.currency, total: Number(r.total) }));
+}
+
+export interface LedgerEntry {
+  transactionId: string;
+  seq: number;
+  kind: string;
+  refId: string;
+  accountId: string;
+  amountMinor: number;
+  currency: string;
+  mode: 'test' | 'live';
+  createdAt: number;
+}
+
+/** Postings of one integration, newest first, after an opaque (created_at, transaction, seq) cursor. */
+export async function listEntries(
+  db: Db,
+  integrationId: string,
+  filter: { mode?: 'test' | 'live'; currency?: string; kind?: string; accountKind?: string; refId?: string; before?: { at: number; tx: string; seq: number }; limit: number },
+): Promise<LedgerEntry[]> {
+  let q = db
+    .selectFrom('ledger_postings as p')
+    .innerJoin('ledger_transactions as t', 't.id', 'p.transaction_id')
+    .select(['p.transaction_id', 'p.seq', 't.kind', 't.ref_id', 'p.account_id', 'p.amount_minor', 't.currency', 't.mode', 'p.created_at'])
+    .where('p.integration_id', '=', integrationId);
+  if (filter.mode) q = q.where('t.mode', '=', filter.mode);
+  if (filter.currency) q = q.where('t.currency', '=', filter.currency);
+  if (filter.kind) q = q.where('t.kind', '=', filter.kind);
+  if (filter.refId) q = q.where('t.ref_id', '=', filter.refId);
+  if (filter.accountKind) q = q.where('p.account_id', 'like', `%:${filter.accountKind}%`);
+  const b = filter.before;
+  if (b) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('p.created_at', '<', b.at),
+        eb.and([eb('p.created_at', '=', b.at), eb('p.transaction_id', '<', b.tx)]),
+        eb.and([eb('p.created_at', '=', b.at), eb('p.transaction_id', '=', b.tx), eb('p.seq', '<', b.seq)]),
+      ]),
+    );
+  }
+  const rows = await q.orderBy('p.created_at', 'desc').orderBy('p.transaction_id', 'desc').orderBy('p.seq', 'desc').limit(filter.limit).execute();
+  return rows.map((r) => ({
+    transactionId: r.transaction_id,
+    seq: Number(r.seq),
+    kind: r.kind,
+    refId: r.ref_id,
+    accountId: r.account_id,
+    amountMinor: Number(r.amount_minor),
+    currency: r.currency,
+    mode: r.mode,
+    createdAt: Number(r.created_at),
+  }));
+}

@@ -1,0 +1,35 @@
+/** The double-entry ledger: accounts with running totals, immutable transactions and their postings. */
+export interface LedgerAccountsTable {
+  /** Deterministic from what the account is (integration, mode, currency, kind, customer): found without a read. */
+  id: string;
+  integration_id: string;
+  mode: 'test' | 'live';
+  currency: string;
+  kind: string;
+  customer_id: string | null;
+  /** Running total of the account's postings; `ledger verify` replays them against it. */
+  balance_minor: number;
+  /** 1 for the outside world (and historic overdrafts carried over by the migration); the CHECK refuses a negative balance otherwise. */
+  may_go_negative: number;
+  created_at: number;
+}
+
+export interface LedgerTransactionsTable {
+  id: string;
+  integration_id: string;
+  mode: 'test' | 'live';
+  currency: string;
+  kind: string;
+  /** What caused it (a payment, refund, payout, disbursement, customer); (kind, ref_id) is unique: a movement posts once. */
+  ref_id: string;
+  created_at: number;
+}
+
+export interface LedgerPostingsTable {
+  transaction_id: string;
+  seq: number;
+  account_id: string;
+  integration_id: string;
+  amount_minor: number;
+  created_at: number;
+}

@@ -1,0 +1,87 @@
+/**
+ * No overdraft under concurrency (issue 18): parallel payouts, refunds, disbursements and direct pays
+ * against one balance take exactly what it holds, on both databases. Today's read-then-write let
+ * PostgreSQL accept more than the balance.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Currency } from '../../src/core/money.js';
+import { integrationById } from '../../src/services/merchants/credentials.js';
+import { createRefund } from '../../src/services/payments/refunds.js';
+import { createDisbursement, creditAccount, submitDisbursement } from '../../src/services/payments/transfers.js';
+import { createFictitiousCustomer, sandboxPayout } from '../../src/services/sandbox/controls.js';
+import { merchantBalances } from '../../src/services/money/balances.js';
+import { testDatabases } from '../helpers/dbs.js';
+import { createPaymentOk, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
+
+const N = 50;
+
+for (const kind of testDatabases()) {
+  describe(`no overdraft on ${kind}`, () => {
+    let shop: Shop;
+    before(async () => {
+      shop = await openShop(kind);
+    });
+    after(async () => {
+      await shop.s.stop();
+    });
+
+    /** A fresh integration holding `amount` of `currency` from one paid card payment; its id and that payment. */
+    async function funded(amount: number, currency: Currency = 'USD'): Promise<{ integrationId: string; paymentId: string }> {
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
+      const p = await createPaymentOk(shop.api, integrationId, { amount, currency });
+      const r = await pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
+      assert.equal(r.body.payment.state, 'paid', r.text);
+      return { integrationId, paymentId: p.id };
+    }
+
+    const available = async (integrationId: string, currency: Currency = 'USD') =>
+      (await merchantBalances(shop.s.app.deps, shop.merchantId, integrationId)).find((b) => b.mode === 'test' && b.currency === currency)?.availableMinor ?? 0;
+
+    function outcomes(results: PromiseSettledResult<unknown>[]): { ok: number; refused: number } {
+      let ok = 0;
+      let refused = 0;
+      for (const r of results) {
+        if (r.status === 'fulfilled') ok++;
+        else if ((r.reason as { code?: string }).code === 'insufficient_funds') refused++;
+        else throw r.reason;
+      }
+      return { ok, refused };
+    }
+
+    test(`${N} parallel payouts of 1,000 from 10,000 accept exactly 10`, async () => {
+      const { integrationId } = await funded(10_000);
+      const results = await Promise.allSettled(Array.from({ length: N }, () => sandboxPayout(shop.s.app.deps, shop.merchantId, integrationId, 'USD', 1_000)));
+      assert.deepEqual(outcomes(results), { ok: 10, refused: N - 10 });
+      assert.equal(await available(integrationId), 0);
+    });
+
+    test(`${N} parallel direct pays and disbursements of 1,000 from 10,000 accept exactly 10`, async () => {
+      const { integrationId } = await funded(10_000, 'XOF');
+      const deps = shop.s.app.deps;
+      await createFictitiousCustomer(deps, shop.merchantId, integrationId, { name: 'Awa', email: 'awa@example.test', phone: '+221700000009', balanceMinor: 0, currency: 'XOF' });
+      const integration = (await integrationById(deps, integrationId))!;
+      const tokens = await Promise.all(
+        Array.from({ length: N / 2 }, () => createDisbursement(deps, integration, 'test', { accountAlias: 'awa@example.test', amountMinor: 1_000, currency: 'XOF', withdrawMode: 'orange-money-senegal', callbackUrl: null, externalId: null })),
+      );
+      const results = await Promise.allSettled([
+        ...Array.from({ length: N / 2 }, () => creditAccount(deps, integration, 'test', 'awa@example.test', 1_000, 'XOF')),
+        ...tokens.map((d) => submitDisbursement(deps, integration, 'test', d.token, 'paydunya')),
+      ]);
+      assert.deepEqual(outcomes(results), { ok: 10, refused: N - 10 });
+      assert.equal(await available(integrationId, 'XOF'), 0);
+    });
+
+    test('one refund and one payout racing over a balance of 1,000: exactly one is accepted, ten times', async () => {
+      for (let round = 0; round < 10; round++) {
+        const { integrationId, paymentId } = await funded(1_000);
+        const results = await Promise.allSettled([
+          createRefund(shop.s.app.deps, shop.merchantId, paymentId, { amountMinor: 1_000 }),
+          sandboxPayout(shop.s.app.deps, shop.merchantId, integrationId, 'USD', 1_000),
+        ]);
+        assert.deepEqual(outcomes(results), { ok: 1, refused: 1 }, `round ${round}`);
+        assert.equal(await available(integrationId), 0);
+      }
+    });
+  });
+}
