@@ -48,7 +48,12 @@ export function isPrivateAddress(address: string): boolean {
   // isIP first: ipaddr.js also reads shorthand such as 127.1, which no resolver answers.
   const family = isIP(address);
   if (family === 0) return true;
-  const parsed = ipaddr.parse(address);
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return true;
+  }
   return parsed.kind() === 'ipv4' ? isPrivateV4(parsed as ipaddr.IPv4) : isPrivateV6(parsed as ipaddr.IPv6);
 }
 
