@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { createBatcher } from '../core/batch.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { JOB_PAYLOADS, type JobKind } from '../services/jobs.js';
 import { type MailTransport, sendDueMail } from '../services/mail/sender.js';
-import { claimDueJobs, countDueJobs, finishJob, type Job, rescheduleJob } from '../store/repos/jobs.js';
+import { claimDueJobs, countDueJobs, finishJob, type Job, renewLeases, rescheduleJob } from '../store/repos/jobs.js';
 import type { Tx } from '../store/schema.js';
 import { deliver } from './handlers/deliver.js';
 import { expire, refund, timer } from './handlers/payments.js';
 import type { HandlerContext, Handlers, JobResult } from './handlers/types.js';
 import type { HttpSender } from './http-sender.js';
+import { KeyedLimiter, Limiter } from './limits.js';
 
 export interface Worker {
   start(): void;
-  /** Stops claiming work and waits for the jobs in hand to finish. */
+  /** Stops claiming work, gives back the jobs still waiting for a slot, and waits for those running. */
   stop(): Promise<void>;
   /** Runs every job due now (and the mail outbox) until none is left; tests and the sandbox clock use it. */
   drain(): Promise<number>;
@@ -30,10 +32,15 @@ export interface WorkerDeps {
   /** Without SMTP, mail stays in the outbox for `tollgate mail list`. */
   mailTransport: MailTransport | undefined;
   metrics?: WorkerMetrics;
-  /** How long a claimed job is ours; longer than the 15 s delivery timeout. */
+  /** How long a claimed job is ours; renewed every third of it while the job is in hand. */
   leaseMs?: number;
   idleMs?: number;
+  /** How many jobs one claim takes at most. */
   batch?: number;
+  /** Sends in flight at once, in all (Svix's worker_max_tasks). */
+  concurrency?: number;
+  /** Sends in flight at once to one destination (scheme, host and port). */
+  perDestination?: number;
 }
 
 const HANDLERS: Handlers = { deliver, timer, expire, refund };
@@ -46,25 +53,78 @@ interface Ran {
 
 /** Backoff for a job whose handler threw (a bug or a database hiccup), not for a failed delivery. */
 const errorBackoff = (attempts: number) => Math.min(3_600_000, 5_000 * 2 ** Math.min(attempts, 10));
+/** A job for a destination whose queue is full goes back to the table, due again after this. */
+const HAND_BACK_MS = 5_000;
+/** How many jobs may wait in memory for one destination, beyond those sending to it. */
+const DESTINATION_QUEUE = 2;
+
+class Stopping extends Error {}
+
+function destinationOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return url;
+  }
+}
 
 /**
- * The background loop. It claims due jobs with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL), runs
- * each kind's handler, and removes a job only after its work is recorded: a crash at any moment
- * leaves the job to be claimed again when the lease runs out (a notification may go twice, never zero).
+ * The background loop. It claims due jobs with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL) and
+ * runs each as its own task: sends are limited in all and per destination, so a silent endpoint
+ * holds only its own slots. Each outcome is recorded when its job finishes (the outcomes of one
+ * moment share a transaction), and a job is removed only then: a crash at any moment leaves it to
+ * be claimed again when its lease runs out (a notification may go twice, never zero times).
  */
 export function createWorker(w: WorkerDeps): Worker {
   const owner = `w-${process.pid}-${randomBytes(4).toString('hex')}`;
   const leaseMs = w.leaseMs ?? 60_000;
   const batch = w.batch ?? 32;
+  const concurrency = w.concurrency ?? 256;
+  const perDestination = w.perDestination ?? 8;
+  // Jobs in hand: sending, waiting for a slot, or being recorded.
+  const maxInHand = concurrency * 2;
   const { deps } = w;
   const postgres = deps.store.kind === 'postgres';
-  const ctx: HandlerContext = { deps, http: w.http, log: w.log, onDelivery: (o) => w.metrics?.deliveryOutcome(o) };
+  const global = new Limiter(concurrency);
+  const destinations = new KeyedLimiter(perDestination);
+  const inHand = new Map<string, Job>();
+  const tasks = new Set<Promise<void>>();
+  // The previous job of each payment in hand: its notifications go one after another, in order.
+  const lanes = new Map<string, Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
+  let renewer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  let draining = 0;
   let lastDepth = 0;
 
   const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
+
+  const ctx: HandlerContext = {
+    deps,
+    http: w.http,
+    log: w.log,
+    onDelivery: (o) => w.metrics?.deliveryOutcome(o),
+    async sendSlot(url) {
+      if (stopped && draining === 0) throw new Stopping('worker stopping');
+      const key = destinationOf(url);
+      if (destinations.load(key) >= perDestination * (1 + DESTINATION_QUEUE)) return null;
+      const releaseDestination = await destinations.acquire(key);
+      try {
+        const releaseGlobal = await global.acquire();
+        return () => {
+          releaseGlobal();
+          releaseDestination();
+        };
+      } catch (err) {
+        releaseDestination();
+        throw err;
+      }
+    },
+    // While draining (tests, the sandbox clock) the job is due again at once: the next round takes it.
+    handBack: () => ({ done: false, runAt: deps.clock.now() + (draining > 0 ? 0 : HAND_BACK_MS), error: null }),
+  };
 
   const runJob = async (job: Job): Promise<Ran> => {
     try {
@@ -72,8 +132,10 @@ export function createWorker(w: WorkerDeps): Worker {
       const schema = JOB_PAYLOADS[kind];
       if (!schema) throw new Error(`unknown job kind ${job.kind}`);
       const payload = schema.parse(job.payload);
-      return { job, result: await (HANDLERS[kind] as (c: HandlerContext, p: unknown) => Promise<JobResult>)(ctx, payload) };
+      return { job, result: await (HANDLERS[kind] as (c: HandlerContext, p: unknown, j: Job) => Promise<JobResult>)(ctx, payload, job) };
     } catch (err) {
+      // Stopping gives the job back due at once, for whichever worker comes next.
+      if (err instanceof Stopping) return { job, result: { done: false, runAt: job.runAt, error: null } };
       w.log.error({ err, job: job.id, kind: job.kind }, 'job failed; will retry');
       return { job, result: retryLater(job, err) };
     }
@@ -86,9 +148,9 @@ export function createWorker(w: WorkerDeps): Worker {
   };
 
   /**
-   * Records what the jobs of a pass learned and removes or reschedules them, all in one transaction:
-   * one commit (one wait for the disk) for the pass, not one per job. If that fails, each job is
-   * settled alone, so only the one whose writes fail runs again, after the error backoff.
+   * Records what the jobs finished at one moment learned and removes or reschedules them, in one
+   * transaction. If that fails, each is settled alone, so only the one whose writes fail runs
+   * again, after the error backoff.
    */
   const settle = async (ran: Ran[]): Promise<void> => {
     if (ran.length === 0) return;
@@ -106,27 +168,59 @@ export function createWorker(w: WorkerDeps): Worker {
       await deps.store.transaction((tx) => write(tx, { job, result: retryLater(job, err) }));
     }
   };
+  const recorder = createBatcher(settle, 64);
 
-  /**
-   * One pass: claim a batch, run it, then settle it. Jobs run side by side, except the notifications
-   * of one payment, which go one after another in the order of its changes. Returns how many jobs ran.
-   */
-  const pass = async (): Promise<number> => {
-    const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: batch, owner, leaseMs });
-    const lanes = new Map<string, Job[]>();
-    for (const job of jobs) {
-      const p = job.payload as { paymentId?: unknown };
-      const lane = job.kind === 'deliver' && typeof p.paymentId === 'string' ? `payment:${p.paymentId}` : job.id;
-      lanes.set(lane, [...(lanes.get(lane) ?? []), job]);
+  const renewNow = async (): Promise<void> => {
+    try {
+      await renewLeases(deps.store.db, [...inHand.keys()], owner, deps.clock.now() + leaseMs);
+    } catch (err) {
+      w.log.error({ err }, 'renewing leases failed');
     }
-    const version = (j: Job) => Number((j.payload as { version?: unknown }).version ?? 0);
-    const ran: Ran[] = [];
-    await Promise.all(
-      [...lanes.values()].map(async (lane) => {
-        for (const job of lane.sort((a, b) => version(a) - version(b))) ran.push(await runJob(job));
-      }),
-    );
-    await settle(ran);
+  };
+
+  const laneOf = (job: Job): string | null => {
+    const p = job.payload as { paymentId?: unknown };
+    return job.kind === 'deliver' && typeof p.paymentId === 'string' ? p.paymentId : null;
+  };
+
+  /** Runs one job as its own task and records its outcome when it finishes. */
+  const launch = (job: Job): void => {
+    inHand.set(job.id, job);
+    if (!renewer) {
+      renewer = setInterval(() => void renewNow(), Math.max(1, Math.floor(leaseMs / 3)));
+      renewer.unref();
+    }
+    const lane = laneOf(job);
+    const before = lane ? lanes.get(lane) : undefined;
+    const ran = before ? before.then(() => runJob(job)) : runJob(job);
+    if (lane) {
+      lanes.set(lane, ran);
+      void ran.then(() => {
+        if (lanes.get(lane) === ran) lanes.delete(lane);
+      });
+    }
+    const task: Promise<void> = ran
+      .then((r) => recorder.add(r))
+      .catch((err: unknown) => w.log.error({ err, job: job.id, kind: job.kind }, 'job outcome not recorded; its lease will run out'))
+      .finally(() => {
+        inHand.delete(job.id);
+        tasks.delete(task);
+        if (inHand.size === 0 && renewer) {
+          clearInterval(renewer);
+          renewer = undefined;
+        }
+        // Room again after a full claim: claim now rather than after the idle wait.
+        if (!stopped && !running && inHand.size === maxInHand - 1) loop();
+      });
+    tasks.add(task);
+  };
+
+  const version = (j: Job) => Number((j.payload as { version?: unknown }).version ?? 0);
+
+  /** Claims up to `room` due jobs and launches them, a payment's in the order of its changes. */
+  const claim = async (room: number): Promise<number> => {
+    const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: room, owner, leaseMs });
+    for (const job of jobs.sort((a, b) => version(a) - version(b))) launch(job);
     return jobs.length;
   };
 
@@ -139,21 +233,32 @@ export function createWorker(w: WorkerDeps): Worker {
     }
   };
 
+  /** Claims while there is work due and room for it; a full claim is followed by another at once. */
+  const tick = async (): Promise<void> => {
+    for (;;) {
+      const room = Math.min(batch, maxInHand - inHand.size);
+      if (stopped || room <= 0) return;
+      if ((await claim(room)) < room) return;
+    }
+  };
+
   const loop = (): void => {
     if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
     running = (async () => {
-      const ran = await pass();
+      await tick();
       await housekeeping();
-      return ran;
     })()
-      .catch((err: unknown) => {
-        w.log.error({ err }, 'worker pass failed');
-        return 0;
-      })
-      .then((ran) => {
+      .catch((err: unknown) => w.log.error({ err }, 'worker pass failed'))
+      .then(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(loop, ran === batch ? 0 : (w.idleMs ?? 200));
+        if (!stopped) timer = setTimeout(loop, w.idleMs ?? 200);
       });
+  };
+
+  const settled = async (): Promise<void> => {
+    while (tasks.size > 0) await Promise.allSettled([...tasks]);
   };
 
   return {
@@ -166,16 +271,27 @@ export function createWorker(w: WorkerDeps): Worker {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      const stopping = new Stopping('worker stopping');
+      destinations.refuseWaiting(stopping);
+      global.refuseWaiting(stopping);
+      await settled();
     },
     async drain() {
-      let total = 0;
-      for (;;) {
-        const ran = await pass();
-        total += ran;
-        if (ran === 0) break;
+      draining += 1;
+      try {
+        let total = 0;
+        for (;;) {
+          await settled();
+          const ran = await claim(batch);
+          total += ran;
+          await settled();
+          if (ran === 0) break;
+        }
+        await housekeeping();
+        return total;
+      } finally {
+        draining -= 1;
       }
-      await housekeeping();
-      return total;
     },
   };
 }

@@ -12,6 +12,24 @@ export interface AttemptOutcome {
   responseHead: string | null;
   error: string | null;
   latencyMs: number;
+  /** The receiver's `Retry-After`, if it sent one. */
+  retryAfterMs?: number | null;
+}
+
+/** Retries spread by up to this share of their step either way, so a receiver's backlog is not hit at one instant. */
+export const RETRY_JITTER = 0.1;
+
+/**
+ * The wait before attempt `attempt + 1` (0-based index into the schedule): the schedule's step with
+ * jitter; a receiver's `Retry-After` is honoured when longer, up to the schedule's longest step
+ * (a receiver cannot park a notification beyond it). `random` is in [0, 1).
+ */
+export function retryDelay(schedule: readonly number[], attempt: number, retryAfterMs: number | null | undefined, random: number): number | undefined {
+  const step = schedule[attempt];
+  if (step === undefined) return undefined;
+  const jittered = Math.round(step * (1 + RETRY_JITTER * (2 * random - 1)));
+  if (retryAfterMs === null || retryAfterMs === undefined || retryAfterMs <= jittered) return jittered;
+  return Math.max(jittered, Math.min(retryAfterMs, Math.max(...schedule)));
 }
 
 export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | undefined> {
@@ -28,11 +46,12 @@ export function judgeDeliveryAttempt(
   delivery: Delivery,
   outcome: AttemptOutcome,
   attemptedAt: number,
+  random: () => number = Math.random,
 ): { delivered: boolean; next: number | null; record: (tx: Tx) => Promise<void> } {
   const formatter = deps.formatters[delivery.dialect as DialectName];
   const attempt = delivery.attempts + 1;
   const delivered = outcome.statusCode !== null && formatter.isDelivered(outcome.statusCode);
-  const delay = formatter.retryDelaysMs[attempt];
+  const delay = retryDelay(formatter.retryDelaysMs, attempt, outcome.retryAfterMs, random());
   const next = delivered || delay === undefined || attempt >= delivery.maxAttempts ? null : attemptedAt + delay;
   const id = deps.ids.next('attempt');
   const record = (tx: Tx) =>

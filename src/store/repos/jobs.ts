@@ -96,3 +96,9 @@ export async function bringJobForward(db: Db, kind: string, idInPayload: string,
   const r = await db.updateTable('jobs').set({ run_at: now }).where('kind', '=', kind).where('payload', 'like', `%"${idInPayload}"%`).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Extends the leases of jobs still in hand, so a long delivery is not claimed by another worker. */
+export async function renewLeases(db: Db, ids: string[], owner: string, lockedUntil: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('jobs').set({ locked_until: lockedUntil }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+}

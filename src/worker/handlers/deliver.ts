@@ -2,16 +2,28 @@ import { judgeDeliveryAttempt, loadDelivery } from '../../services/notify/delive
 import { DONE, type Handler } from './types.js';
 
 /** Sends one notification and records the attempt; a failure comes back on the wire's retry schedule. */
-export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }) => {
+export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }, job) => {
   const delivery = await loadDelivery(ctx.deps, deliveryId);
   if (delivery?.status !== 'pending') return DONE;
-  const attemptedAt = ctx.deps.clock.now();
-  const outcome = await ctx.http.post(delivery.url, delivery.headers, delivery.body);
-  const { delivered, next, record } = judgeDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt);
+  const release = await ctx.sendSlot(delivery.url);
+  if (!release) return ctx.handBack();
+  let judged: ReturnType<typeof judgeDeliveryAttempt>;
+  let error: string | null;
+  try {
+    // The attempt's time is when it leaves, not when it was claimed: it may have waited for its slot.
+    const attemptedAt = ctx.deps.clock.now();
+    const outcome = await ctx.http.post(delivery.url, delivery.headers, delivery.body);
+    // Test-mode work follows the sandbox clock, where a developer steps through the schedule exactly.
+    judged = judgeDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt, job.integrationId === null ? Math.random : () => 0.5);
+    error = outcome.error ?? `HTTP ${outcome.statusCode}`;
+  } finally {
+    release();
+  }
+  const { delivered, next, record } = judged;
   if (next === null) {
     ctx.onDelivery(delivered ? 'delivered' : 'failed');
     return { done: true, record };
   }
   ctx.onDelivery('retry');
-  return { done: false, runAt: next, error: outcome.error ?? `HTTP ${outcome.statusCode}`, record };
+  return { done: false, runAt: next, error, record };
 };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { JobKind, JobPayload } from '../../services/jobs.js';
+import type { Job } from '../../store/repos/jobs.js';
 import type { Tx } from '../../store/schema.js';
 import type { HttpSender } from '../http-sender.js';
 
@@ -9,6 +10,13 @@ export interface HandlerContext {
   http: HttpSender;
   log: Logger;
   onDelivery(outcome: 'delivered' | 'retry' | 'failed'): void;
+  /**
+   * Waits for a send slot toward `url` (its destination's, then the global one) and returns its
+   * release; null when that destination already has a full queue, and the job should be handed back.
+   */
+  sendSlot(url: string): Promise<(() => void) | null>;
+  /** The result that gives a job back unrun, due again shortly (its destination is saturated). */
+  handBack(): JobResult;
 }
 
 /**
@@ -17,7 +25,8 @@ export interface HandlerContext {
  */
 export type JobResult = ({ done: true } | { done: false; runAt: number; error: string | null }) & { record?: (tx: Tx) => Promise<void> };
 
-export type Handler<K extends JobKind> = (ctx: HandlerContext, payload: JobPayload<K>) => Promise<JobResult>;
+/** `job.integrationId` is set for test-mode work only (it follows that integration's sandbox clock). */
+export type Handler<K extends JobKind> = (ctx: HandlerContext, payload: JobPayload<K>, job: Job) => Promise<JobResult>;
 export type Handlers = { [K in JobKind]: Handler<K> };
 
 export const DONE: JobResult = { done: true };
