@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './web/health.js';
 import { createLoginThrottle } from './web/login-throttle.js';
 import { createMetrics, type Metrics, registerMetricsRoutes } from './web/metrics.js';
 import { registerHomePage } from './web/pages/home.js';
+import { registerResetPasswordPages } from './web/pages/reset-password.js';
 import { registerVerifyEmailPage } from './web/pages/verify-email.js';
 import { createHttpSender, type HttpSender } from './worker/http-sender.js';
 import { createWorker, type Worker } from './worker/worker.js';
@@ -123,7 +124,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerMetricsRoutes(server, metrics, deps, config.metricsToken);
   registerHealthRoutes(server, store);
   registerAssets(server);
-  registerVerifyEmailPage(server, deps);
+  await registerVerifyEmailPage(server, deps, loginThrottle);
+  await registerResetPasswordPages(server, deps, loginThrottle);
   await registerCheckoutPages(server, deps, loginThrottle);
   registerHomePage(server, deps);
   await server.register(managementApi, { deps, drain: () => worker.drain(), loginThrottle });

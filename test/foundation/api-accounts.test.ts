@@ -149,7 +149,7 @@ for (const kind of testDatabases()) {
       }
     });
 
-    test('POST /api/auth/verify-email verifies with the token from the mail, once', async () => {
+    test('POST /api/auth/verify-email verifies with the token from the mail; again it answers the same and changes nothing', async () => {
       const token = await verifyToken(s, alice.email);
       const r = await anon().post('/api/auth/verify-email', { token });
       assert.equal(r.status, 200, r.text);
@@ -157,7 +157,9 @@ for (const kind of testDatabases()) {
       assert.notEqual((await merchantRow(s, alice.email)).email_verified_at, null);
 
       const before = await snapshot(s.store);
-      assertProblem(await anon().post('/api/auth/verify-email', { token }), 404, 'not_found');
+      const again = await anon().post('/api/auth/verify-email', { token });
+      assert.equal(again.status, 200, again.text);
+      assert.deepEqual(again.body, { verified: true });
       assertProblem(await anon().post('/api/auth/verify-email', { token: 'not-a-token-we-ever-sent' }), 404, 'not_found');
       assert.equal(await snapshot(s.store), before);
 
@@ -166,7 +168,7 @@ for (const kind of testDatabases()) {
       assertProblem(await c.post('/api/me/resend-verification'), 409, 'invalid_state');
     });
 
-    test('the GET /verify-email link verifies once; a resent mail replaces the old link', async () => {
+    test('the GET /verify-email link verifies; a second visit says verified and links on; a dead link offers a new one', async () => {
       const reg = await anon().post('/api/merchants', { email: bob.email, password: PASSWORD, companyName: 'Bob & Co' });
       assert.equal(reg.status, 201, reg.text);
       bob.id = reg.body.merchant.id;
@@ -192,11 +194,41 @@ for (const kind of testDatabases()) {
 
       const before = await snapshot(s.store);
       const again = await fetch(link);
-      assert.equal(again.status, 400);
-      assert.match(await again.text(), /Verification failed/);
-      const none = await fetch(`${s.url}/verify-email`);
-      assert.equal(none.status, 400);
+      assert.equal(again.status, 200);
+      const againHtml = await again.text();
+      assert.match(againHtml, /Email already verified/);
+      assert.doesNotMatch(againHtml, /fail/i);
+      assert.match(againHtml, /<a href="\/docs">/);
+      for (const dead of [`${s.url}/verify-email`, `${s.url}/verify-email?token=${first}`, `${s.url}/verify-email?token=never-sent`]) {
+        const r = await fetch(dead);
+        assert.equal(r.status, 400, dead);
+        const html = await r.text();
+        assert.match(html, /This link does not work/);
+        assert.match(html, /<form method="post" action="\/verify-email\/resend">/);
+      }
       assert.equal(await snapshot(s.store), before);
+    });
+
+    test('the new-link form of a dead verification link mails an unverified address a new link and answers alike for any other', async () => {
+      const email = 'late@example.com';
+      const reg = await anon().post('/api/merchants', { email, password: PASSWORD, companyName: 'Late' });
+      assert.equal(reg.status, 201, reg.text);
+      const old = await verifyToken(s, email);
+      const ask = (address: string) =>
+        fetch(`${s.url}/verify-email/resend`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${encodeURIComponent(address)}` });
+      const answers = [];
+      for (const address of [email.toUpperCase(), 'unknown-person@example.com', bob.email]) {
+        const r = await ask(address);
+        assert.equal(r.status, 200);
+        answers.push(await r.text());
+      }
+      assert.equal(new Set(answers).size, 1, 'the answers differ');
+      const fresh = await verifyToken(s, email);
+      assert.notEqual(fresh, old);
+      assert.equal((await mailsTo(s, 'unknown-person@example.com')).length, 0);
+      assert.equal((await mailsTo(s, bob.email)).filter((m) => m.kind === 'verify_email').length, 2, 'a verified address got another link');
+      const page = await fetch(`${s.url}/verify-email?token=${fresh}`);
+      assert.match(await page.text(), /<h1>Email verified/);
     });
 
     test('login: the right password opens a session; a wrong password and an unknown email get the same 401', async () => {

@@ -244,6 +244,33 @@ describe('the tollgate CLI', { concurrency: true }, () => {
         failsWithOneLine(r, /already registered/);
       });
 
+      test('merchant create refuses an email the API would refuse, and a weak password, with one line; nothing is stored', async () => {
+        failsWithOneLine(await cli(['merchant', 'create', '--email', 'notanemail', '--company', 'Nope', '--password-stdin'], `${ownerPassword}\n`), /email: must be an email address/);
+        failsWithOneLine(await cli(['merchant', 'create', '--email', `weak.${tag}@example.com`, '--company', 'Weak', '--password-stdin'], 'password1234\n'), /too common/);
+        for (const email of ['notanemail', `weak.${tag}@example.com`]) await assert.rejects(passwordOpensLogin(dataDir, databaseUrl, email, ownerPassword), /no result/i);
+      });
+
+      test('merchant set-password --password-stdin sets the password, ends every session and checks the policy', async () => {
+        const store = openStore({ dataDir, databaseUrl, poolSize: 1 });
+        try {
+          const m = await store.db.selectFrom('merchants').select('id').where('email_key', '=', owner).executeTakeFirstOrThrow();
+          await store.db.insertInto('sessions').values({ id: `cli-test-${tag}`, principal_kind: 'merchant', principal_id: m.id, csrf_token: 'x', expires_at: Date.now() + 3_600_000, created_at: Date.now() }).execute();
+          failsWithOneLine(await cli(['merchant', 'set-password', '--email', owner, '--password-stdin'], 'aaaaaaaaaaaaaaaa\n'), /one character repeated/);
+          failsWithOneLine(await cli(['merchant', 'set-password', '--email', `nobody.${tag}@example.com`, '--password-stdin'], 'a fine new password 9\n'), /no merchant/);
+          const r = await cli(['merchant', 'set-password', '--email', owner.toUpperCase(), '--password-stdin', '--json'], 'a fine new password 9\n');
+          const out = json(r);
+          assert.equal(out.merchant.email, owner);
+          assert.ok(!r.stdout.includes('a fine new password 9'));
+          assert.equal(await passwordOpensLogin(dataDir, databaseUrl, owner, 'a fine new password 9'), true);
+          assert.equal(await passwordOpensLogin(dataDir, databaseUrl, owner, ownerPassword), false);
+          assert.equal((await store.db.selectFrom('sessions').select('id').where('principal_id', '=', m.id).execute()).length, 0, 'a session survived');
+          // Back to the password the later tests use.
+          json(await cli(['merchant', 'set-password', '--email', owner, '--password-stdin', '--json'], `${ownerPassword}\n`));
+        } finally {
+          await store.close();
+        }
+      });
+
       test('integration create --json prints exactly the integration and its credentials', async () => {
         const name = `Shop ${tag}`;
         // the owner's address in another case finds the same merchant

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { randomAlphanumeric } from '../../core/ids.js';
 import { createOperator, registerMerchant } from '../../services/merchants/accounts.js';
+import { setPasswordByAdmin } from '../../services/merchants/password-changes.js';
 import { type CliIo, globalOptions, passwordFromStdin, print, withServices } from '../context.js';
+
+/** A password from the first line of stdin (--password-stdin), or a generated one the command prints. */
+async function newPassword(io: CliIo, fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
+  return fromStdin ? { password: await passwordFromStdin(io), generated: false } : { password: randomAlphanumeric(20), generated: true };
+}
 
 export function registerAccountCommands(program: Command, io: CliIo): void {
   const merchant = program.command('merchant').description('merchant accounts');
@@ -15,8 +21,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--verified', 'mark the email address as verified (no verification mail)')
     .action(async (o: { email: string; company: string; companyEmail?: string; passwordStdin?: boolean; verified?: boolean }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const generated = !o.passwordStdin;
-      const password = o.passwordStdin ? await passwordFromStdin(io) : randomAlphanumeric(20);
+      const { password, generated } = await newPassword(io, o.passwordStdin);
       const result = await withServices(io, opts, (deps) =>
         registerMerchant(deps, { email: o.email, password, companyName: o.company, companyEmail: o.companyEmail }, { verified: o.verified === true }),
       );
@@ -24,6 +29,21 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
         `created merchant ${result.merchant.id} <${result.merchant.email}>`,
         ...(generated ? [`password: ${password}`] : []),
         result.merchant.emailVerified ? 'email verified' : 'a verification mail is in the outbox (tollgate mail list)',
+      ]);
+    });
+
+  merchant
+    .command('set-password')
+    .description('set a merchant\'s password and end every session (a password is generated and printed unless --password-stdin)')
+    .requiredOption('--email <email>', 'the merchant\'s login email')
+    .option('--password-stdin', 'read the password from the first line of stdin')
+    .action(async (o: { email: string; passwordStdin?: boolean }, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const { password, generated } = await newPassword(io, o.passwordStdin);
+      const m = await withServices(io, opts, (deps) => setPasswordByAdmin(deps, o.email, password));
+      print(io, opts, { merchant: m, ...(generated && { password }) }, () => [
+        `password set for ${m.id} <${m.email}>; every session ended`,
+        ...(generated ? [`password: ${password}`] : []),
       ]);
     });
 
@@ -35,8 +55,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--password-stdin', 'read the password from the first line of stdin')
     .action(async (o: { email: string; passwordStdin?: boolean }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const generated = !o.passwordStdin;
-      const password = o.passwordStdin ? await passwordFromStdin(io) : randomAlphanumeric(20);
+      const { password, generated } = await newPassword(io, o.passwordStdin);
       const op = await withServices(io, opts, (deps) => createOperator(deps, o.email, password));
       print(io, opts, { operator: { id: op.id, email: op.email }, ...(generated && { password }) }, () => [
         `created operator ${op.id} <${op.email}>`,

@@ -7,6 +7,7 @@ import {
   claimLoginAttempt,
   findLogin,
   findMerchant,
+  findMerchantByEmail,
   insertMerchant,
   listMerchants,
   type LoginKey,
@@ -126,6 +127,8 @@ export async function registerMerchant(
           verify_token_hash: token === null ? null : sha256Hex(token),
           failed_logins: 0,
           locked_until: null,
+          reset_token_hash: null,
+          reset_expires_at: null,
           created_at: now,
           updated_at: now,
         });
@@ -140,10 +143,18 @@ export async function registerMerchant(
   return { merchant, verifyToken: token };
 }
 
-export async function verifyEmail(deps: ServiceDeps, token: string): Promise<string> {
-  const id = await deps.store.transaction((tx) => verifyMerchantEmail(tx, sha256Hex(token), deps.clock.now()));
-  if (id === undefined) throw new TollgateError('not_found', 'this verification link is unknown or was already used');
-  return id;
+/** Verifies by the mailed token; a link used before answers `already: true` (its address stays verified). */
+export async function verifyEmail(deps: ServiceDeps, token: string): Promise<{ merchantId: string; already: boolean }> {
+  const r = await deps.store.transaction((tx) => verifyMerchantEmail(tx, sha256Hex(token), deps.clock.now()));
+  if (r === 'unknown') throw new TollgateError('not_found', 'this verification link is unknown, or a newer mail replaced it');
+  return { merchantId: r.id, already: r.already };
+}
+
+/** A new verification link for whoever types the address (the page of a dead link); silent unless it is an unverified account. */
+export async function requestVerificationMail(deps: ServiceDeps, email: string): Promise<void> {
+  const merchant = await findMerchantByEmail(deps.store.db, email);
+  if (!merchant || merchant.emailVerifiedAt !== null) return;
+  await resendVerification(deps, merchant.id);
 }
 
 export async function resendVerification(deps: ServiceDeps, merchantId: string): Promise<void> {

@@ -5,6 +5,7 @@ import * as m0003 from './0003-wire-lookups.js';
 import * as m0004 from './0004-shop-urls-and-payouts.js';
 import * as m0005 from './0005-disbursements.js';
 import * as m0006 from './0006-request-log-batches.js';
+import * as m0007 from './0007-password-resets.js';
 import * as m0008 from './0008-request-log-bounds.js';
 import * as m0009 from './0009-checkout-capability.js';
 import * as m0010 from './0010-ledger.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-shop-urls-and-payouts': m0004,
   '0005-disbursements': m0005,
   '0006-request-log-batches': m0006,
+  '0007-password-resets': m0007,
   '0008-request-log-bounds': m0008,
   '0009-checkout-capability': m0009,
   '0010-ledger': m0010,

@@ -74,18 +74,57 @@ export async function updateMerchantProfile(
     .execute();
 }
 
+/** Sets a new password hash; the lockout count and any pending reset link go with the old password. */
 export async function setMerchantPassword(db: Db, id: string, passwordHash: string, now: number): Promise<void> {
-  await db.updateTable('merchants').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('merchants')
+    .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, reset_token_hash: null, reset_expires_at: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number): Promise<string | undefined> {
+export async function setResetToken(db: Db, id: string, tokenHash: string, expiresAt: number, now: number): Promise<void> {
+  await db.updateTable('merchants').set({ reset_token_hash: tokenHash, reset_expires_at: expiresAt, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** The merchant a live reset token belongs to. */
+export async function findByResetToken(db: Db, tokenHash: string, now: number): Promise<Merchant | undefined> {
+  const r = await db
+    .selectFrom('merchants')
+    .selectAll()
+    .where('reset_token_hash', '=', tokenHash)
+    .where('reset_expires_at', '>', now)
+    .executeTakeFirst();
+  return r && rowToMerchant(r);
+}
+
+/** Uses a reset token once: sets the password only if the token is still live; the merchant's id, or undefined. */
+export async function consumeResetToken(db: Db, tokenHash: string, passwordHash: string, now: number): Promise<string | undefined> {
   const r = await db
     .updateTable('merchants')
-    .set({ email_verified_at: now, verify_token_hash: null, updated_at: now })
-    .where('verify_token_hash', '=', tokenHash)
+    .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, reset_token_hash: null, reset_expires_at: null, updated_at: now })
+    .where('reset_token_hash', '=', tokenHash)
+    .where('reset_expires_at', '>', now)
     .returning('id')
     .executeTakeFirst();
   return r?.id;
+}
+
+/**
+ * Verifies the address a token was mailed to. The token's hash stays, so a second visit of the link
+ * can be told "already verified"; a resent mail replaces it. 'unknown' when no merchant holds it.
+ */
+export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number): Promise<{ id: string; already: boolean } | 'unknown'> {
+  const r = await db
+    .updateTable('merchants')
+    .set({ email_verified_at: now, updated_at: now })
+    .where('verify_token_hash', '=', tokenHash)
+    .where('email_verified_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  if (r) return { id: r.id, already: false };
+  const known = await db.selectFrom('merchants').select(['id', 'email_verified_at']).where('verify_token_hash', '=', tokenHash).executeTakeFirst();
+  return known && known.email_verified_at !== null ? { id: known.id, already: true } : 'unknown';
 }
 
 export async function setVerifyToken(db: Db, id: string, tokenHash: string, now: number): Promise<void> {

@@ -33,6 +33,13 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', idHash).execute();
 }
 
+/** Ends every session of a principal, but the one whose hash is `keep` (the session that made the change). */
+export async function deleteSessionsOf(db: Db, kind: 'merchant' | 'operator', principalId: string, keep: string | null): Promise<void> {
+  let q = db.deleteFrom('sessions').where('principal_kind', '=', kind).where('principal_id', '=', principalId);
+  if (keep !== null) q = q.where('id', '!=', keep);
+  await q.execute();
+}
+
 export async function deleteExpiredSessions(db: Db, now: number): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }

@@ -13,6 +13,9 @@ export interface MerchantsTable {
   verify_token_hash: string | null;
   failed_logins: number;
   locked_until: number | null;
+  /** SHA-256 of the pending password-reset token, and when it expires (0007). */
+  reset_token_hash: string | null;
+  reset_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -25,7 +25,12 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, 
   });
 
   app.post('/api/auth/verify-email', {
-    schema: { tags: ['accounts'], summary: 'Verify an email address with the token from the mail', body: z.object({ token: text(200) }).strict() },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Verify an email address with the token from the mail',
+      description: 'Using the token again answers the same while the address stays verified; an unknown or replaced token is a 404.',
+      body: z.object({ token: text(200) }).strict(),
+    },
   }, async (request) => {
     await verifyEmail(deps, request.body.token);
     return { verified: true };

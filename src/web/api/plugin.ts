@@ -11,6 +11,7 @@ import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
 import { registerOperatorRoutes } from './operator.js';
+import { registerPasswordRoutes } from './passwords.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerSandboxRoutes } from './sandbox.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
@@ -19,7 +20,7 @@ import type { LoginThrottle } from '../login-throttle.js';
 export const API_BODY_LIMIT = 64 * 1024;
 
 /** The only routes a caller without a session or token may use. */
-const PUBLIC_ROUTES = new Set(['POST /api/merchants', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/verify-email']);
+const PUBLIC_ROUTES = new Set(['POST /api/merchants', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/verify-email', 'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm']);
 
 /**
  * The management API: JSON under /api, documented at /docs. Encapsulated, so its validator,
@@ -69,6 +70,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
 
   registerRequestLog(app, deps);
   registerAccountRoutes(app, deps, opts.loginThrottle);
+  registerPasswordRoutes(app, deps, opts.loginThrottle);
   registerIntegrationRoutes(app, deps);
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);
