@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -7,7 +7,8 @@ import { type IdGenerator, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Formatters } from './services/notify/formatter.js';
 import { nativeFormatter } from './services/notify/native.js';
-import type { Dialect } from './dialects/dialect.js';
+import { type Dialect, dialectOfPath } from './dialects/dialect.js';
+import { errorStatus, frameworkMessage } from './http/wire-plugin.js';
 import { paydunya } from './dialects/paydunya/index.js';
 import { paynowPl } from './dialects/paynow-pl/index.js';
 import { paynowZw } from './dialects/paynow-zw/index.js';
@@ -108,6 +109,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Paynow Zimbabwe clients post to /Interface/InitiateTransaction and /interface/initiatetransaction alike.
     // Long ids reach the wires, which answer them in their own words (a 414 would break their clients).
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Raised before routing (a bad URL, a parameter past maxParamLength): a wire's prefix answers in its format.
+    frameworkErrors: (err, request, reply) => {
+      const status = errorStatus(err);
+      const dialect = dialectOfPath(DIALECTS, request.url);
+      if (dialect) return dialect.refuse(reply as FastifyReply, status, frameworkMessage(status));
+      return (reply as FastifyReply).code(status).send(err);
+    },
   });
   server.decorateRequest('auth', null);
   server.decorateRequest('testLog', null);
@@ -128,7 +136,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerResetPasswordPages(server, deps, loginThrottle);
   await registerCheckoutPages(server, deps, loginThrottle);
   registerHomePage(server, deps);
-  await server.register(managementApi, { deps, drain: () => worker.drain(), loginThrottle });
+  // Unknown paths under a wire's prefix answer in that wire's format.
+  const wires = {
+    owns: (url: string) => dialectOfPath(DIALECTS, url) !== undefined,
+    refuse: (url: string, reply: FastifyReply, status: number) => (dialectOfPath(DIALECTS, url) as Dialect).refuse(reply, status, frameworkMessage(status)),
+  };
+  await server.register(managementApi, { deps, drain: () => worker.drain(), loginThrottle, wires });
   for (const dialect of DIALECTS) await server.register(dialect.plugin, { deps });
 
   const http = options.http ?? createHttpSender({ allowPrivate: config.allowPrivateCallbacks });

@@ -1,8 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
+import { CODES, PdError } from './errors.js';
 import { pdRoutes } from './routes.js';
+
+/** HTTP 200 and a response_code: 4000 for what the client sent, PayDunya's unknown-error words for ours. */
+export function pdRefuse(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const e = status >= 500 ? new PdError(CODES.funds, 'An Unknown PAYDUNYA Server Error Occured.') : new PdError(CODES.invalid, message);
+  return reply.code(200).type('application/json').send(JSON.stringify(e.body()));
+}
 
 /**
  * PayDunya's paths: /sandbox-api/v1 acts in test mode, /api/v1 and /api/v2/disburse in live mode.
@@ -11,7 +18,7 @@ import { pdRoutes } from './routes.js';
  */
 export async function paydunyaPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = pdRoutes(opts.deps);
-  rawWire(app, opts.deps, 256 * 1024);
+  rawWire(app, opts.deps, 256 * 1024, pdRefuse);
   for (const [base, mode] of [
     ['/sandbox-api/v1', 'test'],
     ['/api/v1', 'live'],

@@ -1,8 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
 import type { ServiceDeps } from '../../services/deps.js';
+import { PlError } from './errors.js';
 import { plRoutes } from './routes.js';
+
+/** `{"statusCode","errors":[…]}`: 404 NOT_FOUND, 500 INTERNAL_SERVER_ERROR, any other refusal 400 VALIDATION_ERROR. */
+export function plRefuse(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const e = status === 404 ? new PlError(404, 'NOT_FOUND', message) : status >= 500 ? new PlError(500, 'INTERNAL_SERVER_ERROR', message) : new PlError(400, 'VALIDATION_ERROR', message);
+  return reply.code(e.statusCode).type('application/json').send(e.body());
+}
 
 /**
  * Paynow.pl's paths, v3 and the v1/v2 ones older plugin installs still call. Encapsulated: bodies are
@@ -10,7 +17,7 @@ import { plRoutes } from './routes.js';
  */
 export async function paynowPlPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = plRoutes(opts.deps);
-  rawWire(app, opts.deps, 256 * 1024);
+  rawWire(app, opts.deps, 256 * 1024, plRefuse);
 
   app.post('/v3/payments', r.createPaymentRoute('v3'));
   app.get('/v3/payments/:paymentId/status', r.paymentStatus('v3'));

@@ -1,8 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServiceDeps } from '../../services/deps.js';
 import { throttledPages } from '../../http/page-throttle.js';
 import { rawWire } from '../../http/wire-plugin.js';
+import { encodeForm } from './wire.js';
 import { zwRoutes } from './routes.js';
+
+/** Every refusal is HTTP 200 `status=Error&error=…`, whatever the framework's status was. */
+export function zwRefuse(reply: FastifyReply, _status: number, message: string): FastifyReply {
+  return reply.code(200).type('text/html; charset=utf-8').send(encodeForm([['status', 'Error'], ['error', message]]));
+}
 
 /**
  * Paynow Zimbabwe's paths. Encapsulated: every body is read as raw text (parsed as a form whatever its
@@ -11,7 +17,7 @@ import { zwRoutes } from './routes.js';
  */
 export async function paynowZwPlugin(app: FastifyInstance, opts: { deps: ServiceDeps }): Promise<void> {
   const r = zwRoutes(opts.deps);
-  rawWire(app, opts.deps, 64 * 1024);
+  rawWire(app, opts.deps, 64 * 1024, zwRefuse);
   app.post('/interface/initiatetransaction', r.initiate('web'));
   app.post('/interface/remotetransaction', r.initiate('express'));
   app.post('/interface/initiatetickettransaction', r.initiate('ticket'));

@@ -1,7 +1,16 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+
+/**
+ * The gateway wires' paths, which this plugin leaves alone: it has no prefix, so its hooks, not-found and
+ * error handlers are those of every unknown path, and one under a wire's prefix answers in that wire's format.
+ */
+export interface WirePaths {
+  owns(url: string): boolean;
+  refuse(url: string, reply: FastifyReply, status: number): FastifyReply;
+}
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { TollgateError } from '../../core/errors.js';
 import { nulPath } from '../../core/text.js';
@@ -26,11 +35,15 @@ const PUBLIC_ROUTES = new Set(['POST /api/merchants', 'POST /api/auth/login', 'P
  * The management API: JSON under /api, documented at /docs. Encapsulated, so its validator,
  * error format and auth hook apply to its routes only, never to a dialect's.
  */
-export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps; drain: () => Promise<number>; loginThrottle: LoginThrottle }): Promise<void> {
+export async function managementApi(app: FastifyInstance, opts: { deps: ServiceDeps; drain: () => Promise<number>; loginThrottle: LoginThrottle; wires?: WirePaths }): Promise<void> {
   const { deps } = opts;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(problemErrorHandler);
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, status);
+    return problemErrorHandler(err, request, reply);
+  });
   // Cookies (the session) only where they are read: the wires never parse them.
   await app.register(cookie);
 
@@ -54,7 +67,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
 
   const authenticate = authHook(deps);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') || opts.wires?.owns(request.url)) return;
     await authenticate(request);
     // Anonymous callers hear "log in" before anything about their input.
     if (request.auth === null && !PUBLIC_ROUTES.has(`${request.method} ${request.url.split('?')[0]}`)) {
@@ -64,6 +77,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
 
   // PostgreSQL refuses NUL in text where SQLite stores it: refused here on both, before any schema runs.
   app.addHook('preValidation', async (request, reply) => {
+    if (opts.wires?.owns(request.url)) return;
     const at = nulPath(request.params) ?? nulPath(request.query) ?? nulPath(request.body);
     if (at !== undefined) return sendProblem(request, reply, 'validation', `${at} must not contain a NUL character`, [{ path: at, message: 'must not contain a NUL character' }]);
   });
@@ -76,5 +90,8 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
 
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) => {
+    if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, 404);
+    return sendProblem(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
 }
