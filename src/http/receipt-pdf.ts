@@ -41,7 +41,7 @@ function drawable(font: PDFFont, text: string): string {
 }
 
 /** Cuts a line to the width left for it, with an ellipsis. */
-function fit(font: PDFFont, size: number, text: string, width: number): string {
+function fitted(font: PDFFont, size: number, text: string, width: number): string {
   if (font.widthOfTextAtSize(text, size) <= width) return text;
   let cut = text;
   while (cut.length > 0 && font.widthOfTextAtSize(`${cut}…`, size) > width) cut = cut.slice(0, -1);
@@ -66,7 +66,7 @@ export async function receiptPdf(r: Receipt): Promise<Uint8Array> {
     const font = opts.font ?? regular;
     const size = opts.size ?? 11;
     const width = opts.width ?? right - left;
-    const shown = fit(font, size, drawable(font, text), width);
+    const shown = fitted(font, size, drawable(font, text), width);
     const x = opts.alignRight ? (opts.x ?? right) - font.widthOfTextAtSize(shown, size) : (opts.x ?? left);
     page.drawText(shown, { x, y, size, font });
   };
