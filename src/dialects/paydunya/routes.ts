@@ -179,6 +179,7 @@ export function pdRoutes(deps: ServiceDeps) {
       publicId: token,
       testCheckout: 'open',
       wireData: inv.data as unknown as Record<string, unknown>,
+      storeName: text(inv.store?.name) ?? null,
     };
   }
 

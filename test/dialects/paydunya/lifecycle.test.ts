@@ -45,7 +45,7 @@ for (const kind of testDatabases()) {
       const v = new Visitor(s.url);
       const page = await v.get(payPath);
       assert.equal(page.status, 200);
-      assert.match(page.html, /Wallet account/);
+      assert.match(page.html, /Compte portefeuille/);
       return { v, payPath };
     };
 
