@@ -69,5 +69,27 @@ for (const kind of testDatabases()) {
         await tab.close();
       }
     });
+
+    test("a browser that prefers Polish gets the page in Polish; one that prefers German gets English", async () => {
+      const id = await w.payDirect({ currency: 'USD', amountMinor: 1250, testCheckout: 'open' });
+      const polish = await openTab(browser, { locale: 'pl-PL' });
+      try {
+        await polish.page.goto(`${w.s.url}${await w.at(id)}`);
+        assert.equal(await polish.page.getAttribute('html', 'lang'), 'pl');
+        assert.equal(await polish.page.locator('#methods-h').textContent(), 'Jak chcesz zapłacić?');
+        await polish.page.getByRole('button', { name: 'Anuluj płatność' }).click();
+        await polish.page.waitForURL(/\/cancel/);
+      } finally {
+        await polish.close();
+      }
+      const german = await openTab(browser, { locale: 'de-DE' });
+      try {
+        await german.page.goto(`${w.s.url}${await w.at(await w.payDirect({ testCheckout: 'open' }))}`);
+        assert.equal(await german.page.getAttribute('html', 'lang'), 'en');
+        assert.equal(await german.page.locator('#methods-h').textContent(), 'How would you like to pay?');
+      } finally {
+        await german.close();
+      }
+    });
   });
 }

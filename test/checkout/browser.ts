@@ -28,8 +28,8 @@ export interface Tab {
 }
 
 /** A new context (its own cookies) on a 360 px wide phone screen. */
-export async function openTab(browser: Browser, options: { javaScript?: boolean } = {}): Promise<Tab> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? false, viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+export async function openTab(browser: Browser, options: { javaScript?: boolean; locale?: string } = {}): Promise<Tab> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? false, ...(options.locale && { locale: options.locale }), viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const dialogs: string[] = [];

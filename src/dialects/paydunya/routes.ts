@@ -2,10 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { constantTimeEqual, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError } from '../../core/errors.js';
-import { escapeHtml, page } from '../../core/html.js';
 import { MIXED_ALPHABET, randomAlphanumeric } from '../../core/ids.js';
 import { own } from '../../core/lookup.js';
 import { nulPath } from '../../core/text.js';
+import { receiptPdf } from '../../http/receipt-pdf.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { Integration } from '../../services/merchants/integrations.js';
 import { authenticatePaydunya } from '../../services/merchants/wire-auth.js';
@@ -121,10 +121,6 @@ function readInvoice(b: JsonObject, publicUrl: string, mode: 'test' | 'live') {
   };
 }
 
-function renderReceipt(rows: Array<[string, string]>, self: string): string {
-  return page('Receipt', `<h1>Payment receipt</h1><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table><p><small>${escapeHtml(self)}</small></p>`);
-}
-
 /**
  * SOFTPAY: the per-operator body fields (spec §3.7): where each operator puts the phone and the
  * invoice token. Sandbox decision (the spec documents no sandbox): the push is accepted and the
@@ -209,6 +205,7 @@ export function pdRoutes(deps: ServiceDeps) {
       publicId: token,
       testCheckout: 'open',
       wireData: inv.data as unknown as Record<string, unknown>,
+      storeName: text(inv.store?.name) ?? null,
     };
   }
 
@@ -362,23 +359,25 @@ export function pdRoutes(deps: ServiceDeps) {
     return reply.redirect(checkoutUrl(deps.publicUrl, p), 302);
   };
 
-  /** The receipt a completed invoice links to (receipt_url): a small page, with every value escaped. */
+  /** The receipt a completed invoice links to (receipt_url): a PDF, as its .pdf address says. */
   const receipt = async (request: FastifyRequest, reply: FastifyReply) => {
     const token = (request.params as { file: string }).file.replace(/\.pdf$/, '');
     const p = await byToken(token);
     if (!p || p.dialect !== DIALECT || TO_WIRE[p.state] !== 'completed') return reply.code(404).type('text/plain; charset=utf-8').send('No receipt for this invoice.');
     const w = wireData(p);
-    const storeName = typeof w.store.name === 'string' ? w.store.name : 'PayDunya';
-    const rows: Array<[string, string]> = [
-      ['Invoice', p.publicId ?? ''],
-      ['Store', storeName],
-      ['Amount', `${p.amountMinor} FCFA`],
-      ['Paid by', [p.customer.name, p.customer.email, p.customer.phone].filter(Boolean).join(' · ')],
-      ['Paid at', p.paidAt ? new Date(p.paidAt).toISOString() : ''],
-      ['Mode', p.mode],
-    ];
-    reply.header('content-security-policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'").type('text/html; charset=utf-8');
-    return renderReceipt(rows, receiptUrl(deps.publicUrl, p));
+    const pdf = await receiptPdf({
+      storeName: typeof w.store.name === 'string' && w.store.name.trim() !== '' ? w.store.name : 'PayDunya',
+      invoice: p.publicId ?? '',
+      description: p.description ?? '',
+      items: p.items,
+      totalMinor: p.amountMinor,
+      currency: p.currency,
+      paidBy: [p.customer.name, p.customer.email, p.customer.phone].filter(Boolean).join(' · '),
+      paidAt: p.paidAt,
+      test: p.mode === 'test',
+      url: receiptUrl(deps.publicUrl, p),
+    });
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="${token.replace(/[^A-Za-z0-9_-]/g, '')}.pdf"`).header('x-content-type-options', 'nosniff').send(Buffer.from(pdf));
   };
 
   return { createInvoice, confirm, oprCreate, oprCharge, directPay, getDisburseInvoice, submitDisburse, checkDisburse, invoicePage, receipt, softpay };

@@ -29,6 +29,8 @@ export type CheckoutBlock = 'expired' | 'integration_disabled';
 export interface CheckoutView {
   payment: Payment;
   merchantName: string;
+  /** The shop name given with the payment (a PayDunya invoice's store), shown where it is given. */
+  storeName: string | null;
   /** The integration's enabled methods that can work for this payment (its currency, and a live connector in live mode), in the gateway's order. */
   methods: PaymentMethod[];
   /** The visitor is the merchant who owns the integration, logged in. */
@@ -69,6 +71,7 @@ function decide(deps: ServiceDeps, loaded: Awaited<ReturnType<typeof load>>, vie
   return {
     payment,
     merchantName: merchant.companyName,
+    storeName: payment.storeName,
     methods: PAYMENT_METHODS.filter((m) => enabled.has(m) && methodTakes(m, payment.currency) && methodWorksIn(payment.mode, m)),
     isOwner,
     merchantTesting,

@@ -36,6 +36,8 @@ export interface CreatePaymentInput {
   publicId?: string | null;
   /** The hosted checkout's capability; drawn here unless a caller drew it first (a rail's draft must match the row). */
   checkoutToken?: string;
+  /** A shop name given with this payment (shown on the checkout instead of the merchant's company name). */
+  storeName?: string | null;
   /** A second reference; a function draws a new one if the first collides. */
   displayRef?: string | null | (() => string);
   testCheckout?: 'merchant_only' | 'open';
@@ -103,6 +105,7 @@ export function newPaymentRow(input: CreatePaymentInput, id: string, now: number
     test_checkout: input.testCheckout ?? 'merchant_only',
     wire_data: JSON.stringify(input.wireData ?? {}),
     checkout_token: input.checkoutToken ?? newCheckoutToken(),
+    store_name: input.storeName ?? null,
   } as const;
 }
 

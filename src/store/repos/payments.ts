@@ -47,6 +47,8 @@ export interface Payment {
   wireData: Record<string, unknown>;
   /** The hosted checkout's capability ('' when there is none: nothing matches it). */
   checkoutToken: string;
+  /** The shop name given with the payment, if any. */
+  storeName: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -85,6 +87,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
     testCheckout: r.test_checkout,
     wireData: JSON.parse(r.wire_data) as Record<string, unknown>,
     checkoutToken: r.checkout_token ?? '',
+    storeName: r.store_name ?? null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

@@ -45,6 +45,8 @@ export interface PaymentsTable {
   wire_data: Generated<string>;
   /** The capability in every URL that opens the hosted checkout (32 hex digits); the reference alone opens nothing. */
   checkout_token: string | null;
+  /** The shop name the wire gave for this payment (PayDunya's store.name), shown instead of the merchant's company. */
+  store_name: string | null;
 }
 
 export interface PaymentEventsTable {

@@ -1,14 +1,16 @@
-import { formatDecimal } from '../../core/money.js';
 import { checkoutPath } from '../../services/payments/queries.js';
 import type { CheckoutView } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
 import { escapeHtml } from '../../core/html.js';
+import { customerAmount, customerNumber } from '../../http/customer-money.js';
 import { CSRF_FIELD } from './csrf.js';
+import type { Messages } from './messages/index.js';
 import { safeHttpUrl } from './security.js';
 
 /** Pieces the checkout pages share. Every merchant-supplied string goes through escapeHtml here. */
 
-export const amountText = (p: Pick<Payment, 'amountMinor' | 'currency'>): string => `${formatDecimal(p.amountMinor, p.currency)} ${p.currency}`;
+/** An amount as this page's customer reads it (one rule: customerAmount). */
+export const amountText = (p: Pick<Payment, 'amountMinor' | 'currency'>, m: Messages): string => customerAmount(p.amountMinor, p.currency, m.lang);
 
 /** A form's address: the payment's checkout path with its capability, so the post is accepted. */
 export const action = (p: Payment, what: string): string => escapeHtml(checkoutPath(p, what));
@@ -19,27 +21,27 @@ export const hiddenCsrf = (csrf: string): string => `<input type="hidden" name="
 export const MAX_ITEMS_SHOWN = 20;
 
 /** Merchant, amount, description, reference and items. */
-export function summary(view: CheckoutView): string {
+export function summary(view: CheckoutView, m: Messages): string {
   const p = view.payment;
   const items = p.items.length === 0
     ? ''
-    : '<table class="co-items"><caption>Items</caption><tbody>' +
+    : `<table class="co-items"><caption>${escapeHtml(m.items)}</caption><tbody>` +
       p.items
         .slice(0, MAX_ITEMS_SHOWN)
         .map((it) => {
           const total = it.quantity * it.unitMinor;
-          const price = Number.isSafeInteger(total) ? formatDecimal(total, p.currency) : '';
+          const price = Number.isSafeInteger(total) ? customerNumber(total, p.currency, m.lang) : '';
           return `<tr><td>${escapeHtml(it.name)}</td><td class="co-qty">× ${it.quantity}</td><td class="co-num">${price}</td></tr>`;
         })
         .join('') +
-      (p.items.length > MAX_ITEMS_SHOWN ? `<tr><td colspan="3">and ${p.items.length - MAX_ITEMS_SHOWN} more items</td></tr>` : '') +
+      (p.items.length > MAX_ITEMS_SHOWN ? `<tr><td colspan="3">${escapeHtml(m.moreItems(p.items.length - MAX_ITEMS_SHOWN))}</td></tr>` : '') +
       '</tbody></table>';
   return (
     '<header class="co-summary">' +
-    `<p class="co-merchant">${escapeHtml(view.merchantName)}</p>` +
-    `<p class="co-amount" id="amount">${escapeHtml(amountText(p))}</p>` +
+    `<p class="co-merchant">${escapeHtml(view.storeName ?? view.merchantName)}</p>` +
+    `<p class="co-amount" id="amount">${escapeHtml(amountText(p, m))}</p>` +
     (p.description ? `<p class="co-desc" id="description">${escapeHtml(p.description)}</p>` : '') +
-    (p.reference ? `<p class="co-ref">Reference: <span id="reference">${escapeHtml(p.reference)}</span></p>` : '') +
+    (p.reference ? `<p class="co-ref">${escapeHtml(m.reference)} <span id="reference">${escapeHtml(p.reference)}</span></p>` : '') +
     items +
     '</header>'
   );
@@ -71,9 +73,9 @@ export function fakePanel(view: CheckoutView, csrf: string): string {
   );
 }
 
-export function cancelForm(view: CheckoutView, csrf: string): string {
+export function cancelForm(view: CheckoutView, csrf: string, m: Messages): string {
   if (!view.canPay) return '';
-  return `<form method="post" action="${action(view.payment, 'cancel')}" class="co-cancel">${hiddenCsrf(csrf)}<button type="submit" class="co-secondary">Cancel payment</button></form>`;
+  return `<form method="post" action="${action(view.payment, 'cancel')}" class="co-cancel">${hiddenCsrf(csrf)}<button type="submit" class="co-secondary">${escapeHtml(m.cancelPayment)}</button></form>`;
 }
 
 /** "Merchant? Log in to test" for anyone else in test mode; "log out" for a logged-in merchant. */

@@ -9,7 +9,7 @@ import { isOpen } from '../../core/payment-state.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { checkLogin } from '../../services/merchants/accounts.js';
 import { closeSession, openSession, SESSION_MS, sessionPrincipal } from '../../services/merchants/sessions.js';
-import { type CheckoutKey, type CheckoutView, type CheckoutViewer, cancelAtCheckout, fakeAtCheckout, loadCheckout, payAtCheckout } from '../../services/payments/checkout.js';
+import { type CheckoutKey, type CheckoutView, type CheckoutViewer, cancelAtCheckout, MERCHANT_TESTING_MESSAGE, fakeAtCheckout, loadCheckout, payAtCheckout } from '../../services/payments/checkout.js';
 import { CHECKOUT_CAPABILITY_PARAM, checkoutPath } from '../../services/payments/queries.js';
 import type { Payment } from '../../store/repos/payments.js';
 import { SESSION_COOKIE } from '../api/auth.js';
@@ -17,6 +17,7 @@ import type { LoginThrottle } from '../login-throttle.js';
 import { statusOf } from '../api/problem.js';
 import { CSRF_FIELD, csrfToken, csrfValid } from './csrf.js';
 import { type Form, methodInput } from './methods.js';
+import { type Messages, messagesFor } from './messages/index.js';
 import { merchantLink } from './parts.js';
 import { type CheckoutPageInput, renderCheckout } from './render-checkout.js';
 import { renderMessage, renderOutcome, renderWaiting } from './render-status.js';
@@ -39,7 +40,14 @@ const FORM_LIMIT = 8 * 1024;
 const SHOWN: ReadonlySet<ErrorCode> = new Set(['refused', 'forbidden', 'invalid_state', 'conflict', 'validation', 'insufficient_funds', 'unauthenticated', 'locked', 'rate_limited']);
 
 /** A refusal in words for the customer: what is internal (a missing live connector) is said plainly. */
-const customerText = (err: TollgateError): string => (err.reason === 'no_live_connector' ? 'This payment method is not available. Nothing has been charged.' : err.detail);
+function customerText(err: TollgateError, m: Messages): string {
+  if (err.reason === 'no_live_connector') return m.methodUnavailable;
+  if (err.detail === MERCHANT_TESTING_MESSAGE) return m.merchantTesting;
+  return err.detail;
+}
+
+/** The customer's language for a page: the payment's wire decides, else the browser (messages/index.ts). */
+const messagesOf = (request: FastifyRequest, view: CheckoutView | null): Messages => messagesFor(view?.payment.dialect ?? null, request.headers['accept-language']);
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: { code?: string; [CHECKOUT_CAPABILITY_PARAM]?: string } }>;
 
@@ -87,6 +95,9 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
     return { merchantId: principal?.kind === 'merchant' ? principal.id : null };
   }
 
+  /** The language of a payment's pages, for a message made before its page is rendered. */
+  const pageMessages = async (request: FastifyRequest, key: CheckoutKey): Promise<Messages> => messagesOf(request, await loadCheckout(deps, key, { merchantId: null }));
+
   /** The page that fits the payment's state now, with a message when something was refused. */
   async function current(request: FastifyRequest, reply: FastifyReply, key: CheckoutKey, status: number, error?: CheckoutPageInput['error'], kept?: Form): Promise<FastifyReply> {
     return render(request, reply, await loadCheckout(deps, key, await viewerOf(request)), status, error, kept);
@@ -94,9 +105,10 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
 
   function render(request: FastifyRequest, reply: FastifyReply, view: CheckoutView, status: number, error?: CheckoutPageInput['error'], kept?: Form): FastifyReply {
     const p = view.payment;
-    if (waiting(p)) return send(reply, status, view, renderWaiting(view, csrfToken(request, reply, secure()), { error: error?.text, refreshUrl: statusPath(p) }));
-    if (!isOpen(p.state)) return send(reply, status, view, renderOutcome(view, { error: error?.text }));
-    return send(reply, status, view, renderCheckout({ view, csrf: csrfToken(request, reply, secure()), error, kept }));
+    const m = messagesOf(request, view);
+    if (waiting(p)) return send(reply, status, view, renderWaiting(view, m, csrfToken(request, reply, secure()), { error: error?.text, refreshUrl: statusPath(p) }));
+    if (!isOpen(p.state)) return send(reply, status, view, renderOutcome(view, m, { error: error?.text }));
+    return send(reply, status, view, renderCheckout({ view, m, csrf: csrfToken(request, reply, secure()), error, kept }));
   }
 
   /** Runs a service call; a refusal re-renders the page with its message and nothing changed. */
@@ -104,38 +116,38 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
     try {
       return { ok: await run() };
     } catch (err) {
-      if (isTollgateError(err) && SHOWN.has(err.code)) return { page: await current(request, reply, key, statusOf(err.code), { ...shown, text: customerText(err) }, kept) };
+      if (isTollgateError(err) && SHOWN.has(err.code)) return { page: await current(request, reply, key, statusOf(err.code), { ...shown, text: customerText(err, await pageMessages(request, key)) }, kept) };
       throw err;
     }
   }
 
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     if (err instanceof TooManyRequests) {
-      return send(reply, 429, null, renderMessage('Too many requests', 'Too many pages were asked for from your address. Wait a minute and try again.'));
+      return send(reply, 429, null, renderMessage(messagesOf(request, null), messagesOf(request, null).tooMany));
     }
     if (isTollgateError(err) && err.code === 'not_found') {
-      return send(reply, 404, null, renderMessage('Payment not found', 'There is no payment at this address. Check the link the merchant gave you.'));
+      return send(reply, 404, null, renderMessage(messagesOf(request, null), messagesOf(request, null).notFound));
     }
     const status = err.statusCode;
     if (!isTollgateError(err) && status !== undefined && status >= 400 && status < 500) {
-      return send(reply, status, null, renderMessage('Request not accepted', 'The form could not be read. Go back to the payment and try again.'));
+      return send(reply, status, null, renderMessage(messagesOf(request, null), messagesOf(request, null).badRequest));
     }
     request.log.error({ err }, 'checkout page failed');
-    return send(reply, 500, null, renderMessage('Something went wrong', `Please try again in a moment (request ${request.id}).`));
+    return send(reply, 500, null, renderMessage(messagesOf(request, null), messagesOf(request, null).fault(request.id)));
   });
 
   // Only our own forms are taken, and every one carries the double-submit token; a post without it changes nothing.
   app.addHook('preHandler', async (request: IdRequest, reply) => {
     if (request.method !== 'POST') return;
     if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-      send(reply, 415, null, renderMessage('Request not accepted', 'The checkout takes only the forms of its own pages.'));
+      send(reply, 415, null, renderMessage(messagesOf(request, null), messagesOf(request, null).badRequest));
       return reply;
     }
     if (csrfValid(request, formOf(request)[CSRF_FIELD])) return;
     // The way back only when the link carries a well-formed capability (it is checked when followed).
     const { paymentId, capability } = { paymentId: request.params.id, capability: request.query[CHECKOUT_CAPABILITY_PARAM] };
     const back = PAYMENT_ID.test(paymentId) && typeof capability === 'string' && CAPABILITY.test(capability) ? checkoutPath({ id: paymentId, checkoutToken: capability }) : undefined;
-    send(reply, 403, null, renderMessage('This form has expired', 'The form was not sent from this payment page, or it is too old. Go back to the payment and try again.', back));
+    send(reply, 403, null, renderMessage(messagesOf(request, null), messagesOf(request, null).formExpired, back));
     return reply;
   });
 
@@ -151,11 +163,11 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
     if (p.state === 'created' && p.method === null) return redirect(reply, payPath(p));
     if (waiting(p)) {
       const code = typeof request.query.code === 'string' && AUTH_CODE.test(request.query.code) ? request.query.code : undefined;
-      return send(reply, 200, view, renderWaiting(view, csrfToken(request, reply, secure()), { code }));
+      return send(reply, 200, view, renderWaiting(view, messagesOf(request, view), csrfToken(request, reply, secure()), { code }));
     }
     const back = safeHttpUrl(p.returnUrl);
     if (p.state === 'paid' && back) return redirect(reply, back);
-    return send(reply, 200, view, renderOutcome(view));
+    return send(reply, 200, view, renderOutcome(view, messagesOf(request, view)));
   });
 
   // A refused form re-renders at its post address; reloading that address later goes back to the payment.
@@ -167,8 +179,9 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
     const key = keyOf(request);
     const form = formOf(request);
     const method = field(form, 'method');
-    if (!isPaymentMethod(method)) return current(request, reply, key, 400, { text: 'choose a payment method' });
-    const parsed = methodInput(method, form);
+    const m = await pageMessages(request, key);
+    if (!isPaymentMethod(method)) return current(request, reply, key, 400, { text: m.chooseMethod });
+    const parsed = methodInput(method, form, m);
     if ('problem' in parsed) return current(request, reply, key, 400, { text: parsed.problem, method }, form);
     const viewer = await viewerOf(request);
     const r = await attempt(request, reply, key, () => payAtCheckout(deps, key, viewer, method, parsed.input), { method }, form);

@@ -4,69 +4,69 @@ import type { CheckoutView } from '../../services/payments/checkout.js';
 import type { Payment } from '../../store/repos/payments.js';
 import { escapeHtml } from '../../core/html.js';
 import { documentHtml } from './layout.js';
-import { METHOD_UI } from './methods.js';
+import type { Messages } from './messages/index.js';
 import { alertBox, amountText, backLink, cancelForm, fakePanel, summary } from './parts.js';
 
 export const STATUS_REFRESH_SECONDS = 2;
 
 /** The waiting page: reloads itself every two seconds, without JavaScript, until the payment is final. */
-export function renderWaiting(view: CheckoutView, csrf: string, opts: { code?: string | undefined; error?: string | undefined; refreshUrl?: string | undefined }): string {
+export function renderWaiting(view: CheckoutView, m: Messages, csrf: string, opts: { code?: string | undefined; error?: string | undefined; refreshUrl?: string | undefined }): string {
   const method = view.payment.method;
-  const ui = method !== null && isPaymentMethod(method) ? METHOD_UI[method] : undefined;
+  const waitingText = method !== null && isPaymentMethod(method) ? m.methods[method].waiting : undefined;
   const body =
-    summary(view) +
+    summary(view, m) +
     alertBox(opts.error) +
-    '<section class="co-panel" aria-live="polite"><h1 id="status">Waiting for your payment to be confirmed…</h1>' +
-    (ui ? `<p id="instructions">${escapeHtml(ui.waiting)}</p>` : '') +
-    (opts.code ? `<p>Authorization code: <strong class="co-code" id="auth-code">${escapeHtml(opts.code)}</strong></p>` : '') +
-    '<p class="co-hint">This page refreshes by itself.</p></section>' +
+    `<section class="co-panel" aria-live="polite"><h1 id="status">${escapeHtml(m.waitingTitle)}</h1>` +
+    (waitingText ? `<p id="instructions">${escapeHtml(waitingText)}</p>` : '') +
+    (opts.code ? `<p>${escapeHtml(m.authorizationCode)} <strong class="co-code" id="auth-code">${escapeHtml(opts.code)}</strong></p>` : '') +
+    `<p class="co-hint">${escapeHtml(m.refreshes)}</p></section>` +
     fakePanel(view, csrf) +
-    cancelForm(view, csrf);
-  return documentHtml('Waiting for confirmation', body, { refreshSeconds: STATUS_REFRESH_SECONDS, refreshUrl: opts.refreshUrl, testBanner: view.payment.mode === 'test' });
+    cancelForm(view, csrf, m);
+  return documentHtml(m, m.waitingTitle, body, { refreshSeconds: STATUS_REFRESH_SECONDS, refreshUrl: opts.refreshUrl, testBanner: view.payment.mode === 'test' });
 }
 
-function outcomeText(p: Payment): { title: string; detail: string } {
+function outcomeText(p: Payment, m: Messages): [string, string] {
   switch (p.state) {
     case 'paid':
     case 'awaiting_delivery':
     case 'delivered':
-      return { title: 'Payment received', detail: 'Thank you: the merchant has been told.' };
+      return m.outcome.paid;
     case 'partially_refunded':
-      return { title: 'Payment partly refunded', detail: `The merchant has refunded ${amountText({ amountMinor: p.refundedMinor, currency: p.currency })} of ${amountText(p)}.` };
+      return m.outcome.partlyRefunded(amountText({ amountMinor: p.refundedMinor, currency: p.currency }, m), amountText(p, m));
     case 'refunded':
-      return { title: 'Payment refunded', detail: 'The merchant has refunded this payment.' };
+      return m.outcome.refunded;
     case 'disputed':
-      return { title: 'Payment disputed', detail: 'This payment is being disputed.' };
+      return m.outcome.disputed;
     case 'failed':
-      return { title: 'Payment failed', detail: p.failureMessage ?? 'The payment did not go through.' };
+      return m.outcome.failed(p.failureMessage);
     case 'cancelled':
-      return { title: 'Payment cancelled', detail: 'Nothing was charged.' };
+      return m.outcome.cancelled;
     case 'expired':
-      return { title: 'Payment expired', detail: 'The time to pay has run out.' };
+      return m.outcome.expired;
     case 'created':
     case 'pending':
-      return { title: 'Payment not finished', detail: 'This payment is still waiting to be paid.' };
+      return m.outcome.open;
     default:
       return assertNever(p.state);
   }
 }
 
 /** A payment that is final (or past being paid): what happened, and the way back to the merchant. */
-export function renderOutcome(view: CheckoutView, opts: { error?: string | undefined } = {}): string {
+export function renderOutcome(view: CheckoutView, m: Messages, opts: { error?: string | undefined } = {}): string {
   const p = view.payment;
-  const { title, detail } = outcomeText(p);
+  const [title, detail] = outcomeText(p, m);
   const body =
-    summary(view) +
+    summary(view, m) +
     alertBox(opts.error) +
     `<section class="co-panel co-outcome co-${escapeHtml(p.state)}"><h1 id="status">${escapeHtml(title)}</h1>` +
     `<p id="outcome-detail">${escapeHtml(detail)}</p>` +
-    backLink(p, p.state === 'cancelled', 'Return to merchant') +
+    backLink(p, p.state === 'cancelled', m.returnToMerchant) +
     '</section>';
-  return documentHtml(title, body, { testBanner: p.mode === 'test' });
+  return documentHtml(m, title, body, { testBanner: p.mode === 'test' });
 }
 
 /** A page for what is not a payment at all (not found, a forged form, a server fault). */
-export function renderMessage(title: string, text: string, back?: string): string {
-  const link = back ? `<p><a href="${escapeHtml(back)}">Back to the payment</a></p>` : '';
-  return documentHtml(title, `<h1>${escapeHtml(title)}</h1><p id="message">${escapeHtml(text)}</p>${link}`);
+export function renderMessage(m: Messages, [title, text]: [string, string], back?: string): string {
+  const link = back ? `<p><a href="${escapeHtml(back)}">${escapeHtml(m.backToPayment)}</a></p>` : '';
+  return documentHtml(m, title, `<h1>${escapeHtml(title)}</h1><p id="message">${escapeHtml(text)}</p>${link}`);
 }

@@ -81,10 +81,10 @@ if (testDatabases().includes('sqlite')) {
       assert.equal(await s.balanceOf(rich), 75_000, 'the balance is debited');
       assert.equal(await s.balanceOf(poor), 500);
 
-      const receipt = await page.goto(done.receipt_url);
-      assert.equal(receipt?.status(), 200);
-      assert.match((await page.locator('h1').textContent()) ?? '', /receipt/i);
-      assert.match((await page.locator('table').textContent()) ?? '', new RegExp(token));
+      // The receipt is a PDF (its contents: test/checkout/receipt.test.ts); the browser fetches it as one.
+      const receipt = await page.request.get(done.receipt_url);
+      assert.equal(receipt.status(), 200);
+      assert.equal(receipt.headers()['content-type'], 'application/pdf');
       assert.deepEqual(tab.dialogs, []);
     });
 

@@ -71,7 +71,7 @@ if (testDatabases().includes('sqlite')) {
       assert.equal(await page.locator('#amount').textContent(), '9999.99 PLN');
       await payByLink('ING Bank Śląski');
       await page.waitForURL(/\/pay\/pay_[0-9a-z]+\/status$/);
-      assert.equal(await page.locator('#status').textContent(), 'Payment failed');
+      assert.equal(await page.locator('#status').textContent(), 'Płatność nieudana');
       assert.match((await page.locator('#outcome-detail').textContent()) ?? '', /9999\.99 PLN/);
       assert.equal(await shop.pl.status(failing), 'REJECTED');
       await closeTab();
