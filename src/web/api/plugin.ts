@@ -9,6 +9,7 @@ import { registerRequestLog } from '../../http/request-log.js';
 import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
+import { registerMoneyRoutes } from './money.js';
 import { registerOperatorRoutes } from './operator.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerSandboxRoutes } from './sandbox.js';
@@ -65,6 +66,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
+  registerMoneyRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 }
