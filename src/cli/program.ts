@@ -4,7 +4,7 @@ import { isTollgateError } from '../core/errors.js';
 import { StartupError } from '../bootstrap.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerIntegrationCommands } from './commands/integrations.js';
-import { registerMoneyCommands } from './commands/money.js';
+import { registerMoneyCommands, registerPayoutCommands } from './commands/money.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -24,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerOperationCommands(program, io);
   registerSandboxCommands(program, io);
   registerMoneyCommands(program, io);
+  registerPayoutCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -93,8 +93,9 @@ export async function submitDisbursement(deps: ServiceDeps, integration: Integra
   await deps.store.transaction(async (t) => {
     const now = deps.clock.now();
     if (!(await setDisbursementStatus(t, d.id, 'created', 'success', tx, now))) return;
-    await sendToCustomer(t, deps, { kind: 'disbursement', refId: d.id, integrationId: integration.id, currency: d.currency, amountMinor: d.amountMinor, customerId: customer?.id });
     await emitTransferNotifications(t, deps, integration, dialect, { ...d, status: 'success', transactionId: tx }, now);
+    // Last, so the balance's row stays locked only until the commit.
+    await sendToCustomer(t, deps, { kind: 'disbursement', refId: d.id, integrationId: integration.id, currency: d.currency, amountMinor: d.amountMinor, customerId: customer?.id });
   });
   return disbursementByToken(deps, integration, mode, token);
 }

@@ -94,12 +94,14 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
     customer,
   };
   if (input.effects) await input.effects(tx, after);
-  await postPaymentMove(tx, deps, payment.state, after, input.payerWallet);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
   const integration = await integrationById(deps, payment.integrationId, tx);
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
   await emitNotifications(tx, deps, integration, after, { version, from: payment.state, to: input.to, at: now });
   if (input.jobs?.length) await scheduleJobs(tx, deps.ids, input.jobs, now);
+  // Last: the event's unique version decides a race before the ledger's own uniqueness does, and the
+  // account rows stay locked only from here to the commit (nothing after this waits for the pool).
+  await postPaymentMove(tx, deps, payment.state, after, input.payerWallet);
   return after;
 }
 

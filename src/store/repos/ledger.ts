@@ -152,3 +152,16 @@ export async function listEntries(
     createdAt: Number(r.created_at),
   }));
 }
+
+/** Merchants' available balances above zero, with the merchant that owns each: what a payout run pays out. */
+export async function positiveAvailable(db: Db): Promise<{ integrationId: string; merchantId: string; mode: 'test' | 'live'; currency: string; balanceMinor: number }[]> {
+  const rows = await db
+    .selectFrom('ledger_accounts as a')
+    .innerJoin('integrations as i', 'i.id', 'a.integration_id')
+    .select(['a.integration_id', 'i.merchant_id', 'a.mode', 'a.currency', 'a.balance_minor'])
+    .where('a.kind', '=', 'available')
+    .where('a.balance_minor', '>', 0)
+    .orderBy('a.id')
+    .execute();
+  return rows.map((r) => ({ integrationId: r.integration_id, merchantId: r.merchant_id, mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
+}

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { PayoutsTable } from '../tables/payments.js';
 
@@ -33,7 +33,16 @@ export async function listPayouts(db: Db, filter: { merchantId?: string; integra
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.mode) q = q.where('mode', '=', filter.mode);
   const rows = await q.orderBy('created_at').orderBy('id').execute();
-  return rows.map((r) => ({
+  return rows.map(toPayout);
+}
+
+export async function findPayout(db: Db, id: string): Promise<Payout | undefined> {
+  const r = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toPayout(r);
+}
+
+function toPayout(r: Selectable<PayoutsTable>): Payout {
+  return {
     id: r.id,
     integrationId: r.integration_id,
     merchantId: r.merchant_id,
@@ -43,5 +52,5 @@ export async function listPayouts(db: Db, filter: { merchantId?: string; integra
     status: r.status,
     createdAt: Number(r.created_at),
     updatedAt: r.updated_at === null ? null : Number(r.updated_at),
-  }));
+  };
 }

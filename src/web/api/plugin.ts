@@ -19,6 +19,7 @@ import { registerRequestLog } from '../../http/request-log.js';
 import { registerAccountRoutes } from './accounts.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
+import { registerMoneyRoutes } from './money.js';
 import { registerOperatorRoutes } from './operator.js';
 import { registerPasswordRoutes } from './passwords.js';
 import { registerPaymentRoutes } from './payments.js';
@@ -89,6 +90,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
+  registerMoneyRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, 404);

@@ -1,0 +1,74 @@
+/** What a merchant reads of their money: ledger entries with cursor paging and filters, CSV, payouts; an operator's mark of a payout. */
+import { TollgateError } from '../../core/errors.js';
+import { findPayout, type Payout, type PayoutStatus } from '../../store/repos/payouts.js';
+
+export type { Payout, PayoutStatus };
+import { type LedgerEntry, listEntries } from '../../store/repos/ledger.js';
+import { listPayouts } from '../../store/repos/payouts.js';
+import type { ServiceDeps } from '../deps.js';
+import { requireIntegration } from './access.js';
+import { finishPayout } from './payouts.js';
+
+export interface EntryFilter {
+  mode?: 'test' | 'live';
+  currency?: string;
+  kind?: string;
+  account?: string;
+  cursor?: string;
+  limit: number;
+}
+
+function decodeCursor(cursor: string): { at: number; tx: string; seq: number } {
+  const [at, tx, seq] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !tx || !seq || !/^\d+$/.test(at) || !/^\d+$/.test(seq)) throw new TollgateError('validation', 'the cursor is not one this API handed out', [{ path: 'cursor', message: 'invalid' }]);
+  return { at: Number(at), tx, seq: Number(seq) };
+}
+
+const encodeCursor = (e: LedgerEntry) => Buffer.from(`${e.createdAt}|${e.transactionId}|${e.seq}`, 'utf8').toString('base64url');
+
+/** One page of an integration's entries, newest first; nextCursor when there may be more. */
+export async function ledgerEntries(deps: ServiceDeps, merchantId: string, integrationId: string, f: EntryFilter): Promise<{ entries: LedgerEntry[]; nextCursor: string | null }> {
+  await requireIntegration(deps, merchantId, integrationId);
+  const entries = await listEntries(deps.store.db, integrationId, {
+    ...(f.mode && { mode: f.mode }),
+    ...(f.currency && { currency: f.currency }),
+    ...(f.kind && { kind: f.kind }),
+    ...(f.account && { accountKind: f.account }),
+    ...(f.cursor && { before: decodeCursor(f.cursor) }),
+    limit: f.limit,
+  });
+  const last = entries[entries.length - 1];
+  return { entries, nextCursor: entries.length === f.limit && last ? encodeCursor(last) : null };
+}
+
+const csvField = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+
+/** Every entry matching the filter as CSV, one line per posting, oldest last as listed. */
+export async function ledgerCsv(deps: ServiceDeps, merchantId: string, integrationId: string, f: Omit<EntryFilter, 'cursor' | 'limit'>): Promise<string> {
+  const lines = ['created_at,transaction_id,seq,kind,ref_id,account,mode,currency,amount_minor'];
+  for (let cursor: string | null | undefined; ; ) {
+    const page = await ledgerEntries(deps, merchantId, integrationId, { ...f, ...(cursor && { cursor }), limit: 1000 });
+    for (const e of page.entries) lines.push([new Date(e.createdAt).toISOString(), e.transactionId, e.seq, e.kind, e.refId, e.accountId, e.mode, e.currency, e.amountMinor].map(csvField).join(','));
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function integrationPayouts(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<Payout[]> {
+  await requireIntegration(deps, merchantId, integrationId);
+  return listPayouts(deps.store.db, { integrationId });
+}
+
+export function allPayouts(deps: ServiceDeps, filter: { status?: PayoutStatus; integrationId?: string }): Promise<Payout[]> {
+  return listPayouts(deps.store.db, filter);
+}
+
+/** The operator marks a payout paid or failed once (a failed payout's money returns to available). */
+export async function markPayout(deps: ServiceDeps, payoutId: string, to: 'paid' | 'failed'): Promise<Payout> {
+  const payout = await findPayout(deps.store.db, payoutId);
+  if (!payout) throw new TollgateError('not_found', `payout ${payoutId} not found`);
+  const moved = await deps.store.transaction((tx) => finishPayout(tx, deps, payout, to));
+  if (!moved) throw new TollgateError('invalid_state', `the payout is already ${payout.status}`);
+  return (await findPayout(deps.store.db, payoutId)) as Payout;
+}
