@@ -5,6 +5,7 @@ import * as m0003 from './0003-wire-lookups.js';
 import * as m0004 from './0004-shop-urls-and-payouts.js';
 import * as m0005 from './0005-disbursements.js';
 import * as m0006 from './0006-request-log-batches.js';
+import * as m0011 from './0011-sign-at-send.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-shop-urls-and-payouts': m0004,
   '0005-disbursements': m0005,
   '0006-request-log-batches': m0006,
+  '0011-sign-at-send': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {
