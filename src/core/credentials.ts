@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { MIXED_ALPHABET, randomAlphanumeric } from './ids.js';
 
 /**
@@ -19,6 +19,7 @@ export const CREDENTIAL_SLOTS = [
   'paydunya.live.private_key',
   'paydunya.live.public_key',
   'paydunya.live.token',
+  'tollgate.webhook_secret',
 ] as const;
 export type CredentialSlot = (typeof CREDENTIAL_SLOTS)[number];
 
@@ -36,6 +37,8 @@ const GENERATORS: Record<CredentialSlot, () => string> = {
   'paydunya.live.private_key': () => `live_private_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
   'paydunya.live.public_key': () => `live_public_${randomAlphanumeric(27, MIXED_ALPHABET)}`,
   'paydunya.live.token': () => randomAlphanumeric(20, MIXED_ALPHABET),
+  // Standard Webhooks' form: whsec_ and the base64 of the HMAC key's bytes.
+  'tollgate.webhook_secret': () => `whsec_${randomBytes(24).toString('base64')}`,
 };
 
 const FORMATS: Record<CredentialSlot, RegExp> = {
@@ -51,6 +54,7 @@ const FORMATS: Record<CredentialSlot, RegExp> = {
   'paydunya.live.private_key': /^live_private_[A-Za-z0-9]{27}$/,
   'paydunya.live.public_key': /^live_public_[A-Za-z0-9-]{27,43}$/,
   'paydunya.live.token': /^[A-Za-z0-9]{20}$/,
+  'tollgate.webhook_secret': /^whsec_[A-Za-z0-9+/]{32}$/,
 };
 
 export function generateCredential(slot: CredentialSlot): string {
@@ -73,6 +77,7 @@ export const ROTATION_GROUPS = {
   'paydunya-master': ['paydunya.master_key'],
   'paydunya-test': ['paydunya.test.private_key', 'paydunya.test.public_key', 'paydunya.test.token'],
   'paydunya-live': ['paydunya.live.private_key', 'paydunya.live.public_key', 'paydunya.live.token'],
+  'tollgate-webhook': ['tollgate.webhook_secret'],
 } as const satisfies Record<string, readonly CredentialSlot[]>;
 export type RotationGroup = keyof typeof ROTATION_GROUPS;
 export const ROTATION_GROUP_NAMES = Object.keys(ROTATION_GROUPS) as RotationGroup[];
@@ -97,6 +102,8 @@ export interface CredentialSet {
     test: { privateKey: string; publicKey: string; token: string };
     live: { privateKey: string; publicKey: string; token: string };
   };
+  /** Signs Tollgate's own webhook; null for an integration made before it existed, until it is rotated in. */
+  tollgate: { webhookSecret: string | null };
 }
 
 export function toCredentialSet(integrationId: number, values: ReadonlyMap<CredentialSlot, string>): CredentialSet {
@@ -127,5 +134,6 @@ export function toCredentialSet(integrationId: number, values: ReadonlyMap<Crede
         token: get('paydunya.live.token'),
       },
     },
+    tollgate: { webhookSecret: values.get('tollgate.webhook_secret') ?? null },
   };
 }

@@ -39,10 +39,6 @@ export function canTransition(from: PaymentState, to: PaymentState): boolean {
   return (TRANSITIONS[from] as readonly PaymentState[]).includes(to);
 }
 
-export function isPaymentState(value: string): value is PaymentState {
-  return (PAYMENT_STATES as readonly string[]).includes(value);
-}
-
 /** States in which the customer can still pay. */
 export function isOpen(state: PaymentState): boolean {
   return state === 'created' || state === 'pending';
@@ -50,7 +46,3 @@ export function isOpen(state: PaymentState): boolean {
 
 /** States in which money was received (refunds are possible from these). */
 export const REFUNDABLE_STATES: readonly PaymentState[] = ['paid', 'partially_refunded', 'delivered'];
-
-export function isFinal(state: PaymentState): boolean {
-  return TRANSITIONS[state].length === 0;
-}

@@ -23,6 +23,7 @@ export const REDACT_PATHS = [
   '*.apiKey',
   '*.signatureKey',
   '*.masterKey',
+  '*.webhookSecret',
   '*.privateKey',
 ];
 

@@ -123,7 +123,8 @@ for (const kind of testDatabases()) {
 
       const c: CredentialSet = r.body.credentials;
       creds1 = c;
-      assert.deepEqual(Object.keys(c).sort(), ['paydunya', 'paynowPl', 'paynowZw']);
+      assert.deepEqual(Object.keys(c).sort(), ['paydunya', 'paynowPl', 'paynowZw', 'tollgate']);
+      assert.match(c.tollgate.webhookSecret ?? '', /^whsec_[A-Za-z0-9+/]{32}$/, 'Tollgate\u2019s own webhook has its own Standard Webhooks secret');
       assert.deepEqual(Object.keys(c.paynowZw).sort(), ['integrationId', 'integrationKey']);
       assert.equal(typeof c.paynowZw.integrationId, 'number');
       assert.ok(Number.isInteger(c.paynowZw.integrationId) && c.paynowZw.integrationId > 0);
@@ -253,7 +254,7 @@ for (const kind of testDatabases()) {
       const mailsBefore = await mailIds();
       const r = await m.post(`/api/integrations/${int1.id}/rotate-keys`, {});
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual([...r.body.rotated].sort(), ['paydunya-live', 'paydunya-master', 'paydunya-test', 'paynow-pl-production', 'paynow-pl-sandbox', 'paynow-zw']);
+      assert.deepEqual([...r.body.rotated].sort(), ['paydunya-live', 'paydunya-master', 'paydunya-test', 'paynow-pl-production', 'paynow-pl-sandbox', 'paynow-zw', 'tollgate-webhook']);
       assert.equal(r.body.emailed, true);
       assert.equal(r.body.integration.id, int1.id);
       assert.equal(r.body.credentials, undefined);
@@ -318,7 +319,7 @@ for (const kind of testDatabases()) {
       const old = await reveal(int1.id);
       const r = await m.request('POST', `/api/integrations/${int1.id}/rotate-keys`);
       assert.equal(r.status, 200, r.text);
-      assert.equal(r.body.rotated.length, 6);
+      assert.equal(r.body.rotated.length, 7);
       const fresh = await reveal(int1.id);
       assert.notEqual(fresh.paynowPl.sandbox.apiKey, old.paynowPl.sandbox.apiKey);
       assert.notEqual(fresh.paydunya.masterKey, old.paydunya.masterKey);

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { AUTH_CACHE_MS, authTransaction, cachedAuth } from '../../src/services/merchants/auth-cache.js';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createIntegration, rotateIntegrationKeys, updateIntegrationSettings } from '../../src/services/merchants/integrations.js';
+import { integrationById } from '../../src/services/merchants/credentials.js';
 import { authenticateZw } from '../../src/services/merchants/wire-auth.js';
 import type { ServiceDeps } from '../../src/services/deps.js';
 import { testDatabases } from '../helpers/dbs.js';
@@ -34,6 +35,21 @@ for (const kind of testDatabases()) {
     after(async () => {
       await two.stop();
       await one.stop();
+    });
+
+    test('a unit inside a transaction does not wait for a read started outside it (on SQLite both would hang)', async () => {
+      const deps = one.app.deps;
+      const id = (await createIntegration(deps, merchantId, { name: 'two sides' }, system)).integration.id;
+      let outside: Promise<unknown> = Promise.resolve();
+      const hung = new Promise<string>((r) => setTimeout(() => r('hung'), 5_000).unref());
+      const inside = deps.store.transaction(async (tx) => {
+        // Another request reads the integration outside: on SQLite it waits for the connection this unit holds.
+        outside = integrationById(deps, id);
+        await new Promise((r) => setImmediate(r));
+        return (await integrationById(deps, id, tx))?.id;
+      });
+      assert.equal(await Promise.race([inside, hung]), id, 'the unit read the integration through its own transaction');
+      assert.equal(((await Promise.race([outside, hung])) as { id: string }).id, id, 'and the read outside finished after it');
     });
 
     test('a key rotated on one node stops working there at once, and on the other node within AUTH_CACHE_MS', async () => {

@@ -15,5 +15,6 @@ export function secretsOf(c: CredentialSet): string[] {
     c.paydunya.live.privateKey,
     c.paydunya.live.publicKey,
     c.paydunya.live.token,
+    ...(c.tollgate.webhookSecret ? [c.tollgate.webhookSecret] : []),
   ];
 }

@@ -13,7 +13,7 @@ for (const kind of testDatabases()) {
     let s: TestServer;
     let api: ApiClient;
     let integrationId: string;
-    let signatureKey: string;
+    let webhookSecret: string;
     let rx: Receiver;
 
     before(async () => {
@@ -23,7 +23,7 @@ for (const kind of testDatabases()) {
       const { merchant } = await registerMerchant(deps, { email: 'shop@example.test', password: 'a long password 1', companyName: 'Shop' }, { verified: true });
       const created = await createIntegration(deps, merchant.id, { name: 'Web', notificationUrl: rx.url }, { kind: 'system', id: null });
       integrationId = created.integration.id;
-      signatureKey = created.credentials.paynowPl.sandbox.signatureKey;
+      webhookSecret = created.credentials.tollgate.webhookSecret!;
       api = new ApiClient(s.url);
       await api.login('shop@example.test', 'a long password 1');
     });
@@ -52,7 +52,7 @@ for (const kind of testDatabases()) {
       const bodies = got.map((r) => JSON.parse(r.body));
       assert.deepEqual(bodies.map((b) => b.type), ['payment.created', 'payment.pending', 'payment.paid']);
       for (const r of got) {
-        const expected = createHmac('sha256', signatureKey).update(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`).digest('base64');
+        const expected = createHmac('sha256', Buffer.from(webhookSecret.slice('whsec_'.length), 'base64')).update(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`).digest('base64');
         assert.equal(r.headers['webhook-signature'], `v1,${expected}`);
       }
       const deliveries = (await api.get(`/api/payments/${id}/deliveries`)).body.deliveries;

@@ -25,6 +25,7 @@ function deliveryRow(i: number, text: string, next: number | null): DeliveriesTa
     url: `https://shop.example/${i}?a=1&b="2"`,
     headers: JSON.stringify({ 'api-key': '****abcd', 'x-note': text }),
     body: text,
+    signing: null,
     status: 'pending',
     attempts: 0,
     max_attempts: 15,

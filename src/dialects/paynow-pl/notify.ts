@@ -12,13 +12,17 @@ import { modifiedAt } from './wire.js';
 export const plFormatter: NotificationFormatter = {
   retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
   isDelivered: (status) => status === 200 || status === 202,
-  render({ payment, event, integration, credentials }) {
+  render({ payment, event, integration }) {
     const url = integration.notificationUrl;
     if (!url || !payment.publicId) return [];
     const status = plStatus(payment);
     if (event.from !== null && plStatus({ state: event.from, failureCode: null }) === status) return [];
     const body = JSON.stringify({ paymentId: payment.publicId, externalId: payment.reference ?? '', status, modifiedAt: modifiedAt(event.at) });
-    const key = payment.mode === 'live' ? credentials.paynowPl.production.signatureKey : credentials.paynowPl.sandbox.signatureKey;
-    return [{ url, body, headers: { 'content-type': 'application/json', Signature: bodySignature(key, body) } }];
+    return [{ url, body, headers: { 'content-type': 'application/json' }, signing: { mode: payment.mode } }];
+  },
+  // Signed when sent: a Signature-Key rotated without grace signs the queued retries too.
+  sign({ body, signing, credentials }) {
+    const key = signing.mode === 'live' ? credentials.paynowPl.production.signatureKey : credentials.paynowPl.sandbox.signatureKey;
+    return { Signature: bodySignature(key, body) };
   },
 };

@@ -20,16 +20,3 @@ export const TO_WIRE = {
   refunded: 'Refunded',
   failed: 'Failed',
 } as const satisfies Record<PaymentState, StatusWord>;
-
-/** The word a merchant or operator sends → the canonical state it asks for. */
-export const FROM_WIRE = {
-  Created: 'created',
-  Sent: 'pending',
-  Paid: 'paid',
-  'Awaiting Delivery': 'awaiting_delivery',
-  Delivered: 'delivered',
-  Cancelled: 'cancelled',
-  Disputed: 'disputed',
-  Refunded: 'refunded',
-  Failed: 'failed',
-} as const satisfies Record<StatusWord, PaymentState>;

@@ -1,5 +1,5 @@
-import type { Store } from '../../store/database.js';
-import type { Tx } from '../../store/schema.js';
+import { inTransaction as isInTransaction, type Store } from '../../store/database.js';
+import type { Db, Tx } from '../../store/schema.js';
 
 /**
  * How long this process trusts what it read about an integration (the row, its decrypted credentials,
@@ -51,9 +51,11 @@ function stateOf(store: Store): State {
 /**
  * Every wire request authenticates; this spares it the database round trips (and the decryption) of
  * reading the same integration again and again. `undefined` (not found) is never kept, so a
- * credential created elsewhere works at once.
+ * credential created elsewhere works at once. `db` is what `load` reads through: a read is shared
+ * with other callers only when neither side is in a transaction (on SQLite a read outside waits for
+ * the connection a transaction holds, so a unit waiting for it would wait forever).
  */
-export async function cachedAuth<T>(store: Store, key: string, load: () => Promise<T>): Promise<T> {
+export async function cachedAuth<T>(store: Store, key: string, load: () => Promise<T>, db?: Db): Promise<T> {
   const s = stateOf(store);
   const now = performance.now();
   const hit = s.entries.get(key);
@@ -62,17 +64,18 @@ export async function cachedAuth<T>(store: Store, key: string, load: () => Promi
   const epoch = processEpoch;
   // When an entry expires, every request in flight misses it at once: without this, each of them read
   // it again, and the busy moments stalled every 2 s.
-  const shared = s.loading.get(key);
+  const inTransaction = db !== undefined && isInTransaction(db);
+  const shared = inTransaction ? undefined : s.loading.get(key);
   if (shared && shared.generation === generation && shared.epoch === epoch) {
     try {
       return (await shared.promise) as T;
     } catch {
-      // That read ran in its caller's transaction, which failed; this caller reads for itself.
+      // That read failed; this caller reads for itself.
     }
   }
   const promise = load();
   // Nothing read while a change runs is shared, as nothing of it is kept.
-  const share = s.changing === 0;
+  const share = s.changing === 0 && !inTransaction;
   if (share) s.loading.set(key, { promise, generation, epoch });
   try {
     const value = await promise;

@@ -122,6 +122,7 @@ interface LiveCredential {
 async function liveCredentials(r: AuthReader, integrationId: string, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
   const all = await cachedAuth(r.store, `credentials:${integrationId}`, async () =>
     (await activeCredentials(db, integrationId, now)).map((c) => ({ slot: c.slot, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt })),
+    db,
   );
   return all.filter((c) => c.expiresAt === null || c.expiresAt > now);
 }
@@ -133,7 +134,7 @@ export async function verifyingValues(r: AuthReader, integrationId: string, slot
 
 /** An integration by id, as the wires and the payment flow read it (cached briefly); `db` as for liveCredentials. */
 export function integrationById(r: AuthReader, id: string, db: Db = r.store.db): Promise<Integration | undefined> {
-  return cachedAuth(r.store, `integration:${id}`, () => findIntegrationAnyMerchant(db, id));
+  return cachedAuth(r.store, `integration:${id}`, () => findIntegrationAnyMerchant(db, id), db);
 }
 
 /** The current value of each slot, for signing what we send (cached briefly, unlike currentCredentialSet). */

@@ -104,6 +104,9 @@ export function formatCredentialMail(integration: Pick<Integration, 'name' | 'id
     `  Live public key:   ${creds.paydunya.live.publicKey}`,
     `  Live token:        ${creds.paydunya.live.token}`,
     '',
+    'Tollgate webhook (rotate the tollgate-webhook group to get one if this says none)',
+    `  Signing secret:    ${creds.tollgate.webhookSecret ?? 'none'}`,
+    '',
     'Keep these secret. Tollgate will not show them again; use "Generate New Key" if they leak.',
     '',
   ].join('\n');

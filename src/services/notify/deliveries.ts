@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../deps.js';
 import { bringJobForward } from '../../store/repos/jobs.js';
 import { scheduleJobs } from '../jobs.js';
 import type { Tx } from '../../store/schema.js';
+import { integrationById, signingCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
 
 export interface AttemptOutcome {
@@ -30,6 +31,19 @@ export function retryDelay(schedule: readonly number[], attempt: number, retryAf
   const jittered = Math.round(step * (1 + RETRY_JITTER * (2 * random - 1)));
   if (retryAfterMs === null || retryAfterMs === undefined || retryAfterMs <= jittered) return jittered;
   return Math.max(jittered, Math.min(retryAfterMs, Math.max(...schedule)));
+}
+
+/**
+ * The request of one attempt: the stored one, with the signature headers its wire computes now, from
+ * the integration's current keys, when the delivery was stored unsigned.
+ */
+export async function attemptRequest(deps: ServiceDeps, delivery: Delivery, at: number): Promise<{ headers: Record<string, string>; body: string }> {
+  if (!delivery.signing) return { headers: delivery.headers, body: delivery.body };
+  const formatter = deps.formatters[delivery.dialect as DialectName];
+  const integration = await integrationById(deps, delivery.integrationId);
+  if (!formatter?.sign || !integration) throw new Error(`delivery ${delivery.id} cannot be signed: no ${formatter ? 'integration' : 'formatter'}`);
+  const credentials = await signingCredentialSet(deps, integration, at);
+  return { headers: { ...delivery.headers, ...formatter.sign({ headers: delivery.headers, body: delivery.body, signing: delivery.signing, credentials, at }) }, body: delivery.body };
 }
 
 export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | undefined> {

@@ -97,6 +97,7 @@ async function queueDeliveries(tx: Tx, deps: ServiceDeps, subject: DeliverySubje
       url: r.url,
       headers: JSON.stringify(r.headers),
       body: r.body,
+      signing: r.signing ? JSON.stringify(r.signing) : null,
       status: 'pending' as const,
       attempts: 0,
       max_attempts: formatter.retryDelaysMs.length,

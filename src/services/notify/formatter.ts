@@ -28,6 +28,17 @@ export interface RenderedNotification {
   headers: Record<string, string>;
   /** The exact bytes to send, as UTF-8 text; signatures are computed over them. */
   body: string;
+  /** Set when the wire signs in headers: what `sign` needs later (the payment's mode); stored with the delivery. */
+  signing?: Record<string, string>;
+}
+
+/** What signing one attempt sees: the stored request, the integration's keys at that moment, its time. */
+export interface SigningContext {
+  headers: Record<string, string>;
+  body: string;
+  signing: Record<string, string>;
+  credentials: CredentialSet;
+  at: number;
 }
 
 /**
@@ -36,6 +47,11 @@ export interface RenderedNotification {
  */
 export interface NotificationFormatter {
   render(ctx: NotificationContext): RenderedNotification[];
+  /**
+   * The signature headers of one attempt, computed when it is sent (a signed timestamp is the
+   * attempt's; a key rotated since the change signs it). For notifications rendered with `signing`.
+   */
+  sign?(ctx: SigningContext): Record<string, string>;
   /** The callback of a sent transfer; a wire without transfers leaves it out. */
   renderTransfer?(ctx: TransferNotificationContext): RenderedNotification[];
   /** Delay before each attempt, the first included (0 = at once); its length is the attempt limit. */

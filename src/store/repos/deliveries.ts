@@ -15,6 +15,8 @@ export interface Delivery {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** What the wire's formatter needs to sign an attempt when it is sent; null: send as stored. */
+  signing: Record<string, string> | null;
   status: DeliveriesTable['status'];
   attempts: number;
   maxAttempts: number;
@@ -43,6 +45,7 @@ const toDelivery = (r: DeliveriesTable): Delivery => ({
   url: r.url,
   headers: JSON.parse(r.headers) as Record<string, string>,
   body: r.body,
+  signing: r.signing === null || r.signing === undefined ? null : (JSON.parse(r.signing) as Record<string, string>),
   status: r.status,
   attempts: Number(r.attempts),
   maxAttempts: Number(r.max_attempts),

@@ -26,6 +26,8 @@ export interface DeliveriesTable {
   headers: string;
   /** The exact body bytes sent (as UTF-8 text). */
   body: string;
+  /** JSON: what signing each attempt at send time needs; null when the stored request goes as it is. */
+  signing: string | null;
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;
   max_attempts: number;

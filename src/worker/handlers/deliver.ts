@@ -1,4 +1,4 @@
-import { judgeDeliveryAttempt, loadDelivery } from '../../services/notify/deliveries.js';
+import { attemptRequest, judgeDeliveryAttempt, loadDelivery } from '../../services/notify/deliveries.js';
 import { DONE, type Handler } from './types.js';
 
 /** Sends one notification and records the attempt; a failure comes back on the wire's retry schedule. */
@@ -12,7 +12,9 @@ export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }, job) => {
   try {
     // The attempt's time is when it leaves, not when it was claimed: it may have waited for its slot.
     const attemptedAt = ctx.deps.clock.now();
-    const outcome = await ctx.http.post(delivery.url, delivery.headers, delivery.body);
+    // Signed now, from the stored body: a signed timestamp is this attempt's, the keys today's.
+    const request = await attemptRequest(ctx.deps, delivery, attemptedAt);
+    const outcome = await ctx.http.post(delivery.url, request.headers, request.body);
     // Test-mode work follows the sandbox clock, where a developer steps through the schedule exactly.
     judged = judgeDeliveryAttempt(ctx.deps, delivery, outcome, attemptedAt, job.integrationId === null ? Math.random : () => 0.5);
     error = outcome.error ?? `HTTP ${outcome.statusCode}`;
