@@ -4,10 +4,14 @@
  * and jobs), while the worker delivers every notification to a local receiver. Beside it, the same
  * database's ceiling: bare transactions with the same number of row writes, in the same run.
  *
- * Options: BENCH_OPS (default 2000 per run), BENCH_DBS=sqlite,postgres.
+ * Then head-of-line: while 20 endpoints accept connections and never answer (8 notifications queued
+ * for each), how long after its commit a notification to a fast endpoint arrives (p50, p99).
+ *
+ * Options: BENCH_OPS (default 2000 per run), BENCH_DBS=sqlite,postgres, BENCH_HOL=0 skips head-of-line.
  */
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { wireFormatters } from '../src/app.js';
@@ -24,7 +28,7 @@ import { migrateToLatest } from '../src/store/migrate.js';
 import { createHttpSender } from '../src/worker/http-sender.js';
 import { createWorker } from '../src/worker/worker.js';
 import { tempDir } from '../test/helpers/dbs.js';
-import { closedLoop, fmt, machine, onEachDatabase, type RunStats, say } from './lib.js';
+import { closedLoop, fmt, machine, onEachDatabase, percentile, type RunStats, say } from './lib.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
 const CLIENTS = [1, 64];
@@ -69,6 +73,52 @@ async function ceiling(store: Store, clients: number): Promise<RunStats> {
   });
 }
 
+/** 20 endpoints that never answer, 8 notifications queued for each, then 200 to a fast one: commit → arrival. */
+async function headOfLine(deps: ServiceDeps, integ: Parameters<typeof createPayment>[1]['integration']): Promise<{ p50: number; p99: number; n: number }> {
+  const sockets = new Set<Socket>();
+  const silent = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const server = createTcpServer((s) => {
+        sockets.add(s);
+        s.on('error', () => {});
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook` };
+    }),
+  );
+  const arrived = new Map<string, number>();
+  const fast = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      arrived.set(JSON.parse(Buffer.concat(chunks).toString('utf8')).payment.id, performance.now());
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => fast.listen(0, '127.0.0.1', r));
+  const fastUrl = `http://127.0.0.1:${(fast.address() as { port: number }).port}/hook`;
+  const create = (notifyUrl: string) => createPayment(deps, { integration: integ, mode: 'test', dialect: 'tollgate', amountMinor: 100, currency: 'USD', reference: 'hol', validForMs: 3_600_000, notifyUrl });
+  for (const s of silent) for (let k = 0; k < 8; k++) await create(s.url);
+  const http = createHttpSender({ allowPrivate: true });
+  const worker = createWorker({ deps, http, log: pino({ level: 'silent' }), mailTransport: undefined });
+  worker.start();
+  await new Promise((r) => setTimeout(r, 500));
+  const committed = new Map<string, number>();
+  for (let i = 0; i < 200; i++) {
+    const { payment } = await create(fastUrl);
+    committed.set(payment!.id, performance.now());
+  }
+  const deadline = performance.now() + 20_000;
+  while (arrived.size < committed.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // Not arrived within 20 s counts as 20 s.
+  const latencies = [...committed].map(([id, at]) => (arrived.get(id) ?? at + 20_000) - at).sort((a, b) => a - b);
+  for (const s of sockets) s.destroy();
+  await worker.stop();
+  await http.close();
+  await Promise.all([...silent.map((s) => new Promise((r) => s.server.close(r))), new Promise((r) => fast.close(r))]);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length };
+}
+
 async function runOn(dbName: string, databaseUrl: string | undefined): Promise<Row[]> {
   const dataDir = tempDir('tollgate-bench-');
   const store = openStore({ dataDir, databaseUrl, poolSize: 64 });
@@ -103,12 +153,19 @@ async function runOn(dbName: string, databaseUrl: string | undefined): Promise<R
     say(`  ${fmt(core.perSecond)} payments/s (p50 ${fmt(core.p50)} ms, p99 ${fmt(core.p99)} ms); ceiling ${fmt(bare.perSecond)}/s; ${fmt((OPS * 2) / deliverSeconds)} notifications/s`);
   }
   await http.close();
+  if (process.env.BENCH_HOL !== '0') {
+    say(`${dbName}: head-of-line: 20 silent endpoints, 200 notifications to a fast one…`);
+    const hol = await headOfLine(deps, integ);
+    holRows.push({ db: dbName, ...hol });
+    say(`  commit → arrival p50 ${fmt(hol.p50)} ms, p99 ${fmt(hol.p99)} ms`);
+  }
   await rx.close();
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
   return rows;
 }
 
+const holRows: Array<{ db: string; p50: number; p99: number; n: number }> = [];
 const results = await onEachDatabase(runOn);
 
 console.log(`\nbench:core — ${OPS} payments per run (create, then paid; 2 notifications each) on ${machine()}\n`);
@@ -116,4 +173,11 @@ console.log('| database | clients | payments/s | p50 ms | p99 ms | notifications
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(`| ${r.db} | ${r.clients} | ${fmt(r.core.perSecond)} | ${fmt(r.core.p50, 2)} | ${fmt(r.core.p99, 2)} | ${fmt(r.deliveredPerSecond)} | ${fmt(r.ceiling.perSecond)} | ${fmt((100 * r.core.perSecond) / r.ceiling.perSecond, 0)} % |`);
+}
+
+if (holRows.length > 0) {
+  console.log('\nHead-of-line: while 20 endpoints accept connections and never answer (8 notifications queued for each), notifications to a fast endpoint, commit → arrival:\n');
+  console.log('| database | notifications | p50 ms | p99 ms |');
+  console.log('|---|---|---|---|');
+  for (const h of holRows) console.log(`| ${h.db} | ${h.n} | ${fmt(h.p50)} | ${fmt(h.p99)} |`);
 }

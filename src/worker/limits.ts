@@ -42,6 +42,8 @@ export class Limiter {
 /** One limiter per key (a destination), dropped when idle. */
 export class KeyedLimiter {
   private readonly byKey = new Map<string, Limiter>();
+  /** When each busy key last finished a send (or became busy): how a stalled destination is told from a busy one. */
+  private readonly progress = new Map<string, number>();
 
   constructor(private readonly limit: number) {}
 
@@ -51,17 +53,28 @@ export class KeyedLimiter {
     return l ? l.busy + l.queued : 0;
   }
 
+  /** Whether `key` has sends in flight and has finished none for `ms`. */
+  stalled(key: string, ms: number): boolean {
+    const since = this.progress.get(key);
+    return since !== undefined && performance.now() - since > ms;
+  }
+
   async acquire(key: string): Promise<() => void> {
     let l = this.byKey.get(key);
     if (!l) {
       l = new Limiter(this.limit);
       this.byKey.set(key, l);
+      this.progress.set(key, performance.now());
     }
     const limiter = l;
     const release = await limiter.acquire();
     return () => {
       release();
-      if (limiter.busy === 0 && limiter.queued === 0) this.byKey.delete(key);
+      this.progress.set(key, performance.now());
+      if (limiter.busy === 0 && limiter.queued === 0) {
+        this.byKey.delete(key);
+        this.progress.delete(key);
+      }
     };
   }
 

@@ -55,8 +55,10 @@ interface Ran {
 const errorBackoff = (attempts: number) => Math.min(3_600_000, 5_000 * 2 ** Math.min(attempts, 10));
 /** A job for a destination whose queue is full goes back to the table, due again after this. */
 const HAND_BACK_MS = 5_000;
-/** How many jobs may wait in memory for one destination, beyond those sending to it. */
+/** How many jobs may wait in memory for a stalled destination, in multiples of its send limit. */
 const DESTINATION_QUEUE = 2;
+/** A destination that has finished no send for this long is stalled: its overflow goes back to the table. */
+const STALLED_MS = 1_000;
 
 class Stopping extends Error {}
 
@@ -109,7 +111,8 @@ export function createWorker(w: WorkerDeps): Worker {
     async sendSlot(url) {
       if (stopped && draining === 0) throw new Stopping('worker stopping');
       const key = destinationOf(url);
-      if (destinations.load(key) >= perDestination * (1 + DESTINATION_QUEUE)) return null;
+      // A destination that answers keeps its queue in memory (bounded by maxInHand); a stalled one does not.
+      if (destinations.load(key) >= perDestination * (1 + DESTINATION_QUEUE) && destinations.stalled(key, STALLED_MS)) return null;
       const releaseDestination = await destinations.acquire(key);
       try {
         const releaseGlobal = await global.acquire();
