@@ -105,7 +105,9 @@ function allKeys(v: unknown): string[] {
 
 /** Asserts the exact shape and formats of a credential set, and returns its secret values. */
 function assertCredentialSet(c: any): string[] {
-  assert.deepEqual(keysOf(c), ['paydunya', 'paynowPl', 'paynowZw']);
+  assert.deepEqual(keysOf(c), ['paydunya', 'paynowPl', 'paynowZw', 'tollgate']);
+  assert.deepEqual(keysOf(c.tollgate), ['webhookSecret']);
+  assert.match(c.tollgate.webhookSecret, /^whsec_[A-Za-z0-9+/]{32}$/);
   assert.deepEqual(keysOf(c.paynowZw), ['integrationId', 'integrationKey']);
   assert.ok(Number.isSafeInteger(c.paynowZw.integrationId) && c.paynowZw.integrationId > 0, String(c.paynowZw.integrationId));
   assert.match(c.paynowZw.integrationKey, GUID);

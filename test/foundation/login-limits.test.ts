@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createIntegration, requireActiveIntegration } from '../../src/services/merchants/integrations.js';
 import { createPayment } from '../../src/services/payments/create.js';
+import { checkoutPath } from '../../src/services/payments/queries.js';
 import { ApiClient, assertProblem, requestOnNewConnection } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -65,7 +66,7 @@ for (const kind of testDatabases()) {
 
   describe(`per-address login throttling on ${kind}, default numbers`, () => {
     let s: TestServer;
-    let paymentId: string;
+    let payPath: (form?: string) => string;
 
     before(async () => {
       s = await startTestServer(kind, { loginThrottle: 'default' });
@@ -73,7 +74,9 @@ for (const kind of testDatabases()) {
       const created = await createIntegration(s.app.deps, merchant.id, { name: 'Web shop' }, { kind: 'system', id: null });
       const integration = await requireActiveIntegration(s.app.deps, merchant.id, created.integration.id);
       const r = await createPayment(s.app.deps, { integration, mode: 'test', dialect: 'tollgate', amountMinor: 1000, currency: 'USD', validForMs: 3_600_000, testCheckout: 'open' });
-      paymentId = r.payment?.id ?? '';
+      const payment = r.payment;
+      assert.ok(payment, 'no payment');
+      payPath = (form = '') => checkoutPath(payment, form);
     });
     after(() => s.stop());
 
@@ -95,13 +98,13 @@ for (const kind of testDatabases()) {
     });
 
     test('the checkout page login is throttled per address too and says so on the page', async () => {
-      const page = await requestOnNewConnection(`${s.url}/pay/${paymentId}`, 'GET');
+      const page = await requestOnNewConnection(`${s.url}${payPath()}`, 'GET');
       assert.equal(page.status, 200, page.body);
       const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
       const cookie = String(page.headers['set-cookie'] ?? '').split(';')[0] ?? '';
       assert.ok(csrf && cookie, 'no CSRF token on the page');
       const form = new URLSearchParams({ csrf, email: 'shop@example.com', password: PASSWORD }).toString();
-      const r = await fetch(`${s.url}/pay/${paymentId}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form, redirect: 'manual' });
+      const r = await fetch(`${s.url}${payPath('login')}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form, redirect: 'manual' });
       const html = await r.text();
       assert.equal(r.status, 429, html);
       assert.match(html, /too many login attempts from this address; try again in \d+ seconds/);

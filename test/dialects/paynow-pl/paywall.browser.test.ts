@@ -39,7 +39,7 @@ if (testDatabases().includes('sqlite')) {
       page = tab.page;
       const res = await page.goto(p.redirectUrl ?? '');
       assert.equal(res?.status(), 200);
-      assert.match(page.url(), /\/pay\/pay_[0-9a-z]+$/, 'the paywall link leads to the hosted checkout');
+      assert.match(page.url(), /\/pay\/pay_[0-9a-z]{21}\?t=[0-9a-f]{32}$/, 'the paywall link leads to the hosted checkout');
       return p.paymentId;
     };
     const payByLink = async (bank: string) => {

@@ -249,7 +249,7 @@ for (const kind of testDatabases()) {
       // The redirectUrl opens the paywall: it leads to the hosted checkout.
       const paywall = await fetch(a.redirectUrl ?? '', { redirect: 'manual' });
       assert.equal(paywall.status, 302);
-      assert.match(paywall.headers.get('location') ?? '', /\/pay\/pay_[0-9a-z]+$/);
+      assert.match(paywall.headers.get('location') ?? '', /\/pay\/pay_[0-9a-z]{21}\?t=[0-9a-f]{32}$/);
     });
 
     test('authorize with its default key md5(externalId): the same order twice gives the first payment back', async () => {

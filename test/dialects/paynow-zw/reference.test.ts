@@ -15,14 +15,14 @@ for (const kind of testDatabases()) {
     });
     after(() => shop?.stop());
 
-    test('80 initiations: every paynowreference is 9 digits, and its browserurl ends with it', async () => {
+    test('80 initiations: every paynowreference is 9 digits, and its browserurl carries it and a capability', async () => {
       const refs: string[] = [];
       for (let i = 0; i < 80; i += 1) {
         const r = await fetch(`${shop.s.url}/interface/initiatetransaction`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: zwInitiate(shop) });
         const m = zwParse(await r.text());
         assert.equal(m.get('status'), 'Ok', JSON.stringify([...m]));
         refs.push(m.get('paynowreference') ?? '');
-        assert.ok(m.get('browserurl')?.endsWith(`/${m.get('paynowreference')}`));
+        assert.match(m.get('browserurl') ?? '', new RegExp(`/Payment/ConfirmPayment/${m.get('paynowreference')}/[0-9a-f]{32}$`));
       }
       const bad = refs.filter((r) => !/^[1-9]\d{8}$/.test(r));
       assert.deepEqual(bad, [], `references not of 9 digits: ${bad.join(', ')}`);

@@ -160,7 +160,7 @@ for (const kind of testDatabases()) {
       const browser = parse(r.text).get('browserurl') ?? '';
       const res = await fetch(browser, { redirect: 'manual' });
       assert.equal(res.status, 302);
-      assert.match(res.headers.get('location') ?? '', /\/pay\/pay_[0-9a-z]{21}$/);
+      assert.match(res.headers.get('location') ?? '', /\/pay\/pay_[0-9a-z]{21}\?t=[0-9a-f]{32}$/);
       assert.equal((await fetch(`${s.url}/Payment/ConfirmPayment/123`, { redirect: 'manual' })).status, 404);
     });
 
