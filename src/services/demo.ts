@@ -1,8 +1,8 @@
 import type { CredentialSet } from '../core/credentials.js';
-import { randomAlphanumeric } from '../core/ids.js';
 import type { ServiceDeps } from './deps.js';
 import { registerMerchant } from './merchants/accounts.js';
 import { createIntegration } from './merchants/integrations.js';
+import { generatePassword } from './merchants/passwords.js';
 
 /**
  * Every official SDK must accept the demo login as an authEmail: the paynow npm package wants a
@@ -20,7 +20,7 @@ export interface DemoAccount {
 
 /** The first start's demo: a verified merchant with one test-mode integration, ready for all three SDKs. */
 export async function createDemoMerchant(deps: ServiceDeps): Promise<DemoAccount> {
-  const password = randomAlphanumeric(20);
+  const password = generatePassword(DEMO_EMAIL);
   const { merchant } = await registerMerchant(deps, { email: DEMO_EMAIL, password, companyName: 'Demo Shop' }, { verified: true });
   const { integration, credentials } = await createIntegration(deps, merchant.id, { name: 'Demo integration', notificationEmail: DEMO_EMAIL }, { kind: 'system', id: null });
   return { email: DEMO_EMAIL, password, integrationId: integration.id, credentials };

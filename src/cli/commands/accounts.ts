@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { randomAlphanumeric } from '../../core/ids.js';
 import { createOperator, registerMerchant } from '../../services/merchants/accounts.js';
 import { setPasswordByAdmin } from '../../services/merchants/password-changes.js';
+import { generatePassword } from '../../services/merchants/passwords.js';
 import { type CliIo, globalOptions, passwordFromStdin, print, withServices } from '../context.js';
 
 /** A password from the first line of stdin (--password-stdin), or a generated one the command prints. */
-async function newPassword(io: CliIo, fromStdin: boolean | undefined): Promise<{ password: string; generated: boolean }> {
-  return fromStdin ? { password: await passwordFromStdin(io), generated: false } : { password: randomAlphanumeric(20), generated: true };
+async function newPassword(io: CliIo, fromStdin: boolean | undefined, email: string): Promise<{ password: string; generated: boolean }> {
+  return fromStdin ? { password: await passwordFromStdin(io), generated: false } : { password: generatePassword(email), generated: true };
 }
 
 export function registerAccountCommands(program: Command, io: CliIo): void {
@@ -21,7 +21,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--verified', 'mark the email address as verified (no verification mail)')
     .action(async (o: { email: string; company: string; companyEmail?: string; passwordStdin?: boolean; verified?: boolean }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const { password, generated } = await newPassword(io, o.passwordStdin);
+      const { password, generated } = await newPassword(io, o.passwordStdin, o.email);
       const result = await withServices(io, opts, (deps) =>
         registerMerchant(deps, { email: o.email, password, companyName: o.company, companyEmail: o.companyEmail }, { verified: o.verified === true }),
       );
@@ -39,7 +39,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--password-stdin', 'read the password from the first line of stdin')
     .action(async (o: { email: string; passwordStdin?: boolean }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const { password, generated } = await newPassword(io, o.passwordStdin);
+      const { password, generated } = await newPassword(io, o.passwordStdin, o.email);
       const m = await withServices(io, opts, (deps) => setPasswordByAdmin(deps, o.email, password));
       print(io, opts, { merchant: m, ...(generated && { password }) }, () => [
         `password set for ${m.id} <${m.email}>; every session ended`,
@@ -55,7 +55,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--password-stdin', 'read the password from the first line of stdin')
     .action(async (o: { email: string; passwordStdin?: boolean }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const { password, generated } = await newPassword(io, o.passwordStdin);
+      const { password, generated } = await newPassword(io, o.passwordStdin, o.email);
       const op = await withServices(io, opts, (deps) => createOperator(deps, o.email, password));
       print(io, opts, { operator: { id: op.id, email: op.email }, ...(generated && { password }) }, () => [
         `created operator ${op.id} <${op.email}>`,

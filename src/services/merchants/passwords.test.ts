@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTollgateError } from '../../core/errors.js';
-import { checkPasswordPolicy } from './passwords.js';
+import { checkPasswordPolicy, generatePassword } from './passwords.js';
 
 const EMAIL = 'dora.smith@example.com';
 
@@ -45,4 +45,12 @@ test('a password containing the email address or its local part is refused, in a
 
 test('the refusal names the field it was given', () => {
   assert.match(refusal('aaaaaaaaaaaa', EMAIL, 'newPassword'), /one character/);
+});
+
+test('generated passwords (CLI, demo) are 20 letters and digits that the policy accepts', () => {
+  for (let i = 0; i < 200; i++) {
+    const p = generatePassword('abc@example.com');
+    assert.match(p, /^[A-Za-z0-9]{20}$/);
+    assert.doesNotThrow(() => checkPasswordPolicy(p, 'abc@example.com'));
+  }
 });

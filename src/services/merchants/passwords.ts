@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hash, verify } from '@node-rs/argon2';
 import { TollgateError } from '../../core/errors.js';
+import { randomAlphanumeric } from '../../core/ids.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -48,6 +49,14 @@ export function checkPasswordPolicy(password: string, email: string, field = 'pa
   const problem = policyProblem(password, email);
   if (problem !== undefined) {
     throw new TollgateError('validation', `${field}: ${problem}`, [{ path: field, message: problem }]);
+  }
+}
+
+/** A random password for `email` that the policy accepts (20 letters and digits could, rarely, contain its local part). */
+export function generatePassword(email: string): string {
+  for (;;) {
+    const candidate = randomAlphanumeric(20);
+    if (policyProblem(candidate, email) === undefined) return candidate;
   }
 }
 
