@@ -34,7 +34,8 @@ for (const kind of testDatabases()) {
       assert.equal((await pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' })).body.payment.state, 'paid');
       assert.equal((await shop.api.post(`/api/payments/${p.id}/refunds`, { amount: 1_000 })).status, 201);
       await advance(shop.s, 3_000);
-      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 0 }]);
+      // The customer paid the card's default 2.5 % on top: the merchant keeps the whole amount.
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
 
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -44,14 +45,14 @@ for (const kind of testDatabases()) {
         for (const e of r.body.entries) seen.push(`${e.kind}:${e.accountId.split(':').pop()}:${e.amountMinor}`);
         cursor = r.body.nextCursor;
       } while (cursor);
-      assert.deepEqual(seen.sort(), ['payment:available:10000', 'payment:world:-10000', 'refund:available:-1000', 'refund:world:1000']);
+      assert.deepEqual(seen.sort(), ['payment:available:10000', 'payment:fees:250', 'payment:world:-10250', 'refund:available:-1000', 'refund:world:1000']);
       const refundsOnly = await shop.api.get(`/api/integrations/${integrationId}/ledger?kind=refund`);
       assert.equal(refundsOnly.body.entries.length, 2);
       assert.equal((await shop.api.get(`/api/integrations/${integrationId}/ledger?cursor=nonsense`)).status, 400);
       const csv = await shop.api.get(`/api/integrations/${integrationId}/ledger.csv`);
       assert.equal(csv.status, 200);
       assert.match(csv.headers.get('content-type') ?? '', /^text\/csv/);
-      assert.equal(csv.text.trim().split('\n').length, 5, 'a header and four postings');
+      assert.equal(csv.text.trim().split('\n').length, 6, 'a header and five postings');
 
       const deps = shop.s.app.deps;
       const first = await runPayouts(deps);
@@ -66,10 +67,10 @@ for (const kind of testDatabases()) {
       const p2 = await createPaymentOk(shop.api, integrationId, { amount: 500, currency: 'USD' });
       await pay(shop.api, p2.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
       const id = await deps.store.transaction((tx) => startPayout(tx, deps, { integrationId, merchantId: shop.merchantId, mode: 'test', currency: 'USD', amountMinor: 500, refusal: 'x' }));
-      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 0, pendingMinor: 0, inTransitMinor: 500, feesMinor: 0 });
+      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 0, pendingMinor: 0, inTransitMinor: 500, feesMinor: 263 });
       assert.equal((await markPayout(deps, id, 'failed')).status, 'failed');
       await assert.rejects(markPayout(deps, id, 'paid'), /already failed/);
-      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 500, pendingMinor: 0, inTransitMinor: 0, feesMinor: 0 });
+      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 500, pendingMinor: 0, inTransitMinor: 0, feesMinor: 263 });
       assert.equal((await verifyLedger(deps)).ok, true);
     });
   });

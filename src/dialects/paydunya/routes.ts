@@ -341,9 +341,10 @@ export function pdRoutes(deps: ServiceDeps) {
       if (TO_WIRE[p.state] !== 'pending') return send({ success: false, message: `La facture est déjà ${TO_WIRE[p.state]}` });
       const operator = (request.params as { operator: string }).operator.toLowerCase();
       const field = (suffix: RegExp) => Object.entries(b).find(([k]) => suffix.test(k))?.[1];
-      await startPayment(deps, p.id, 'mobile_money', { phone, payerName: text(field(/(full_?name|customer_name|^name_)/i)), payerEmail: text(field(/email/i)) });
+      const started = await startPayment(deps, p.id, 'mobile_money', { phone, payerName: text(field(/(full_?name|customer_name|^name_)/i)), payerEmail: text(field(/email/i)) });
       await keepWireDetail(deps, p.id, { operator });
-      return send({ success: true, message: 'Votre paiement est en cours de traitement.', fees: 0, currency: 'XOF' });
+      // XOF has no minor unit: the fee in minor units is the spec's whole francs.
+      return send({ success: true, message: 'Votre paiement est en cours de traitement.', fees: started.payment.feeMinor, currency: 'XOF' });
     } catch (err) {
       if (err instanceof PdError) return send({ success: false, message: err.message });
       if (isTollgateError(err)) return send({ success: false, message: err.detail });

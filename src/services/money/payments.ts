@@ -4,6 +4,7 @@
  * balance and given back when it is cancelled.
  */
 import { TollgateError } from '../../core/errors.js';
+import { feeSplit } from '../../core/fees.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Payment } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
@@ -17,8 +18,7 @@ export async function postPaymentMove(tx: Tx, deps: Deps, from: PaymentState, af
   const a = accountsOf(after.integrationId, after.mode, after.currency);
   const base = { refId: after.id, integrationId: after.integrationId, mode: after.mode, currency: after.currency };
   const fee = after.feeMinor;
-  const net = after.amountMinor - (after.feePaidBy === 'merchant' ? fee : 0);
-  const gross = after.amountMinor + (after.feePaidBy === 'customer' ? fee : 0);
+  const { netMinor: net, grossMinor: gross } = feeSplit(after.amountMinor, fee, after.feePaidBy);
   if (after.state === 'paid' && from !== 'paid') {
     const source = payerWallet ? a.wallet(payerWallet.customerId) : a.world;
     await postMovement(tx, deps, {

@@ -5,6 +5,7 @@ import { findIntegrationAnyMerchant } from '../../store/repos/integrations.js';
 import { findMerchant } from '../../store/repos/merchants.js';
 import { findPaymentById, type Payment } from '../../store/repos/payments.js';
 import type { ServiceDeps } from '../deps.js';
+import { feeFor } from '../money/fees.js';
 import { completeTestPayment } from '../sandbox/controls.js';
 import { methodWorksIn, type PayResult, startPayment } from './pay.js';
 import { holdsCheckoutCapability } from './queries.js';
@@ -45,6 +46,8 @@ export interface CheckoutView {
   /** The visitor may fake the outcome (test mode, the owning merchant only). */
   canFake: boolean;
   blocked: CheckoutBlock | null;
+  /** The fee each method adds to what the customer pays (none when the integration absorbs fees). */
+  customerFees: Partial<Record<PaymentMethod, number>>;
 }
 
 export const MERCHANT_TESTING_MESSAGE =
@@ -78,12 +81,18 @@ function decide(deps: ServiceDeps, loaded: Awaited<ReturnType<typeof load>>, vie
     canPay: open && !merchantTesting && blocked === null,
     canFake: open && test && isOwner,
     blocked,
+    customerFees: {},
   };
 }
 
 /** The checkout page's view of a payment for this visitor. Unknown ids, and known ones without their capability, are not found. */
 export async function loadCheckout(deps: ServiceDeps, key: CheckoutKey, viewer: CheckoutViewer): Promise<CheckoutView> {
-  return decide(deps, await load(deps, key), viewer);
+  const loaded = await load(deps, key);
+  const view = decide(deps, loaded, viewer);
+  if (loaded.integration.absorbFees || !view.canPay) return view;
+  // The same function that fixes the fee when the method is chosen, so the page shows what will be charged.
+  for (const m of view.methods) view.customerFees[m] = (await feeFor(deps.store.db, loaded.integration, loaded.payment, m)).feeMinor;
+  return view;
 }
 
 function requireCanPay(view: CheckoutView): void {

@@ -6,6 +6,7 @@ import type { Integration } from '../../store/repos/integrations.js';
 import { findPaymentById, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import type { Db, Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { feeFor } from '../money/fees.js';
 import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { payByLinkRail, walletRail } from './rails/bank-and-wallet.js';
 import { blikRail } from './rails/blik.js';
@@ -72,8 +73,11 @@ async function decide(deps: ServiceDeps, integration: Integration, payment: Paym
 }
 
 /** Applies an accepted outcome inside a transaction: the move, the rail's timers, a wallet debit. */
-async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: PaymentMethod, outcome: Extract<RailOutcome, { kind: 'accepted' }>): Promise<Payment> {
+async function apply(tx: Tx, deps: ServiceDeps, integration: Integration, payment: Payment, method: PaymentMethod, outcome: Extract<RailOutcome, { kind: 'accepted' }>): Promise<Payment> {
   const now = deps.clock.now();
+  // The fee is fixed here, when the method that decides it is chosen, before any money moves.
+  const fee = await feeFor(tx, integration, payment, method);
+  if (!(await updatePaymentIfVersion(tx, payment.id, payment.version, { fee_minor: fee.feeMinor, fee_paid_by: fee.feePaidBy }))) throw new TollgateError('conflict', 'the payment changed meanwhile');
   const timerJobs = (version: number): NewJob[] =>
     outcome.timers.map((t) => ({
       kind: 'timer',
@@ -99,7 +103,7 @@ async function apply(tx: Tx, deps: ServiceDeps, payment: Payment, method: Paymen
   // The payment stays where it is (BLIK 444444 stays NEW) but its method is set and its timers start.
   if (!(await updatePaymentIfVersion(tx, payment.id, payment.version, { method, updated_at: now }))) throw new TollgateError('conflict', 'the payment changed meanwhile');
   await scheduleJobs(tx, deps.ids, timerJobs(payment.version), now);
-  return { ...payment, method, updatedAt: now };
+  return { ...payment, ...fee, method, updatedAt: now };
 }
 
 function result(payment: Payment, outcome: Extract<RailOutcome, { kind: 'accepted' }>): PayResult {
@@ -118,7 +122,7 @@ export async function startPayment(deps: ServiceDeps, paymentId: string, method:
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
   if (!isOpen(payment.state)) throw new TollgateError('invalid_state', `the payment is already ${payment.state.replace('_', ' ')}`);
   const outcome = await decide(deps, integration, payment, method, input);
-  const after = await deps.store.transaction((tx) => apply(tx, deps, payment, method, outcome));
+  const after = await deps.store.transaction((tx) => apply(tx, deps, integration, payment, method, outcome));
   return result(after, outcome);
 }
 
@@ -141,7 +145,7 @@ export async function createAndStartPayment<R>(
   const outcome = await decide(deps, input.integration, draft, method, railInput);
   let paid: Payment | undefined;
   const created = await createPayment(deps, { ...input, id, checkoutToken }, idem, async (tx, payment) => {
-    paid = await apply(tx, deps, payment, method, outcome);
+    paid = await apply(tx, deps, input.integration, payment, method, outcome);
     return paid;
   });
   return { created, pay: paid && result(paid, outcome) };

@@ -1,5 +1,6 @@
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
+import { feeSplit } from '../../core/fees.js';
 import { formatDecimal } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { countPaymentsByState, findPayment, mergeWireData, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
@@ -16,6 +17,9 @@ export interface PaymentView {
   version: number;
   amount: { minor: number; currency: string; decimal: string };
   refunded: { minor: number; decimal: string };
+  /** The gateway's fee, who pays it, and what the merchant receives (amount less a merchant-paid fee). */
+  fee: { minor: number; decimal: string; paidBy: 'merchant' | 'customer' };
+  net: { minor: number; decimal: string };
   reference: string | null;
   description: string | null;
   items: Payment['items'];
@@ -54,6 +58,7 @@ export function checkoutUrl(publicUrl: string, payment: Pick<Payment, 'id' | 'ch
 }
 
 export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): PaymentView {
+  const net = feeSplit(p.amountMinor, p.feeMinor, p.feePaidBy).netMinor;
   return {
     id: p.id,
     integrationId: p.integrationId,
@@ -62,6 +67,8 @@ export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): P
     version: p.version,
     amount: { minor: p.amountMinor, currency: p.currency, decimal: formatDecimal(p.amountMinor, p.currency) },
     refunded: { minor: p.refundedMinor, decimal: formatDecimal(p.refundedMinor, p.currency) },
+    fee: { minor: p.feeMinor, decimal: formatDecimal(p.feeMinor, p.currency), paidBy: p.feePaidBy },
+    net: { minor: net, decimal: formatDecimal(net, p.currency) },
     reference: p.reference,
     description: p.description,
     items: p.items,

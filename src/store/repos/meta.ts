@@ -14,3 +14,12 @@ export async function putMetaOnce(db: Db, key: string, value: string): Promise<s
     .execute();
   return (await getMeta(db, key)) ?? value;
 }
+
+/** Sets the value, replacing any. */
+export async function putMeta(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('meta')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

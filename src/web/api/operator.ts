@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CURRENCIES } from '../../core/money.js';
+import { PAYMENT_METHODS } from '../../core/payment-methods.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { allMerchants } from '../../services/merchants/accounts.js';
+import { ANY_CURRENCY, feeSchedule, setFeeRule } from '../../services/money/fees.js';
 import { decideGoLive, pendingGoLiveRequests } from '../../services/merchants/golive.js';
 import { loadFixture } from '../../services/sandbox/fixtures.js';
 import { requireOperator } from './auth.js';
@@ -48,4 +51,23 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
       integration: await decideGoLive(deps, request.params.id, { approve: false, reason: request.body.reason }, { kind: 'operator', id: operatorId }),
     };
   });
+
+  app.get('/api/operator/fees', { schema: { tags: ['operator', 'money'], summary: 'The fee schedule the operator set; a method and currency not in it takes the documented default' } }, async (request) => {
+    requireOperator(request);
+    return { fees: await feeSchedule(deps.store.db) };
+  });
+
+  app.put('/api/operator/fees/:method/:currency', {
+    schema: {
+      tags: ['operator', 'money'],
+      summary: "Set a method's fee in a currency (or * for any): basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum",
+      params: z.object({ method: z.enum(PAYMENT_METHODS), currency: z.enum([ANY_CURRENCY, ...Object.keys(CURRENCIES)] as [string, ...string[]]) }),
+      body: z.object({ percentBps: minor.max(10_000), fixedMinor: minor, minMinor: minor.nullable().optional(), maxMinor: minor.nullable().optional() }).strict(),
+    },
+  }, async (request) => {
+    requireOperator(request);
+    return { fees: await setFeeRule(deps.store.db, { ...request.params, ...request.body }) };
+  });
 }
+
+const minor = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

@@ -22,13 +22,15 @@ const inlineError = ({ view, error }: CheckoutPageInput): boolean => error?.meth
 function methodSection(input: CheckoutPageInput, method: PaymentMethod): string {
   const { view, csrf, error, m } = input;
   const mine = inlineError(input) && error?.method === method;
+  const fee = view.customerFees[method] ?? 0;
   return (
     `<details class="co-method" id="method-${method}"${mine ? ' open' : ''}><summary>${escapeHtml(m.methods[method].label)}</summary>` +
     `<form method="post" action="${action(view.payment, 'pay')}">${hiddenCsrf(csrf)}<input type="hidden" name="method" value="${method}">` +
     (mine && error ? alertBox(error.text).replace('id="error"', `id="error-${method}"`) : '') +
     methodFields(method, mine ? (input.kept ?? {}) : {}, m) +
     (view.payment.mode === 'test' ? `<p class="co-hint">${escapeHtml(METHOD_UI[method].testHint)}</p>` : '') +
-    `<button type="submit">${escapeHtml(m.pay(amountText(view.payment, m)))}</button></form></details>`
+    (fee > 0 ? `<p class="co-fee" id="fee-${method}">${escapeHtml(m.fee)} ${escapeHtml(amountText({ amountMinor: fee, currency: view.payment.currency }, m))}</p>` : '') +
+    `<button type="submit">${escapeHtml(m.pay(amountText({ amountMinor: view.payment.amountMinor + fee, currency: view.payment.currency }, m)))}</button></form></details>`
   );
 }
 

@@ -9,6 +9,7 @@ export const en: Messages = {
   payTitle: (merchant) => `Pay ${merchant}`,
   howToPay: 'How would you like to pay?',
   pay: (amount) => `Pay ${amount}`,
+  fee: 'Fee:',
   cancelPayment: 'Cancel payment',
   backToMerchant: 'Back to the merchant',
   returnToMerchant: 'Return to merchant',

@@ -9,6 +9,7 @@ export const fr: Messages = {
   payTitle: (merchant) => `Payer ${merchant}`,
   howToPay: 'Comment souhaitez-vous payer ?',
   pay: (amount) => `Payer ${amount}`,
+  fee: 'Frais :',
   cancelPayment: 'Annuler le paiement',
   backToMerchant: 'Retour au marchand',
   returnToMerchant: 'Retourner chez le marchand',

@@ -9,6 +9,7 @@ export const pl: Messages = {
   payTitle: (merchant) => `Zapłać ${merchant}`,
   howToPay: 'Jak chcesz zapłacić?',
   pay: (amount) => `Zapłać ${amount}`,
+  fee: 'Opłata:',
   cancelPayment: 'Anuluj płatność',
   backToMerchant: 'Wróć do sprzedawcy',
   returnToMerchant: 'Wróć do sprzedawcy',

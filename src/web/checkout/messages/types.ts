@@ -15,6 +15,8 @@ export interface Messages {
   payTitle: (merchant: string) => string;
   howToPay: string;
   pay: (amount: string) => string;
+  /** Before the fee a method adds when the customer pays it. */
+  fee: string;
   cancelPayment: string;
   backToMerchant: string;
   returnToMerchant: string;

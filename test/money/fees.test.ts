@@ -1,0 +1,70 @@
+/**
+ * Fees (issue 18) over HTTP: the operator's schedule, an integration that absorbs fees (the merchant
+ * receives amount − fee, the fees account the fee) and one that does not (the customer pays amount +
+ * fee, the merchant the whole amount); the payment shows fee and net; the ledger still verifies.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createOperator } from '../../src/services/merchants/accounts.js';
+import { verifyLedger } from '../../src/services/money/verify.js';
+import { ApiClient, assertProblem } from '../helpers/client.js';
+import { testDatabases } from '../helpers/dbs.js';
+import { createPaymentOk, detail, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
+
+const CARD_OK = { method: 'card', cardNumber: '4444 4444 4444 4000' };
+
+for (const kind of testDatabases()) {
+  describe(`fees on ${kind}`, () => {
+    let shop: Shop;
+    let op: ApiClient;
+    before(async () => {
+      shop = await openShop(kind);
+      await createOperator(shop.s.app.deps, 'fees-op@tollgate.example', 'a long password 1');
+      op = new ApiClient(shop.s.url);
+      assert.equal((await op.login('fees-op@tollgate.example', 'a long password 1', 'operator')).status, 200);
+    });
+    after(async () => {
+      await shop.s.stop();
+    });
+
+    const balances = async (integrationId: string) => (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.balances;
+
+    test('the operator sets a fee per method and currency; a bad rule is refused and changes nothing', async () => {
+      const r = await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 300, fixedMinor: 25, minMinor: 100, maxMinor: 5_000 });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body.fees, [{ method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 25, minMinor: 100, maxMinor: 5_000 }]);
+      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixedMinor: 0, minMinor: 9, maxMinor: 5 }), 400, 'validation', /minimum/);
+      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 10_001, fixedMinor: 0 }), 400, 'validation');
+      assert.equal((await shop.api.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixedMinor: 0 })).status, 403, 'a merchant cannot set fees');
+      assert.equal((await op.get('/api/operator/fees')).body.fees.length, 1);
+    });
+
+    test('absorbed: a paid payment leaves available = amount − fee and fees = fee (default 2.5 % on cards)', async () => {
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
+      const set = await shop.api.patch(`/api/integrations/${integrationId}`, { absorbFees: true });
+      assert.equal(set.status, 200, set.text);
+      const p = await createPaymentOk(shop.api, integrationId, { amount: 10_000, currency: 'USD' });
+      const paid = await pay(shop.api, p.id, CARD_OK);
+      assert.equal(paid.body.payment.state, 'paid', paid.text);
+      const { payment } = await detail(shop.api, p.id);
+      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [250, 'merchant', 9_750]);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_750, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      assert.deepEqual(entries.sort(), ['available:9750', 'fees:250', 'world:-10000']);
+      assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
+    });
+
+    test("not absorbed: the customer pays amount + fee, the merchant keeps the amount; the operator's rule applies", async () => {
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
+      const p = await createPaymentOk(shop.api, integrationId, { amount: 1_000, currency: 'XOF' });
+      assert.equal((await pay(shop.api, p.id, CARD_OK)).body.payment.state, 'paid');
+      const { payment } = await detail(shop.api, p.id);
+      // 3 % of 1,000 + 25 = 55, raised to the 100 minimum.
+      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [100, 'customer', 1_000]);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'XOF', availableMinor: 1_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 100 }]);
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      assert.deepEqual(entries.sort(), ['available:1000', 'fees:100', 'world:-1100']);
+      assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
+    });
+  });
+}
