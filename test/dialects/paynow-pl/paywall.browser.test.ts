@@ -70,7 +70,7 @@ if (testDatabases().includes('sqlite')) {
       const failing = await openPaywall(999_999);
       assert.equal(await page.locator('#amount').textContent(), '9999.99 PLN');
       await payByLink('ING Bank Śląski');
-      await page.waitForURL(/\/pay\/pay_[0-9a-z]+\/status$/);
+      await page.waitForURL(/\/pay\/pay_[0-9a-z]+\/status\?t=[0-9a-f]{32}$/);
       assert.equal(await page.locator('#status').textContent(), 'Płatność nieudana');
       assert.match((await page.locator('#outcome-detail').textContent()) ?? '', /9999\.99 PLN/);
       assert.equal(await shop.pl.status(failing), 'REJECTED');
