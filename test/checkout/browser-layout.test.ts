@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { testDatabases } from '../helpers/dbs.js';
-import { horizontalOverflow, launchChromium, openTab } from './browser.js';
+import { browserSuite, horizontalOverflow, launchChromium, openTab } from './browser.js';
 import { startWorld, type World } from './world.js';
 
 /** Each item row's cells as the boxes of their text (left, right), read by the page itself. */
@@ -28,11 +28,12 @@ interface TextBox {
 const overlapOrTouch = (a: TextBox, b: TextBox, gap: number) => a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom && b.top < a.bottom;
 
 for (const kind of testDatabases()) {
-  describe(`the checkout's layout and language in Chromium on ${kind}`, () => {
+  describe(`the checkout's layout and language in Chromium on ${kind}`, browserSuite(), () => {
     let w: World;
     let browser: Browser;
     before(async () => {
-      [w, browser] = await Promise.all([startWorld(kind, { enabledMethods: ['card', 'mobile_money', 'wallet'] }), launchChromium()]);
+      browser = await launchChromium();
+      w = await startWorld(kind, { enabledMethods: ['card', 'mobile_money', 'wallet'] });
     });
     after(async () => {
       await browser?.close();
