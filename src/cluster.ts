@@ -58,6 +58,9 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
   let restartDelay = RESTART_DELAY_MS;
   let listening = 0;
   const workers = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  // Node drops a process from cluster.workers at whichever of 'exit' and 'disconnect' comes last, so
+  // on 'exit' the one that ended may still be listed: count only those whose process still runs.
+  const running = (): Worker[] => workers().filter((w) => !w.isDead());
 
   cluster.on('message', (from, message) => {
     // Only to connected processes, with a callback: a send racing a process's exit must not crash the supervisor.
@@ -73,15 +76,15 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (code !== 0 && signal === null) process.exitCode = 1;
-      if (workers().length === 0) process.exit();
+      if (running().length === 0) process.exit();
       return;
     }
     if (!announced) {
       // A process failed to start (it printed why): the others would fail the same way.
       stopping = true;
       process.exitCode = 1;
-      for (const w of workers()) w.process.kill('SIGTERM');
-      if (workers().length === 0) process.exit();
+      for (const w of running()) w.process.kill('SIGTERM');
+      if (running().length === 0) process.exit();
       return;
     }
     // After the start, a process that ends is replaced, however often it takes (a database that is
@@ -97,8 +100,8 @@ export async function superviseProcesses(config: Config, say: (line: string) => 
     stopping = true;
     say(`${signal} received: finishing in-flight requests`);
     setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
-    for (const w of workers()) w.process.kill('SIGTERM');
-    if (workers().length === 0) process.exit(0);
+    for (const w of running()) w.process.kill('SIGTERM');
+    if (running().length === 0) process.exit(0);
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
