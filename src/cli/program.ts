@@ -6,6 +6,7 @@ import { registerAccountCommands } from './commands/accounts.js';
 import { registerIntegrationCommands } from './commands/integrations.js';
 import { registerMoneyCommands, registerPayoutCommands } from './commands/money.js';
 import { registerOperationCommands } from './commands/operations.js';
+import { registerRemoteCommands } from './commands/remote.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliIo } from './context.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerSandboxCommands(program, io);
   registerMoneyCommands(program, io);
   registerPayoutCommands(program, io);
+  registerRemoteCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   event: 'evt_',
   delivery: 'dlv_',
   attempt: 'att_',
+  forward: 'fwd_',
   refund: 're_',
   customer: 'cus_',
   requestLog: 'req_',

@@ -7,6 +7,7 @@ import { scheduleJobs } from '../jobs.js';
 import type { Tx } from '../../store/schema.js';
 import { integrationById, signingCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
+import { listForwards } from '../../store/repos/feeds.js';
 
 export interface AttemptOutcome {
   statusCode: number | null;
@@ -92,21 +93,29 @@ export interface DeliveryView extends Omit<Delivery, 'createdAt' | 'deliveredAt'
   deliveredAt: string | null;
   nextAttemptAt: string | null;
   attemptLog: Array<Omit<DeliveryAttempt, 'attemptedAt'> & { attemptedAt: string }>;
+  /** What `tollgate listen` did with it: each forward to a local URL and its answer. */
+  forwards: Array<{ id: string; url: string; statusCode: number | null; latencyMs: number; error: string | null; responseHead: string | null; forwardedAt: string }>;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export async function listDeliveries(deps: ServiceDeps, merchantId: string, paymentId: string): Promise<DeliveryView[]> {
-  if (!(await findPayment(deps.store.db, merchantId, paymentId))) throw new TollgateError('not_found', `payment ${paymentId} not found`);
-  const list = await listPaymentDeliveries(deps.store.db, merchantId, paymentId);
-  const attempts = await listAttempts(deps.store.db, list.map((d) => d.id));
+/** Deliveries as the API shows them: ISO times, each with its attempts and what `tollgate listen` did with it. */
+export async function deliveryViews<D extends Delivery>(deps: ServiceDeps, list: readonly D[]): Promise<Array<Omit<D, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> & DeliveryView>> {
+  const ids = list.map((d) => d.id);
+  const [attempts, forwards] = await Promise.all([listAttempts(deps.store.db, ids), listForwards(deps.store.db, ids)]);
   return list.map((d) => ({
     ...d,
     createdAt: new Date(d.createdAt).toISOString(),
     deliveredAt: iso(d.deliveredAt),
     nextAttemptAt: iso(d.nextAttemptAt),
     attemptLog: (attempts.get(d.id) ?? []).map((a) => ({ ...a, attemptedAt: new Date(a.attemptedAt).toISOString() })),
+    forwards: (forwards.get(d.id) ?? []).map(({ deliveryId: _d, ...f }) => ({ ...f, forwardedAt: new Date(f.forwardedAt).toISOString() })),
   }));
+}
+
+export async function listDeliveries(deps: ServiceDeps, merchantId: string, paymentId: string): Promise<DeliveryView[]> {
+  if (!(await findPayment(deps.store.db, merchantId, paymentId))) throw new TollgateError('not_found', `payment ${paymentId} not found`);
+  return deliveryViews(deps, await listPaymentDeliveries(deps.store.db, merchantId, paymentId));
 }
 
 /** Sends a notification again by hand, whatever became of it: one more attempt, now. */

@@ -48,3 +48,17 @@ export interface DeliveryAttemptsTable {
   /** The first kilobyte of the response body. */
   response_head: string | null;
 }
+
+/** A notification `tollgate listen` forwarded to a developer's local URL, and the answer it got there. */
+export interface DeliveryForwardsTable {
+  id: string;
+  delivery_id: string;
+  integration_id: string;
+  merchant_id: string;
+  forwarded_at: number;
+  url: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_head: string | null;
+}

@@ -17,6 +17,8 @@ import { nulPath } from '../../core/text.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { registerRequestLog } from '../../http/request-log.js';
 import { registerAccountRoutes } from './accounts.js';
+import { registerDeliveryRoutes } from './deliveries.js';
+import { registerStreamRoutes } from './streams.js';
 import { authHook } from './auth.js';
 import { registerIntegrationRoutes } from './integrations.js';
 import { registerMoneyRoutes } from './money.js';
@@ -91,6 +93,8 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
   registerMoneyRoutes(app, deps);
+  registerDeliveryRoutes(app, deps);
+  registerStreamRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, 404);
