@@ -8,6 +8,7 @@ import { registerMoneyCommands, registerPayoutCommands } from './commands/money.
 import { registerOperationCommands } from './commands/operations.js';
 import { registerRemoteCommands } from './commands/remote.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
+import { registerStreamCommands } from './commands/streams.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliIo } from './context.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerMoneyCommands(program, io);
   registerPayoutCommands(program, io);
   registerRemoteCommands(program, io);
+  registerStreamCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
