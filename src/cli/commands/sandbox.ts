@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
 import { CURRENCIES, type Currency } from '../../core/money.js';
 import { createFictitiousCustomer, fictitiousCustomers, reloadFictitiousCustomer } from '../../services/sandbox/controls.js';
+import { exportFixture } from '../../services/sandbox/export.js';
 import { loadFixture } from '../../services/sandbox/fixtures.js';
 import { type CliIo, globalOptions, merchantIdByEmail, print, withServices } from '../context.js';
 
@@ -29,6 +30,20 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
       print(io, opts, report, () => [
         `loaded ${file}: ${report.merchants} merchants, ${report.integrations} integrations, ${report.customers} customers, ${report.payments} payments; ${report.unchanged} already there`,
       ]);
+    });
+
+  sandbox
+    .command('export')
+    .argument('<file>', 'where to write the JSON fixture')
+    .description('write every merchant, test integration (with its credentials), fictitious customer and test payment as a fixture that sandbox load accepts')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const fixture = await withServices(io, opts, (deps) => exportFixture(deps));
+      // It holds keys: readable by its owner only.
+      writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`, { mode: 0o600 });
+      const integrations = fixture.merchants.flatMap((m) => m.integrations ?? []);
+      const report = { file, merchants: fixture.merchants.length, integrations: integrations.length, customers: integrations.reduce((n, i) => n + (i.customers?.length ?? 0), 0), payments: integrations.reduce((n, i) => n + (i.payments?.length ?? 0), 0) };
+      print(io, opts, report, () => [`exported to ${file}: ${report.merchants} merchants, ${report.integrations} integrations, ${report.customers} customers, ${report.payments} payments`]);
     });
 
   const customer = program.command('customer').description("an integration's fictitious customers (test mode)");
