@@ -9,6 +9,7 @@ import { registerOperationCommands } from './commands/operations.js';
 import { registerRemoteCommands } from './commands/remote.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerStreamCommands } from './commands/streams.js';
+import { registerTriggerCommand } from './commands/trigger.js';
 import { registerServeCommand } from './commands/serve.js';
 import type { CliIo } from './context.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   registerPayoutCommands(program, io);
   registerRemoteCommands(program, io);
   registerStreamCommands(program, io);
+  registerTriggerCommand(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
