@@ -154,6 +154,6 @@ describe('tollgate check-receiver', () => {
     const url = await serveHandler(() => 200);
     assert.equal(await runCli(['check-receiver', url, '--dialect', 'native'], { out: (l) => out.push(l), err: () => {}, readStdin: async () => '', env: {} }), 1);
     assert.match(out[0] ?? '', /^signing with a new key .*: whsec_[A-Za-z0-9+/]{32}$/);
-    assert.ok(out.some((l) => /^FAIL  wrong-signature/.test(l)));
+    assert.ok(out.some((l) => /^FAIL {2}wrong-signature/.test(l)));
   });
 });
