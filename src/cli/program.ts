@@ -4,6 +4,7 @@ import { isTollgateError } from '../core/errors.js';
 import { StartupError } from '../bootstrap.js';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerCheckReceiverCommand } from './commands/check-receiver.js';
+import { registerFaultCommands } from './commands/faults.js';
 import { registerIntegrationCommands } from './commands/integrations.js';
 import { registerMoneyCommands, registerPayoutCommands } from './commands/money.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerMoneyCommands(program, io);
   registerPayoutCommands(program, io);
   registerCheckReceiverCommand(program, io);
+  registerFaultCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
