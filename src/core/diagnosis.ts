@@ -45,6 +45,8 @@ export interface Diagnosis {
   firstDifference: FirstDifference | null;
   /** Every hypothesis tried, in order. */
   tried: Mistake[];
+  /** Set when the hashed strings were clipped to a window: the byte offset their shown text starts at. */
+  shownFrom?: number;
 }
 
 /** A piece of a hashed string: text as it is, or a secret shown masked. */
@@ -137,4 +139,23 @@ export function diagnose(ours: { parts: readonly Part[]; signature: string }, re
     firstDifference: firstDifference(ours.signature, received),
     tried: [...tried, 'wrong-key'],
   };
+}
+
+/** The bytes [from, from + max) of a text, cut on character boundaries. */
+function window(text: string, from: number, max: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= max && from === 0) return text;
+  return bytes.subarray(from, from + max).toString('utf8').replace(/^\uFFFD+|\uFFFD+$/g, '');
+}
+
+/**
+ * A diagnosis kept small like the failed request it describes: the hashed strings are cut to `maxBytes`
+ * around the first difference (or from the start), and `shownFrom` says where the window starts.
+ */
+export function clipDiagnosis(d: Diagnosis, maxBytes: number): Diagnosis {
+  const longest = Math.max(Buffer.byteLength(d.oursHashed, 'utf8'), Buffer.byteLength(d.theirsHashed ?? '', 'utf8'));
+  if (longest <= maxBytes) return d;
+  const at = d.theirsHashed !== null && d.firstDifference ? d.firstDifference.offset : 0;
+  const from = Math.max(0, at - Math.floor(maxBytes / 2));
+  return { ...d, oursHashed: window(d.oursHashed, from, maxBytes), theirsHashed: d.theirsHashed === null ? null : window(d.theirsHashed, from, maxBytes), shownFrom: from };
 }

@@ -142,6 +142,17 @@ for (const kind of testDatabases()) {
       });
     }
 
+    test('Paynow.pl: a long request keeps a diagnosis as small as its body, cut around the difference', async () => {
+      const long = { ...plBody, description: 'x'.repeat(8000), tail: 'end' };
+      const pretty = JSON.stringify(long, null, 2);
+      const idem = 'dbg-long';
+      assert.equal(await plSend(pretty, idem, hmac(shop.pl.signatureKey, plPayload(JSON.stringify(long), idem)).toString('base64')), 401);
+      const d = assertDiagnosis(await lastDiagnosis(), 'reserialised', [shop.pl.signatureKey]) as Diagnosis & { shownFrom?: number };
+      assert.ok(Buffer.byteLength(d.oursHashed) <= 2048 && Buffer.byteLength(d.theirsHashed ?? '') <= 2048, 'kept within the failed-body bound');
+      assert.equal(typeof d.shownFrom, 'number');
+      assert.ok(d.oursHashed.startsWith(plPayload('', idem).slice(0, 20)), 'the window holds the first difference, near the start');
+    });
+
     // ---- PayDunya: the master key names the application; private key and token must be the mode's (spec §2).
     async function pdSend(privateKey: string, token: string): Promise<string> {
       const r = await fetch(`${shop.s.url}/sandbox-api/v1/checkout-invoice/create`, {

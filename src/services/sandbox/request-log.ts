@@ -1,5 +1,5 @@
 import { type Batcher, createBatcher } from '../../core/batch.js';
-import type { Diagnosis } from '../../core/diagnosis.js';
+import { clipDiagnosis, type Diagnosis } from '../../core/diagnosis.js';
 import type { Store } from '../../store/database.js';
 import type { Tx } from '../../store/schema.js';
 import { addRequestsNotLogged, insertRequestLogEntries, listRequestLog, pruneRequestLog, type RequestLogEntry, requestsNotLogged } from '../../store/repos/sandbox.js';
@@ -157,7 +157,8 @@ export async function recordTestRequest(
     return;
   }
   const maxBody = failed ? limits.failedBodyBytes : MAX_BODY;
-  const diagnosis = failed && entry.diagnose ? await diagnoseSafely(deps, entry.diagnose) : undefined;
+  const found = failed && entry.diagnose ? await diagnoseSafely(deps, entry.diagnose) : undefined;
+  const diagnosis = found && clipDiagnosis(found, Math.max(maxBody, 256));
   await w.batcher.add({
     integrationId: entry.integrationId,
     entry: {
