@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ApiTokensTable, MerchantsTable, OperatorsTable, SessionsTable } from './tables/accounts.js';
 import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './tables/integrations.js';
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
-import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable } from './tables/jobs.js';
+import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable, NotificationFaultsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
 import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from './tables/ledger.js';
 import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
@@ -22,6 +22,7 @@ export interface Database {
   jobs: JobsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
+  notification_faults: NotificationFaultsTable;
   idempotency_keys: IdempotencyKeysTable;
   refunds: RefundsTable;
   payouts: PayoutsTable;

@@ -128,6 +128,8 @@ export interface RequestLogEntry {
   responseStatus: number;
   responseBody: string;
   signature: string | null;
+  /** Why a failed hash or signature failed, when the debugger could tell; null otherwise. */
+  diagnosis: unknown;
   createdAt: number;
 }
 
@@ -180,6 +182,7 @@ export async function listRequestLog(db: Db, integrationId: string, limit: numbe
     responseStatus: e.status,
     responseBody: e.response,
     signature: e.signature,
+    diagnosis: e.diagnosis ?? null,
     createdAt: e.at,
   }));
 }

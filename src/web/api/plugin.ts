@@ -24,6 +24,7 @@ import { registerOperatorRoutes } from './operator.js';
 import { registerPasswordRoutes } from './passwords.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerSandboxRoutes } from './sandbox.js';
+import { registerFaultRoutes } from './faults.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { LoginThrottle } from '../login-throttle.js';
 
@@ -90,6 +91,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
+  registerFaultRoutes(app, deps);
   registerMoneyRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {

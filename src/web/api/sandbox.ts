@@ -61,7 +61,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
   app.get('/api/integrations/:id/request-log', {
     schema: {
       tags: ['sandbox'],
-      summary: 'Every request the integration sent in test mode: headers (secrets masked), body, our response, and the hash or signature we computed',
+      summary: 'Every request the integration sent in test mode: headers (secrets masked), body, our response, the hash or signature we computed, and for a failed check its diagnosis (the most likely mistake)',
       params: integrationId,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
     },
