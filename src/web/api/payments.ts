@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,6 +7,7 @@ import { PAYMENT_METHODS } from '../../core/payment-methods.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { requireActiveIntegration } from '../../services/merchants/integrations.js';
 import { createPayment } from '../../services/payments/create.js';
+import { paymentsCsv } from '../../services/payments/export.js';
 import { startPayment } from '../../services/payments/pay.js';
 import { getPaymentDetail, paymentView, requirePayment, searchMerchantPayments } from '../../services/payments/queries.js';
 import { paymentFilterQuery, toPaymentFilter } from './payment-filters.js';
@@ -106,6 +108,26 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   }, async (request) => {
     const { limit, cursor, integrationId: only, ...f } = request.query;
     return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: only }, { limit, cursor });
+  });
+
+  app.get('/api/payments.csv', {
+    schema: {
+      tags: ['payments'],
+      summary: 'Export payments as CSV',
+      description: 'Every payment matching the filters (the same as GET /api/payments), newest first; amounts in minor units. Text a spreadsheet would run as a formula starts with an apostrophe.',
+      querystring: paymentFilterQuery.extend({ integrationId: integrationId.shape.id.optional() }),
+      response: { 200: z.custom<Readable>().meta({ type: 'string', 'x-content-type': 'text/csv', description: 'CSV with a header line' }), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request, reply) => {
+    const merchantId = requireMerchant(request);
+    const { integrationId: only, ...f } = request.query;
+    const filter = { ...toPaymentFilter(f), integrationId: only };
+    // Checked before the stream starts, so an unknown integration is still a 404 problem.
+    await searchMerchantPayments(deps, merchantId, filter, { limit: 1 });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="payments.csv"')
+      .send(Readable.from(paymentsCsv(deps, merchantId, filter)));
   });
 
   app.get('/api/payments/:id', {

@@ -25,7 +25,9 @@ import { registerPasswordRoutes } from './passwords.js';
 import { registerDeliveryRoutes } from './deliveries.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerRefundRoutes } from './refunds.js';
+import { registerStatsRoutes } from './stats.js';
 import { registerSandboxRoutes } from './sandbox.js';
+import { swaggerUiOptions } from './docs-ui.js';
 import { API_DESCRIPTION, openApiTransform } from './openapi.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { LoginThrottle } from '../login-throttle.js';
@@ -65,7 +67,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
     transform: openApiTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, swaggerUiOptions);
 
   const authenticate = authHook(deps);
   app.addHook('onRequest', async (request) => {
@@ -92,6 +94,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerPaymentRoutes(app, deps);
   registerRefundRoutes(app, deps);
   registerDeliveryRoutes(app, deps);
+  registerStatsRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
   registerMoneyRoutes(app, deps);
 
