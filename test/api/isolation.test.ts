@@ -85,7 +85,7 @@ for (const kind of testDatabases()) {
     });
 
     test('every operator route refuses a merchant with 403 and changes nothing', async () => {
-      const doc = await (await fetch(`${A.s.url}/docs/json`)).json();
+      const doc = (await (await fetch(`${A.s.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
       const operatorOps = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, ops]) =>
         path.startsWith('/api/operator/') ? Object.keys(ops).map((m) => [m.toUpperCase(), path] as const) : [],
       );
