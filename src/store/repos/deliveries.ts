@@ -35,7 +35,7 @@ export interface DeliveryAttempt {
   responseHead: string | null;
 }
 
-const toDelivery = (r: DeliveriesTable): Delivery => ({
+export const toDelivery = (r: DeliveriesTable): Delivery => ({
   id: r.id,
   paymentId: r.payment_id,
   integrationId: r.integration_id,
