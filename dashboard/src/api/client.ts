@@ -13,10 +13,21 @@ export function setCsrfToken(token: string | null): void {
   else localStorage.setItem(CSRF_KEY, token);
 }
 
+/** The session's CSRF token: kept from the login, or asked for again (another tab, a cleared storage). */
+async function csrfToken(): Promise<string | null> {
+  const kept = localStorage.getItem(CSRF_KEY);
+  if (kept) return kept;
+  const r = await fetch('/api/auth/session', { credentials: 'same-origin' }).catch(() => null);
+  const token = r?.ok ? ((await r.json()) as { csrfToken?: string }).csrfToken : undefined;
+  if (token) localStorage.setItem(CSRF_KEY, token);
+  return token ?? null;
+}
+
 const csrf: Middleware = {
-  onRequest({ request }) {
-    const token = localStorage.getItem(CSRF_KEY);
-    if (request.method !== 'GET' && request.method !== 'HEAD' && token) request.headers.set('x-csrf-token', token);
+  async onRequest({ request }) {
+    const write = request.method !== 'GET' && request.method !== 'HEAD' && !request.url.endsWith('/api/auth/login');
+    const token = write ? await csrfToken() : null;
+    if (token) request.headers.set('x-csrf-token', token);
     return request;
   },
 };

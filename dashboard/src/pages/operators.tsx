@@ -66,7 +66,7 @@ function Merchants(): ReactNode {
   const [search, setSearch] = useState('');
   const queryClient = useQueryClient();
   const q = useQuery({ queryKey: ['op-merchants', search], queryFn: async () => listOf<Merchant & { disabled?: boolean }>(await unwrap(api.GET('/api/operator/merchants', { params: { query: (search ? { q: search } : {}) as never } })), 'merchants').data });
-  const disable = useMutation({ mutationFn: (d: { id: string; disabled: boolean }) => unwrap(api.PATCH('/api/operator/merchants/{id}' as never, { params: { path: { id: d.id } }, body: { disabled: d.disabled } } as never)), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['op-merchants'] }) });
+  const disable = useMutation({ mutationFn: (d: { id: string; disabled: boolean }) => d.disabled ? unwrap(api.POST('/api/operator/merchants/{id}/disable', { params: { path: { id: d.id } } })) : unwrap(api.POST('/api/operator/merchants/{id}/enable', { params: { path: { id: d.id } } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['op-merchants'] }) });
   const s = search.toLowerCase();
   const rows = (q.data ?? []).filter((m) => !s || m.email.toLowerCase().includes(s) || m.companyName.toLowerCase().includes(s));
   const col = createColumnHelper<Merchant & { disabled?: boolean }>();

@@ -52,6 +52,12 @@ function toQuery(f: Filters): Record<string, string> {
   return q;
 }
 
+/** The amount filter as minor units in the integration's likely currency, for amountMin and amountMax. */
+function amountQuery(f: Filters, currency: string): Record<string, string> {
+  const minor = f.amount ? parseAmount(f.amount, currency) : null;
+  return minor === null ? {} : { amountMin: String(minor), amountMax: String(minor) };
+}
+
 const csvCell = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v);
 
 export function paymentsCsv(list: Payment[]): string {
@@ -71,7 +77,7 @@ export function PaymentsPage(): ReactNode {
   const integrationId = search.integration ?? integrations.data?.[0]?.id;
   const [filters, setFilters] = useState<Filters>({});
   const [cursors, setCursors] = useState<string[]>([]);
-  const q = usePayments(integrationId, mode, toQuery(filters), cursors.at(-1));
+  const q = usePayments(integrationId, mode, { ...toQuery(filters), ...amountQuery(filters, integrations.data?.find((i) => i.id === integrationId)?.paynowZwCurrency ?? 'USD') }, cursors.at(-1));
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const rows = applyFilters(q.data?.data ?? [], filters);
