@@ -102,6 +102,16 @@ for (const kind of testDatabases()) {
       assert.deepEqual(endpoints.body.data.map((e: any) => [e.url, e.pending]), [['http://127.0.0.1:9/never', 11]]);
     });
 
+    test("a payment's request-log entries: those that name it, newest first", async () => {
+      const r = await shop.api.get(`/api/integrations/${shop.integrationId}/request-log?paymentId=${ids[0]}`);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.body.data.length >= 1, 'its creation is logged');
+      for (const e of r.body.data) assert.ok(e.path.includes(ids[0]) || e.responseBody.includes(ids[0]), e.path);
+      assert.match(r.body.data[0].createdAt, ISO);
+      const everything = await shop.api.get(`/api/integrations/${shop.integrationId}/request-log?limit=200`);
+      assert.ok(everything.body.data.length > r.body.data.length);
+    });
+
     test('home figures: payments and amounts per day per currency and mode', async () => {
       const r = await shop.api.get('/api/stats/home');
       assert.equal(r.status, 200, r.text);
