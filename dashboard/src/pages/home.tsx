@@ -10,6 +10,11 @@ import { dailyVolume, VolumeChart } from '../components/VolumeChart';
 import { useMode } from '../state';
 import { PaymentsTable } from './payments';
 
+interface HomeStats {
+  volume: { date: string; mode: string; currency: string; count: number; amount: number }[];
+  alerts: ({ kind: 'endpoint_failing'; integrationId: string; integrationName: string; url: string; failed: number } | { kind: 'golive_decided' })[];
+}
+
 export function HomePage(): ReactNode {
   const mode = useMode();
   const me = useMe();
@@ -24,7 +29,7 @@ export function HomePage(): ReactNode {
       queryFn: async () => listOf<Payment>(await unwrap(api.GET('/api/integrations/{id}/payments', { params: { path: { id: i.id }, query: { limit: 200, mode } as never } })), 'payments').data.filter((p) => p.mode === mode),
     })),
   });
-  const health = useQuery({ queryKey: ['endpoint-health'], queryFn: () => unwrap<unknown>(api.GET('/api/endpoints' as never)).catch(() => null) });
+  const stats = useQuery({ queryKey: ['stats-home'], queryFn: () => unwrap<HomeStats>(api.GET('/api/stats/home', { params: { query: { days: 30 } } })) });
 
   if (me.isPending || integrations.isPending) return <Loading what="your account" />;
   if (me.error || integrations.error) return <ErrorBox error={me.error ?? integrations.error} />;
@@ -41,7 +46,14 @@ export function HomePage(): ReactNode {
   const flat = all.map((p) => ({ ...minorOf(p.amount, p.currency), paidAt: p.paidAt }));
   const currencies = [...new Set(flat.map((p) => p.currency))];
   const chartCurrency = currencies[0] ?? 'USD';
-  const points = dailyVolume(flat.map((p) => ({ paidAt: p.paidAt, amount: p.minor, currency: p.currency })), chartCurrency, 30, Date.now());
+  const statCurrency = stats.data?.volume.find((v) => v.mode === mode)?.currency;
+  // The API's day totals when it has them; otherwise counted here from the payments read above.
+  const points = stats.data
+    ? dailyVolume([], statCurrency ?? chartCurrency, 30, Date.now()).map((d) => {
+        const v = stats.data.volume.find((x) => x.date.slice(0, 10) === d.day && x.mode === mode && x.currency === (statCurrency ?? chartCurrency));
+        return v ? { day: d.day, count: v.count, minor: v.amount } : d;
+      })
+    : dailyVolume(flat.map((p) => ({ paidAt: p.paidAt, amount: p.minor, currency: p.currency })), chartCurrency, 30, Date.now());
 
   const alerts: ReactNode[] = [];
   if (me.data && !me.data.emailVerified) alerts.push(<>Verify your email address: open the link we mailed to {me.data.email}. You can resend it from <Link to="/settings">Settings</Link>.</>);
@@ -50,8 +62,9 @@ export function HomePage(): ReactNode {
     if (i.goLive.state === 'approved' || (i.mode === 'live' && i.goLive.decidedAt)) alerts.push(<><Link to="/integrations/$id" params={{ id: i.id }}>{i.name}</Link> is live since {formatTime(i.goLive.decidedAt)}. New live keys were emailed to your company address.</>);
     if (i.goLive.state === 'requested') alerts.push(<>Your request to set <Link to="/integrations/$id" params={{ id: i.id }}>{i.name}</Link> live is waiting for an operator.</>);
   }
-  const failing = listOf<{ url: string; failing?: number; status?: string }>(health.data, 'endpoints').data.filter((e) => (e.failing ?? 0) > 0 || e.status === 'failing');
-  for (const e of failing) alerts.push(<>Notifications to {e.url} are failing. See <Link to="/developers">Developers</Link>.</>);
+  for (const a of stats.data?.alerts ?? []) {
+    if (a.kind === 'endpoint_failing') alerts.push(<>Notifications of {a.integrationName} to {a.url} are failing ({a.failed} failed). See <Link to="/developers" search={{ integration: a.integrationId } as never}>Developers</Link>.</>);
+  }
 
   return (
     <>
@@ -83,8 +96,8 @@ export function HomePage(): ReactNode {
         )}
       </section>
       <section aria-labelledby="vol-h">
-        <h2 id="vol-h">Last 30 days ({chartCurrency})</h2>
-        <VolumeChart points={points} currency={chartCurrency} />
+        <h2 id="vol-h">Last 30 days ({statCurrency ?? chartCurrency})</h2>
+        <VolumeChart points={points} currency={statCurrency ?? chartCurrency} />
         <details>
           <summary>The same as a table</summary>
           <div className="table-wrap" role="region" aria-label="Volume per day" tabIndex={0}>
@@ -94,7 +107,7 @@ export function HomePage(): ReactNode {
               </thead>
               <tbody>
                 {points.filter((p) => p.count > 0).map((p) => (
-                  <tr key={p.day}><td>{p.day}</td><td>{p.count}</td><td>{formatMinor(p.minor, chartCurrency)}</td></tr>
+                  <tr key={p.day}><td>{p.day}</td><td>{p.count}</td><td>{formatMinor(p.minor, statCurrency ?? chartCurrency)}</td></tr>
                 ))}
               </tbody>
             </table>
