@@ -47,7 +47,7 @@ for (const kind of testDatabases()) {
       const paid = await pay(shop.api, p.id, CARD_OK);
       assert.equal(paid.body.payment.state, 'paid', paid.text);
       const { payment } = await detail(shop.api, p.id);
-      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [250, 'merchant', 9_750]);
+      assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [250, 'merchant', 9_750]);
       assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_750, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
       const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
       assert.deepEqual(entries.sort(), ['available:9750', 'fees:250', 'world:-10000']);
@@ -60,7 +60,7 @@ for (const kind of testDatabases()) {
       assert.equal((await pay(shop.api, p.id, CARD_OK)).body.payment.state, 'paid');
       const { payment } = await detail(shop.api, p.id);
       // 3 % of 1,000 + 25 = 55, raised to the 100 minimum.
-      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [100, 'customer', 1_000]);
+      assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [100, 'customer', 1_000]);
       assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'XOF', availableMinor: 1_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 100 }]);
       const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
       assert.deepEqual(entries.sort(), ['available:1000', 'fees:100', 'world:-1100']);

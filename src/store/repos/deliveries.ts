@@ -37,7 +37,7 @@ export interface DeliveryAttempt {
   fault: string | null;
 }
 
-const toDelivery = (r: DeliveriesTable): Delivery => ({
+export const toDelivery = (r: DeliveriesTable): Delivery => ({
   id: r.id,
   paymentId: r.payment_id,
   integrationId: r.integration_id,
