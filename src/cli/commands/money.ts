@@ -5,7 +5,8 @@ import { exportPayouts, runPayouts } from '../../services/money/payout-run.js';
 import { allPayouts, markPayout } from '../../services/money/reports.js';
 import { verifyLedger } from '../../services/money/verify.js';
 import type { PayoutStatus } from '../../services/money/reports.js';
-import { type CliIo, globalOptions, print, withServices } from '../context.js';
+import { type CliIo, globalOptions, merchantIdByEmail, print, withServices } from '../context.js';
+import { getPayoutSchedule, type PayoutAccount, type PayoutSchedule, removePayoutSchedule, setPayoutSchedule } from '../../services/money/payout-schedule.js';
 
 export function registerMoneyCommands(program: Command, io: CliIo): void {
   program
@@ -54,6 +55,29 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
       print(io, opts, { payouts: list }, () => (list.length === 0 ? ['no payouts'] : list.map((p) => `${p.id}  ${p.integrationId}  ${p.mode}  ${p.amountMinor} ${p.currency}  ${p.status}`)));
     });
   payouts
+    .command('schedule')
+    .description("show or set a merchant's payout schedule: immediately or daily, minimums per currency, the payout account")
+    .requiredOption('--merchant <email>', "the merchant's login email")
+    .option('--frequency <f>', 'immediate or daily (00:00 UTC)')
+    .option('--minimum <CUR=minor>', 'a minimum per currency in minor units, e.g. XOF=5000 (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--bank-name <name>', 'payout to a bank account: the bank')
+    .option('--account-number <n>', 'the bank account number or IBAN')
+    .option('--swift <bic>', 'the bank SWIFT/BIC code')
+    .option('--mobile-provider <p>', 'payout to mobile money: the operator (ecocash, orange-money-senegal, …)')
+    .option('--phone <e164>', 'the mobile-money number, +… international format')
+    .option('--account-name <name>', 'whose account it is')
+    .option('--remove', 'remove the schedule (balances then wait for `payouts run`)')
+    .action(async (o: ScheduleOptions, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const s = await withServices(io, opts, async (deps) => {
+        const merchantId = await merchantIdByEmail(deps, o.merchant);
+        if (o.remove) return removePayoutSchedule(deps, merchantId).then(() => null);
+        if (!o.frequency) return getPayoutSchedule(deps, merchantId);
+        return setPayoutSchedule(deps, merchantId, scheduleInput(o));
+      });
+      print(io, opts, { schedule: s }, () => (s ? describeSchedule(s) : [o.remove ? 'payout schedule removed' : 'no payout schedule: balances wait for `payouts run`']));
+    });
+  payouts
     .command('run')
     .description('pay out every available balance (test payouts complete at once; live ones wait for export)')
     .action(async (_o: unknown, cmd: Command) => {
@@ -81,4 +105,41 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
       const p = await withServices(io, opts, (deps) => markPayout(deps, o.payout, o.status as 'paid' | 'failed'));
       print(io, opts, { payout: p }, () => [`${p.id} ${p.status}`]);
     });
+}
+
+interface ScheduleOptions {
+  merchant: string;
+  frequency?: string;
+  minimum: string[];
+  bankName?: string;
+  accountNumber?: string;
+  swift?: string;
+  mobileProvider?: string;
+  phone?: string;
+  accountName?: string;
+  remove?: boolean;
+}
+
+function scheduleInput(o: ScheduleOptions) {
+  if (o.frequency !== 'immediate' && o.frequency !== 'daily') throw new TollgateError('validation', '--frequency must be immediate or daily');
+  const minimums = o.minimum.map((m) => {
+    const [currency, amount] = m.split('=');
+    if (!currency || !amount || !/^\d+$/.test(amount)) throw new TollgateError('validation', `--minimum ${m}: write CUR=minor units, e.g. XOF=5000`);
+    return { currency, amountMinor: Number(amount) };
+  });
+  const accountName = o.accountName ?? '';
+  let account: PayoutAccount;
+  if (o.mobileProvider !== undefined || o.phone !== undefined) account = { type: 'mobile_money', provider: o.mobileProvider ?? '', phone: o.phone ?? '', accountName };
+  else if (o.accountNumber !== undefined) account = { type: 'bank', bankName: o.bankName ?? '', accountName, accountNumber: o.accountNumber, ...(o.swift && { swift: o.swift }) };
+  else throw new TollgateError('validation', 'a payout account is needed: --account-number with --bank-name, or --phone with --mobile-provider; and --account-name');
+  return { frequency: o.frequency, minimums, account } as const;
+}
+
+function describeSchedule(s: PayoutSchedule): string[] {
+  const a = s.account;
+  return [
+    `${s.frequency === 'daily' ? 'daily at 00:00 UTC' : 'immediately'}${s.nextRunAt ? `, next ${new Date(s.nextRunAt).toISOString()}` : ''}`,
+    `minimums: ${s.minimums.length === 0 ? 'default (100 minor units)' : s.minimums.map((m) => `${m.currency} ${m.amountMinor}`).join(', ')}`,
+    a.type === 'bank' ? `to bank ${a.bankName}, ${a.accountName}, ${a.accountNumber}${a.swift ? ` (${a.swift})` : ''}` : `to mobile money ${a.provider}, ${a.accountName}, ${a.phone}`,
+  ];
 }

@@ -10,6 +10,7 @@ import * as m0008 from './0008-request-log-bounds.js';
 import * as m0009 from './0009-checkout-capability.js';
 import * as m0010 from './0010-ledger.js';
 import * as m0011 from './0011-sign-at-send.js';
+import * as m0012 from './0012-payout-schedules.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-checkout-capability': m0009,
   '0010-ledger': m0010,
   '0011-sign-at-send': m0011,
+  '0012-payout-schedules': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,7 @@ import { registerMoneyRoutes } from './money.js';
 import { registerOperatorRoutes } from './operator.js';
 import { registerPasswordRoutes } from './passwords.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerPayoutSettingsRoutes } from './payout-settings.js';
 import { registerSandboxRoutes } from './sandbox.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { LoginThrottle } from '../login-throttle.js';
@@ -91,6 +92,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerPaymentRoutes(app, deps);
   registerSandboxRoutes(app, deps, opts.drain);
   registerMoneyRoutes(app, deps);
+  registerPayoutSettingsRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, 404);
