@@ -10,6 +10,7 @@ import { TEST_TRANSIT_MS } from '../../src/services/money/payout-run.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { assertProblem } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
+import { cliOnFreshDatabase } from './cli.js';
 import { advance, createPaymentOk, dataSnapshot, newIntegration, newMerchant, openShop, pay, type Shop } from '../payments/fixture.js';
 
 const putSettings = (api: Shop['api'], body: unknown) => api.request('PUT', '/api/payout-settings', body);
@@ -111,30 +112,19 @@ for (const kind of testDatabases()) {
 
 describe('tollgate payouts schedule', () => {
   test('sets, shows (--json) and removes a schedule; a bad account names its field and exits non-zero', async () => {
-    const { freshDatabase } = await import('../helpers/dbs.js');
-    const { runCli } = await import('../../src/cli/program.js');
-    const { dataDir } = await freshDatabase('sqlite');
-    const env: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOLLGATE_') && k !== 'DATABASE_URL') env[k] = v;
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '', env };
-    const cli = (...args: string[]) => runCli([...args, '--data-dir', dataDir], io);
+    const { cli, out, err } = await cliOnFreshDatabase();
     assert.equal(await cli('merchant', 'create', '--email', 'cli-payouts@example.test', '--company', 'Cli Shop'), 0, err.join('\n'));
     const m = ['payouts', 'schedule', '--merchant', 'cli-payouts@example.test'];
     assert.notEqual(await cli(...m, '--frequency', 'daily', '--mobile-provider', 'ecocash', '--phone', '12345', '--account-name', 'Cli'), 0);
     assert.match(err.join('\n'), /account\.phone/);
-    out.length = 0;
     assert.equal(await cli(...m, '--frequency', 'daily', '--minimum', 'XOF=5000', '--bank-name', 'CBZ', '--account-number', '1234 5678 90', '--account-name', 'Cli Shop', '--json'), 0, err.join('\n'));
     const set = JSON.parse(out.join('\n')).schedule;
     assert.deepEqual([set.frequency, set.minimums, set.account.accountNumber], ['daily', [{ currency: 'XOF', amountMinor: 5000 }], '1234567890']);
-    out.length = 0;
     assert.equal(await cli(...m), 0);
     assert.match(out.join('\n'), /^daily at 00:00 UTC/);
     assert.match(out.join('\n'), /to bank CBZ, Cli Shop, 1234567890/);
-    out.length = 0;
     assert.equal(await cli(...m, '--remove'), 0);
     assert.equal(await cli(...m, '--json'), 0);
-    assert.deepEqual(JSON.parse(out.slice(1).join('\n')), { schedule: null });
+    assert.deepEqual(JSON.parse(out.join('\n')), { schedule: null });
   });
 });

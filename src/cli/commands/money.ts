@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
 import { integrationBalances } from '../../services/money/balances.js';
+import { ANY_CURRENCY, effectiveFees, type FeeScheduleEntry, setFeeRule } from '../../services/money/fees.js';
+import type { PaymentMethod } from '../../core/payment-methods.js';
 import { exportPayouts, runPayouts } from '../../services/money/payout-run.js';
 import { allPayouts, markPayout } from '../../services/money/reports.js';
 import { verifyLedger } from '../../services/money/verify.js';
@@ -21,6 +23,43 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
           ? ['no money has moved on this integration']
           : balances.map((b) => `${b.mode} ${b.currency}: available ${b.availableMinor}, pending ${b.pendingMinor}, in transit ${b.inTransitMinor}, fees ${b.feesMinor}`),
       );
+    });
+
+  const fees = program.command('fees').description("the operator's fee schedule, per payment method and currency");
+  fees
+    .command('show')
+    .description('the fee each payment method takes, set by the operator or the documented default')
+    .option('--currency <code>', 'the rules that apply in this currency (default: the rules for any currency)')
+    .action(async (o: { currency?: string }, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const list = await withServices(io, opts, (deps) => effectiveFees(deps.store.db, o.currency ?? ANY_CURRENCY));
+      print(io, opts, { fees: list }, () => list.map((f) => `${f.method.padEnd(13)} ${f.currency.padEnd(3)} ${describeFee(f)}  (${f.source})`));
+    });
+  fees
+    .command('set')
+    .description("set a method's fee in a currency (or * for any): basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum")
+    .requiredOption('--method <m>', 'payment method (card, ecocash, blik, …)')
+    .requiredOption('--currency <code>', 'currency code, or * for any currency')
+    .requiredOption('--percent-bps <n>', 'hundredths of a percent: 250 is 2.5 %')
+    .option('--fixed <minor>', 'a fixed part in minor units', '0')
+    .option('--min <minor>', 'the smallest fee, in minor units')
+    .option('--max <minor>', 'the largest fee, in minor units')
+    .action(async (o: { method: string; currency: string; percentBps: string; fixed: string; min?: string; max?: string }, cmd: Command) => {
+      const opts = globalOptions(cmd);
+      const n = (flag: string, v: string) => {
+        if (!/^\d+$/.test(v)) throw new TollgateError('validation', `${flag} must be a whole, non-negative number`);
+        return Number(v);
+      };
+      const entry: FeeScheduleEntry = {
+        method: o.method as PaymentMethod,
+        currency: o.currency,
+        percentBps: n('--percent-bps', o.percentBps),
+        fixedMinor: n('--fixed', o.fixed),
+        minMinor: o.min === undefined ? null : n('--min', o.min),
+        maxMinor: o.max === undefined ? null : n('--max', o.max),
+      };
+      const schedule = await withServices(io, opts, (deps) => setFeeRule(deps.store.db, entry));
+      print(io, opts, { fees: schedule }, () => [`${entry.method} ${entry.currency}: ${describeFee(entry)}`]);
     });
 
   const ledger = program.command('ledger').description('the double-entry ledger');
@@ -142,4 +181,9 @@ function describeSchedule(s: PayoutSchedule): string[] {
     `minimums: ${s.minimums.length === 0 ? 'default (100 minor units)' : s.minimums.map((m) => `${m.currency} ${m.amountMinor}`).join(', ')}`,
     a.type === 'bank' ? `to bank ${a.bankName}, ${a.accountName}, ${a.accountNumber}${a.swift ? ` (${a.swift})` : ''}` : `to mobile money ${a.provider}, ${a.accountName}, ${a.phone}`,
   ];
+}
+
+function describeFee(f: Pick<FeeScheduleEntry, 'percentBps' | 'fixedMinor' | 'minMinor' | 'maxMinor'>): string {
+  const pct = `${Math.floor(f.percentBps / 100)}.${String(f.percentBps % 100).padStart(2, '0')} %`;
+  return [`${pct} + ${f.fixedMinor}`, f.minMinor != null ? `min ${f.minMinor}` : '', f.maxMinor != null ? `max ${f.maxMinor}` : ''].filter(Boolean).join(', ');
 }
