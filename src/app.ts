@@ -86,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       failedBodyBytes: config.requestLogFailedBodyBytes,
       failedPerMinute: config.requestLogFailedPerMinute,
     },
+    settlementDelayMs: config.settlementDelaySeconds * 1000,
   };
   const metrics = createMetrics();
 

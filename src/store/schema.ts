@@ -4,7 +4,7 @@ import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './table
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, JobsTable, NotificationFaultsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
-import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from './tables/ledger.js';
+import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable, PayoutPaymentsTable, PayoutSchedulesTable } from './tables/ledger.js';
 import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
@@ -34,6 +34,8 @@ export interface Database {
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_postings: LedgerPostingsTable;
+  payout_schedules: PayoutSchedulesTable;
+  payout_payments: PayoutPaymentsTable;
 }
 
 /** Any handle repos accept: the database or an open transaction. */

@@ -9,6 +9,7 @@ import { createOperator } from '../../src/services/merchants/accounts.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { ApiClient, assertProblem } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
+import { cliOnFreshDatabase } from './cli.js';
 import { createPaymentOk, detail, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
 
 const CARD_OK = { method: 'card', cardNumber: '4444 4444 4444 4000' };
@@ -68,3 +69,26 @@ for (const kind of testDatabases()) {
     });
   });
 }
+
+describe('tollgate fees show|set', () => {
+  test('shows the defaults, sets a rule (--json), shows it per currency, refuses a bad one', async () => {
+    const { cli, out, err } = await cliOnFreshDatabase();
+    assert.equal(await cli('fees', 'show'), 0, err.join('\n'));
+    assert.ok(out.includes('card          *   2.50 % + 0  (default)'), out.join('\n'));
+    assert.equal(await cli('fees', 'set', '--method', 'card', '--currency', 'XOF', '--percent-bps', '300', '--fixed', '50', '--max', '2000', '--json'), 0, err.join('\n'));
+    assert.deepEqual(JSON.parse(out.join('\n')).fees, [{ method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000 }]);
+    assert.equal(await cli('fees', 'show', '--currency', 'XOF', '--json'), 0);
+    const xof = JSON.parse(out.join('\n')).fees;
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'card'), { method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000, source: 'operator' });
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'ecocash'), { method: 'ecocash', currency: '*', percentBps: 150, fixedMinor: 0, minMinor: null, maxMinor: null, source: 'default' });
+    assert.equal(await cli('fees', 'show', '--currency', 'USD'), 0);
+    assert.ok(out.includes('card          *   2.50 % + 0  (default)'), 'a rule for XOF does not apply to USD');
+    err.length = 0;
+    assert.notEqual(await cli('fees', 'set', '--method', 'cheque', '--currency', 'USD', '--percent-bps', '100'), 0);
+    assert.match(err.join('\n'), /no payment method cheque/);
+    assert.notEqual(await cli('fees', 'set', '--method', 'card', '--currency', 'USD', '--percent-bps', '10001'), 0);
+    assert.match(err.join('\n'), /above 100 %/);
+    assert.notEqual(await cli('fees', 'set', '--method', 'card', '--currency', 'usd', '--percent-bps', '100'), 0);
+    assert.match(err.join('\n'), /no currency usd/);
+  });
+});

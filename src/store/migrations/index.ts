@@ -10,6 +10,7 @@ import * as m0008 from './0008-request-log-bounds.js';
 import * as m0009 from './0009-checkout-capability.js';
 import * as m0010 from './0010-ledger.js';
 import * as m0011 from './0011-sign-at-send.js';
+import * as m0012 from './0012-payout-schedules.js';
 import * as m0014 from './0014-merchant-disable.js';
 import * as m0017 from './0017-notification-faults.js';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-checkout-capability': m0009,
   '0010-ledger': m0010,
   '0011-sign-at-send': m0011,
+  '0012-payout-schedules': m0012,
   '0014-merchant-disable': m0014,
   '0017-notification-faults': m0017,
 };

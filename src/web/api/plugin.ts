@@ -26,6 +26,7 @@ import { registerDeliveryRoutes } from './deliveries.js';
 import { registerPaymentRoutes } from './payments.js';
 import { registerRefundRoutes } from './refunds.js';
 import { registerStatsRoutes } from './stats.js';
+import { registerPayoutSettingsRoutes } from './payout-settings.js';
 import { registerSandboxRoutes } from './sandbox.js';
 import { registerFaultRoutes } from './faults.js';
 import { swaggerUiOptions } from './docs-ui.js';
@@ -99,6 +100,7 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerSandboxRoutes(app, deps, opts.drain);
   registerFaultRoutes(app, deps);
   registerMoneyRoutes(app, deps);
+  registerPayoutSettingsRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (opts.wires?.owns(request.url)) return opts.wires.refuse(request.url, reply, 404);
