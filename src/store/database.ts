@@ -254,34 +254,36 @@ const MAX_PREPARED_PARAMS = 48;
 const MAX_PREPARED = 400;
 
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
-const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
+/** The answer given at once for a statement whose real answer nobody waits for: no rows, no count. */
+const done = (command: string): QueryResult => ({ command, rowCount: 0, rows: [] });
 
-/** 'set', 'insert', 'unread' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
-type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'unread' | 'mark' | 'waited';
+/** 'set', 'unread' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'unread' | 'mark' | 'waited';
 
-const UNREAD_MARK = '/* unread */';
+/** The comment that ends a statement whose answer nobody waits for (see unreadCount). */
+export const UNREAD_MARK = '/* unread */';
 
 /**
- * Ends (with Kysely's modifyEnd) an UPDATE or DELETE whose count of affected rows nobody reads: inside a
- * PostgreSQL transaction it is then written without waiting for its answer, as a blind INSERT is, and
- * costs no round trip. A failure still fails the transaction (see tollgateClient). Its result reports
- * no rows: never put it on a statement whose count decides anything.
+ * Ends (with Kysely's modifyEnd) an INSERT, UPDATE or DELETE whose answer nobody reads: inside a
+ * PostgreSQL transaction it is then written without waiting for its answer and costs no round trip.
+ * A failure still fails the transaction (see tollgateClient). Its result reports no rows: never put
+ * it on a statement whose count or RETURNING decides anything. Only a write so marked is not waited
+ * for; nothing is guessed from a statement's text.
  */
 export const unreadCount = sql.raw(UNREAD_MARK);
 
 /**
- * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT or RELEASE, an INSERT without
- * RETURNING or ON CONFLICT (whose row count could matter), or a statement marked with unreadCount.
+ * What the client does with a statement: the store's own transaction control (BEGIN, COMMIT,
+ * ROLLBACK, SAVEPOINT, RELEASE, SET LOCAL), a write marked with unreadCount, or waited for.
  * Only the head is lower-cased: this runs for every query.
  */
-function kindOf(text: string): StatementKind {
+export function statementKind(text: string): StatementKind {
   const head = text.slice(0, 12).trim().toLowerCase();
   if (head === 'begin' || head === 'commit' || head === 'rollback') return head;
   if (head.startsWith('rollback to')) return 'undo';
   if (head.startsWith('savepoint ') || head.startsWith('release ')) return 'mark';
   if (head.startsWith('set local ')) return 'set';
-  if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'insert';
-  if (text.endsWith(UNREAD_MARK)) return 'unread';
+  if (text.endsWith(UNREAD_MARK) && !head.startsWith('select') && !head.startsWith('with')) return 'unread';
   return 'waited';
 }
 
@@ -440,7 +442,7 @@ function tollgateClient(): typeof pg.Client {
         // biome-ignore lint/suspicious/noExplicitAny: see above.
         return (super.query as any)(...args);
       }
-      const kind = kindOf(text);
+      const kind = statementKind(text);
       if (kind === 'mark') {
         const unit = /^savepoint u(\d+)$/i.exec(text);
         if (unit) this.#unit = Number(unit[1]);
@@ -451,7 +453,7 @@ function tollgateClient(): typeof pg.Client {
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'unread' || kind === 'mark')) {
+      if (this.#inTransaction && (kind === 'set' || kind === 'unread' || kind === 'mark')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
         return Promise.resolve(done(kind.toUpperCase()));
