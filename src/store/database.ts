@@ -14,12 +14,21 @@ export interface Store {
   /** Where the data lives, for messages: the SQLite file or the PostgreSQL host and database. */
   readonly location: string;
   /**
-   * Runs fn in one transaction; only services call it. `durable: false` is for records that may be lost
-   * in a crash (the test-mode request log): on PostgreSQL their commit does not wait for the disk.
+   * Runs unit in one transaction; only services call it. The unit MAY RUN MORE THAN ONCE (group commit
+   * runs it again after another unit's failure or a lost deadlock, its earlier run rolled back), so it
+   * does database work only: no mail, HTTP, counters or caches outside tx. `durable: false` is for
+   * records that may be lost in a crash (the test-mode request log): on PostgreSQL their commit does
+   * not wait for the disk.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
+  transaction<T>(unit: RerunnableUnit<T>, options?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Work passed to Store.transaction: it may run more than once, each earlier run rolled back, so
+ * everything it does must go through tx (database only, safe to re-run).
+ */
+export type RerunnableUnit<T> = (tx: Tx) => Promise<T>;
 
 export interface StoreOptions {
   dataDir: string;
@@ -82,7 +91,7 @@ function withStatementCache(conn: SQLite.Database): SqliteDatabase {
 }
 
 interface Unit {
-  fn: (tx: Tx) => Promise<unknown>;
+  fn: RerunnableUnit<unknown>;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   /** Times this unit was run again after losing a deadlock to another group. */
@@ -234,7 +243,7 @@ function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
       running--;
     }
   };
-  return <T>(fn: (tx: Tx) => Promise<T>) =>
+  return <T>(fn: RerunnableUnit<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ fn, resolve: resolve as (v: unknown) => void, reject, retries: 0 });
       if (running < options.groups) void drain();
