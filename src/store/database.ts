@@ -35,12 +35,18 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** Where an idle PostgreSQL connection's failure is reported (it is never swallowed); stderr by default. */
+  onPoolError?: (err: Error) => void;
 }
+
+const poolErrorToStderr = (err: Error): void => {
+  console.error(`tollgate: an idle PostgreSQL connection failed: ${err.message}`);
+};
 
 export const SQLITE_FILE = 'tollgate.sqlite';
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20) : openSqlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20, options.onPoolError ?? poolErrorToStderr) : openSqlite(options.dataDir);
 }
 
 function openSqlite(dataDir: string): Store {
@@ -487,7 +493,7 @@ function tollgateClient(): typeof pg.Client {
  */
 const POSTGRES_GROUPS: GroupOptions = { begin: 'BEGIN', maxGroup: 32, groups: 2 };
 
-function openPostgres(url: string, poolSize: number): Store {
+function openPostgres(url: string, poolSize: number, onPoolError: (err: Error) => void): Store {
   const pool = new pg.Pool({
     Client: tollgateClient(),
     connectionString: url,
@@ -501,8 +507,8 @@ function openPostgres(url: string, poolSize: number): Store {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', () => {});
+  // An idle client that loses its server must not crash the process: reported, and the pool replaces it.
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const parsed = new URL(url);
   const grouped = groupCommit(db, POSTGRES_GROUPS);
