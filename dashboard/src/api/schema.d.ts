@@ -4808,6 +4808,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integrations/{id}/payouts/{payoutId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One payout and the payments it settles
+         * @description The payout (amount in minor units, status pending → in_transit → paid or failed, masked destination) and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout's payments are marked released: the next payout settles them.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    payoutId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "pending" | "in_transit" | "paid" | "failed";
+                            /** @description in minor units */
+                            amount: number;
+                            currency: string;
+                            /** @enum {string} */
+                            mode: "test" | "live";
+                            destination: string | null;
+                            createdAt: string;
+                            updatedAt: string | null;
+                            payments: {
+                                paymentId: string;
+                                /** @description in minor units */
+                                amount: number;
+                                currency: string;
+                                released: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/payouts": {
         parameters: {
             query?: never;
@@ -4882,6 +4943,181 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payout-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payout schedule
+         * @description How often the available balances are paid out (immediately or once a day at 00:00 UTC), the minimum per currency, and the payout account. 404 when none is set: balances then wait for the operator's payout run.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            frequency: "immediate" | "daily";
+                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+                            minimums: {
+                                /** @description three-letter currency code */
+                                currency: string;
+                                /** @description in minor units */
+                                amount: number;
+                            }[];
+                            account: {
+                                /** @enum {string} */
+                                type: "bank";
+                                bankName: string;
+                                accountName: string;
+                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                                accountNumber: string;
+                                swift?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "mobile_money";
+                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                                provider: string;
+                                /** @description international format: + then 8 to 15 digits */
+                                phone: string;
+                                accountName: string;
+                            };
+                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+                            nextRunAt: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set the payout schedule
+         * @description Sets or replaces the schedule. The account is checked for shape (a bank account number or IBAN, or an international mobile-money number); a bad one is refused with a problem+json naming the field, and nothing changes. In test mode payouts are simulated; one to a number ending in 0000 fails, returning its money to available.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        frequency: "immediate" | "daily";
+                        minimums?: {
+                            /** @description three-letter currency code */
+                            currency: string;
+                            /** @description in minor units */
+                            amount: number;
+                        }[];
+                        account: {
+                            /** @enum {string} */
+                            type: "bank";
+                            bankName: string;
+                            accountName: string;
+                            /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                            accountNumber: string;
+                            swift?: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "mobile_money";
+                            /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                            provider: string;
+                            /** @description international format: + then 8 to 15 digits */
+                            phone: string;
+                            accountName: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            frequency: "immediate" | "daily";
+                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+                            minimums: {
+                                /** @description three-letter currency code */
+                                currency: string;
+                                /** @description in minor units */
+                                amount: number;
+                            }[];
+                            account: {
+                                /** @enum {string} */
+                                type: "bank";
+                                bankName: string;
+                                accountName: string;
+                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                                accountNumber: string;
+                                swift?: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "mobile_money";
+                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                                provider: string;
+                                /** @description international format: + then 8 to 15 digits */
+                                phone: string;
+                                accountName: string;
+                            };
+                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+                            nextRunAt: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the payout schedule
+         * @description Balances then wait for the operator's payout run.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": null;
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

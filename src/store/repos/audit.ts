@@ -1,3 +1,4 @@
+import { unreadCount } from '../database.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
 import type { AuditLogTable } from '../tables/integrations.js';
@@ -14,7 +15,7 @@ export interface AuditEntry {
 }
 
 export async function insertAudit(db: Db, row: AuditLogTable): Promise<void> {
-  await db.insertInto('audit_log').values(row).execute();
+  await db.insertInto('audit_log').values(row).modifyEnd(unreadCount).execute();
 }
 
 /** Newest first, after `before`, one more than `limit` when more exist (keyset.ts). */
