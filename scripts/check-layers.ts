@@ -54,3 +54,8 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log('layer check: imports point down');
+
+// The dashboard's generated API types must match the API (scripts/gen-api-types.ts); `check` runs this file.
+const { checkApiTypes } = await import('./gen-api-types.js');
+if (!(await checkApiTypes())) process.exit(1);
+console.log('api types: dashboard/src/api/schema.d.ts is current');

@@ -3,11 +3,13 @@
  * every *.test.ts under src/ and test/ with node:test on SQLite and PostgreSQL, then removes the cluster.
  * TOLLGATE_TEST_DBS=sqlite (or postgres) narrows the run; arguments narrow the files. Without Chromium
  * (TOLLGATE_CHROMIUM, default /usr/bin/chromium) the browser suites skip themselves; this says why once.
+ * The dashboard is built first when dashboard/dist is missing or older than its sources.
  * Every file gets TOLLGATE_TEST_TIMEOUT ms (default 600 s), so a file that never ends cannot hold the run.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { buildDashboard, dashboardStaleReason } from '../dashboard/build.js';
 import { chromiumUnavailableReason } from '../test/helpers/chromium.js';
 import { postgresUnavailableReason, startCluster } from '../test/helpers/postgres.js';
 
@@ -38,6 +40,13 @@ if (wanted.includes('postgres')) {
     env.TOLLGATE_TEST_PG_URL = cluster.url;
     stopCluster = () => cluster.stop();
   }
+}
+
+// The gateway serves the built dashboard: tests of it (and of /) need a build as new as its sources.
+const staleDashboard = dashboardStaleReason();
+if (staleDashboard) {
+  console.log(`${staleDashboard}:`);
+  await buildDashboard();
 }
 
 const browserReason = chromiumUnavailableReason();

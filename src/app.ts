@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Keyring } from './core/crypto.js';
+import type { Diagnosis } from './core/diagnosis.js';
 import { type IdGenerator, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Formatters } from './services/notify/formatter.js';
@@ -32,7 +33,7 @@ declare module 'fastify' {
     /** Who made the request, filled by the auth hook of the plugin that serves it. */
     auth: Principal | null;
     /** Set when the request acts for an integration in test mode: it goes into the request log. */
-    testLog: { integrationId: string; dialect: string; signature: string | null; failed?: boolean } | null;
+    testLog: { integrationId: string; dialect: string; signature: string | null; failed?: boolean; diagnosis?: () => Promise<Diagnosis | undefined> } | null;
     /** The body exactly as received, for wires that sign or hash it. */
     rawBody?: string;
   }
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       failedBodyBytes: config.requestLogFailedBodyBytes,
       failedPerMinute: config.requestLogFailedPerMinute,
     },
+    settlementDelayMs: config.settlementDelaySeconds * 1000,
   };
   const metrics = createMetrics();
 

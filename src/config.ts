@@ -42,6 +42,12 @@ const schema = z
       .min(1, 'the login rate window must be between 1 and 86400 seconds')
       .max(86_400, 'the login rate window must be between 1 and 86400 seconds')
       .default(600),
+    settlementDelaySeconds: z.coerce
+      .number({ error: 'the settlement delay must be a number of seconds' })
+      .int('the settlement delay must be a whole number of seconds')
+      .min(0, 'the settlement delay must be between 0 and 2592000 seconds (30 days)')
+      .max(2_592_000, 'the settlement delay must be between 0 and 2592000 seconds (30 days)')
+      .default(0),
     requestLogMaxEntries: z.coerce.number().int().min(1, 'must be at least 1').max(1_000_000).default(1000),
     requestLogMaxAgeHours: z.coerce.number().positive('must be positive').max(24 * 366).default(168),
     requestLogFailedBodyBytes: z.coerce.number().int().min(0).max(65_536).default(2048),
@@ -91,6 +97,11 @@ export interface Config {
   /** Bytes kept of a request that failed its hash or signature check, and how many such are kept a minute (the rest counted). */
   readonly requestLogFailedBodyBytes: number;
   readonly requestLogFailedPerMinute: number;
+  /**
+   * How long a paid payment's money stays pending before it becomes available to refund and pay out.
+   * Default 0 (at once): the sandbox and most tests expect it; a live operator sets e.g. 172800 (2 days).
+   */
+  readonly settlementDelaySeconds: number;
   /** The bearer token GET /metrics asks for; without one, /metrics is closed. */
   readonly metricsToken: string | undefined;
 }
@@ -118,6 +129,7 @@ export const ENV_NAMES = {
   requestLogFailedBodyBytes: 'TOLLGATE_REQUEST_LOG_FAILED_BODY_BYTES',
   requestLogFailedPerMinute: 'TOLLGATE_REQUEST_LOG_FAILED_PER_MINUTE',
   metricsToken: 'TOLLGATE_METRICS_TOKEN',
+  settlementDelaySeconds: 'TOLLGATE_SETTLEMENT_DELAY_SECONDS',
 } as const satisfies Partial<Record<keyof ConfigInput, string>>;
 
 export function loadConfig(env: Record<string, string | undefined>, flags: Partial<ConfigInput> = {}): Config {
@@ -160,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Parti
     requestLogFailedBodyBytes: c.requestLogFailedBodyBytes,
     requestLogFailedPerMinute: c.requestLogFailedPerMinute,
     metricsToken: c.metricsToken,
+    settlementDelaySeconds: c.settlementDelaySeconds,
   });
 }
 

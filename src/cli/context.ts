@@ -46,6 +46,7 @@ export async function withServices<T>(io: CliIo, opts: GlobalOptions, fn: (deps:
     log: pino({ level: 'silent' }),
     publicUrl: config.publicUrl,
     formatters: wireFormatters(),
+    settlementDelayMs: config.settlementDelaySeconds * 1000,
   };
   try {
     return await fn(deps, runtime, config);

@@ -3,6 +3,8 @@ import { ConfigError } from '../config.js';
 import { isTollgateError } from '../core/errors.js';
 import { StartupError } from '../bootstrap.js';
 import { registerAccountCommands } from './commands/accounts.js';
+import { registerCheckReceiverCommand } from './commands/check-receiver.js';
+import { registerFaultCommands } from './commands/faults.js';
 import { registerIntegrationCommands } from './commands/integrations.js';
 import { registerMoneyCommands, registerPayoutCommands } from './commands/money.js';
 import { registerOperationCommands } from './commands/operations.js';
@@ -31,6 +33,8 @@ export function buildProgram(io: CliIo): Command {
   registerRemoteCommands(program, io);
   registerStreamCommands(program, io);
   registerTriggerCommand(program, io);
+  registerCheckReceiverCommand(program, io);
+  registerFaultCommands(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -28,6 +28,7 @@ export function registerRequestLog(app: FastifyInstance, deps: ServiceDeps): voi
       responseBody: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
       signature: t.signature,
       failed: t.failed === true,
+      diagnose: t.diagnosis,
     }).then(
       () => done(null, payload),
       (err: unknown) => {

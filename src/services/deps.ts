@@ -19,4 +19,6 @@ export interface ServiceDeps {
   readonly formatters: Formatters;
   /** Bounds of the test-mode request log; the defaults when absent (CLI contexts). */
   readonly requestLog?: RequestLogLimits;
+  /** How long a paid payment's money stays pending before it is available (ms); 0 or absent: at once. */
+  readonly settlementDelayMs?: number;
 }

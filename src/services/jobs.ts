@@ -20,6 +20,12 @@ export const JOB_PAYLOADS = {
   expire: z.object({ paymentId: z.string() }),
   /** A test-mode refund moves along: new → pending → successful. */
   refund: z.object({ refundId: z.string(), to: z.enum(['pending', 'successful']) }),
+  /** The recurring look for due payouts (one row, fixed id: services/money/payout-schedule.ts). */
+  payout_tick: z.object({}),
+  /** A simulated test payout moves on: pending → in_transit, then the fictitious bank's `outcome`. */
+  payout_step: z.object({ payoutId: z.string(), to: z.enum(['in_transit', 'paid', 'failed']), outcome: z.enum(['paid', 'failed']) }),
+  /** A paid payment's money moves from pending to available once the settlement delay has passed. */
+  settle: z.object({ paymentId: z.string() }),
 } as const;
 export type JobKind = keyof typeof JOB_PAYLOADS;
 export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;

@@ -14,24 +14,39 @@ export interface Store {
   /** Where the data lives, for messages: the SQLite file or the PostgreSQL host and database. */
   readonly location: string;
   /**
-   * Runs fn in one transaction; only services call it. `durable: false` is for records that may be lost
-   * in a crash (the test-mode request log): on PostgreSQL their commit does not wait for the disk.
+   * Runs unit in one transaction; only services call it. The unit MAY RUN MORE THAN ONCE (group commit
+   * runs it again after another unit's failure or a lost deadlock, its earlier run rolled back), so it
+   * does database work only: no mail, HTTP, counters or caches outside tx. `durable: false` is for
+   * records that may be lost in a crash (the test-mode request log): on PostgreSQL their commit does
+   * not wait for the disk.
    */
-  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
+  transaction<T>(unit: RerunnableUnit<T>, options?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Work passed to Store.transaction: it may run more than once, each earlier run rolled back, so
+ * everything it does must go through tx (database only, safe to re-run).
+ */
+export type RerunnableUnit<T> = (tx: Tx) => Promise<T>;
 
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** Where an idle PostgreSQL connection's failure is reported (it is never swallowed); stderr by default. */
+  onPoolError?: (err: Error) => void;
 }
+
+const poolErrorToStderr = (err: Error): void => {
+  console.error(`tollgate: an idle PostgreSQL connection failed: ${err.message}`);
+};
 
 export const SQLITE_FILE = 'tollgate.sqlite';
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20) : openSqlite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 20, options.onPoolError ?? poolErrorToStderr) : openSqlite(options.dataDir);
 }
 
 function openSqlite(dataDir: string): Store {
@@ -82,7 +97,7 @@ function withStatementCache(conn: SQLite.Database): SqliteDatabase {
 }
 
 interface Unit {
-  fn: (tx: Tx) => Promise<unknown>;
+  fn: RerunnableUnit<unknown>;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   /** Times this unit was run again after losing a deadlock to another group. */
@@ -234,7 +249,7 @@ function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
       running--;
     }
   };
-  return <T>(fn: (tx: Tx) => Promise<T>) =>
+  return <T>(fn: RerunnableUnit<T>) =>
     new Promise<T>((resolve, reject) => {
       queue.push({ fn, resolve: resolve as (v: unknown) => void, reject, retries: 0 });
       if (running < options.groups) void drain();
@@ -254,34 +269,36 @@ const MAX_PREPARED_PARAMS = 48;
 const MAX_PREPARED = 400;
 
 type QueryResult = { command: string; rowCount: number; rows: unknown[] };
-const done = (command: string): QueryResult => ({ command, rowCount: command === 'INSERT' ? 1 : 0, rows: [] });
+/** The answer given at once for a statement whose real answer nobody waits for: no rows, no count. */
+const done = (command: string): QueryResult => ({ command, rowCount: 0, rows: [] });
 
-/** 'set', 'insert', 'unread' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
-type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'insert' | 'unread' | 'mark' | 'waited';
+/** 'set', 'unread' and 'mark' (SAVEPOINT, RELEASE) are blind: nobody reads their answer. 'undo' is a ROLLBACK TO SAVEPOINT. */
+type StatementKind = 'begin' | 'commit' | 'rollback' | 'undo' | 'set' | 'unread' | 'mark' | 'waited';
 
-const UNREAD_MARK = '/* unread */';
+/** The comment that ends a statement whose answer nobody waits for (see unreadCount). */
+export const UNREAD_MARK = '/* unread */';
 
 /**
- * Ends (with Kysely's modifyEnd) an UPDATE or DELETE whose count of affected rows nobody reads: inside a
- * PostgreSQL transaction it is then written without waiting for its answer, as a blind INSERT is, and
- * costs no round trip. A failure still fails the transaction (see tollgateClient). Its result reports
- * no rows: never put it on a statement whose count decides anything.
+ * Ends (with Kysely's modifyEnd) an INSERT, UPDATE or DELETE whose answer nobody reads: inside a
+ * PostgreSQL transaction it is then written without waiting for its answer and costs no round trip.
+ * A failure still fails the transaction (see tollgateClient). Its result reports no rows: never put
+ * it on a statement whose count or RETURNING decides anything. Only a write so marked is not waited
+ * for; nothing is guessed from a statement's text.
  */
 export const unreadCount = sql.raw(UNREAD_MARK);
 
 /**
- * What the client does with a statement. Blind: a SET LOCAL, a SAVEPOINT or RELEASE, an INSERT without
- * RETURNING or ON CONFLICT (whose row count could matter), or a statement marked with unreadCount.
+ * What the client does with a statement: the store's own transaction control (BEGIN, COMMIT,
+ * ROLLBACK, SAVEPOINT, RELEASE, SET LOCAL), a write marked with unreadCount, or waited for.
  * Only the head is lower-cased: this runs for every query.
  */
-function kindOf(text: string): StatementKind {
+export function statementKind(text: string): StatementKind {
   const head = text.slice(0, 12).trim().toLowerCase();
   if (head === 'begin' || head === 'commit' || head === 'rollback') return head;
   if (head.startsWith('rollback to')) return 'undo';
   if (head.startsWith('savepoint ') || head.startsWith('release ')) return 'mark';
   if (head.startsWith('set local ')) return 'set';
-  if (head.startsWith('insert into') && !/\b(returning|on conflict)\b/i.test(text)) return 'insert';
-  if (text.endsWith(UNREAD_MARK)) return 'unread';
+  if (text.endsWith(UNREAD_MARK) && !head.startsWith('select') && !head.startsWith('with')) return 'unread';
   return 'waited';
 }
 
@@ -440,7 +457,7 @@ function tollgateClient(): typeof pg.Client {
         // biome-ignore lint/suspicious/noExplicitAny: see above.
         return (super.query as any)(...args);
       }
-      const kind = kindOf(text);
+      const kind = statementKind(text);
       if (kind === 'mark') {
         const unit = /^savepoint u(\d+)$/i.exec(text);
         if (unit) this.#unit = Number(unit[1]);
@@ -451,7 +468,7 @@ function tollgateClient(): typeof pg.Client {
         this.#beginWritten = false;
         return Promise.resolve(done('BEGIN'));
       }
-      if (this.#inTransaction && (kind === 'set' || kind === 'insert' || kind === 'unread' || kind === 'mark')) {
+      if (this.#inTransaction && (kind === 'set' || kind === 'unread' || kind === 'mark')) {
         this.#writeBegin();
         this.#sendUnread(text, values);
         return Promise.resolve(done(kind.toUpperCase()));
@@ -476,7 +493,7 @@ function tollgateClient(): typeof pg.Client {
  */
 const POSTGRES_GROUPS: GroupOptions = { begin: 'BEGIN', maxGroup: 32, groups: 2 };
 
-function openPostgres(url: string, poolSize: number): Store {
+function openPostgres(url: string, poolSize: number, onPoolError: (err: Error) => void): Store {
   const pool = new pg.Pool({
     Client: tollgateClient(),
     connectionString: url,
@@ -490,8 +507,8 @@ function openPostgres(url: string, poolSize: number): Store {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', () => {});
+  // An idle client that loses its server must not crash the process: reported, and the pool replaces it.
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const parsed = new URL(url);
   const grouped = groupCommit(db, POSTGRES_GROUPS);

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { ApiTokensTable, MerchantsTable, OperatorsTable, SessionsTable } from './tables/accounts.js';
 import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './tables/integrations.js';
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
-import type { DeliveriesTable, DeliveryAttemptsTable, DeliveryForwardsTable, JobsTable } from './tables/jobs.js';
+import type { DeliveriesTable, DeliveryAttemptsTable, DeliveryForwardsTable, JobsTable, NotificationFaultsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
-import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from './tables/ledger.js';
+import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable, PayoutPaymentsTable, PayoutSchedulesTable } from './tables/ledger.js';
 import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
@@ -23,6 +23,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   delivery_forwards: DeliveryForwardsTable;
+  notification_faults: NotificationFaultsTable;
   idempotency_keys: IdempotencyKeysTable;
   refunds: RefundsTable;
   payouts: PayoutsTable;
@@ -34,6 +35,8 @@ export interface Database {
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_postings: LedgerPostingsTable;
+  payout_schedules: PayoutSchedulesTable;
+  payout_payments: PayoutPaymentsTable;
 }
 
 /** Any handle repos accept: the database or an open transaction. */

@@ -4,44 +4,31 @@
  * when the integration absorbs them, the page shows the amount alone.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { integrationBalances } from '../../src/services/money/balances.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { testDatabases } from '../helpers/dbs.js';
-import { browserSuite, launchChromium, openMethod, openTab } from './browser.js';
-import { startWorld, type World } from './world.js';
+import { browserSuite, chromiumWorld, openMethod } from './browser.js';
 
 for (const kind of testDatabases()) {
   describe(`fees on the checkout page in Chromium on ${kind}`, browserSuite(), () => {
-    let w: World;
-    let browser: Browser;
-    before(async () => {
-      browser = await launchChromium();
-      w = await startWorld(kind);
-    });
-    after(async () => {
-      await browser?.close();
-      await w?.stop();
-    });
+    const cw = chromiumWorld(kind);
 
     const payByCard = async (id: string) => {
-      const tab = await openTab(browser);
-      try {
-        await tab.page.goto(`${w.s.url}${await w.at(id)}`);
-        await openMethod(tab.page, 'card');
-        const fee = (await tab.page.locator('#fee-card').count()) > 0 ? await tab.page.locator('#fee-card').textContent() : null;
-        const button = await tab.page.locator('#method-card button[type=submit]').textContent();
-        await tab.page.locator('#card-card').fill('4444 4444 4444 4000');
-        await tab.page.locator('#method-card button[type=submit]').click();
-        await tab.page.waitForURL(w.returnUrl);
-        return { fee, button };
-      } finally {
-        await tab.close();
-      }
+      const w = cw.w;
+      const tab = await cw.tab();
+      await tab.page.goto(`${w.s.url}${await w.at(id)}`);
+      await openMethod(tab.page, 'card');
+      const fee = (await tab.page.locator('#fee-card').count()) > 0 ? await tab.page.locator('#fee-card').textContent() : null;
+      const button = await tab.page.locator('#method-card button[type=submit]').textContent();
+      await tab.page.locator('#card-card').fill('4444 4444 4444 4000');
+      await tab.page.locator('#method-card button[type=submit]').click();
+      await tab.page.waitForURL(w.returnUrl);
+      return { fee, button };
     };
 
     test('the customer pays: a fee line, and amount + fee charged; absorbed: no line, the merchant receives amount − fee', async () => {
+      const w = cw.w;
       const deps = w.s.app.deps;
       const first = await w.pay({ testCheckout: 'open', amount: 1_250, currency: 'USD' });
       // 2.5 % of 12.50 is 0.3125: 31 cents, half up.

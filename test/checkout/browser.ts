@@ -4,8 +4,11 @@
  * so that after() can close whatever was opened before a failure. Pages are opened with
  * JavaScript off unless a test needs it: the checkout must work without it.
  */
+import { after, afterEach, before } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { chromiumPath, chromiumUnavailableReason } from '../helpers/chromium.js';
+import type { DbKind } from '../helpers/dbs.js';
+import { startWorld, type World } from './world.js';
 
 /** A browser suite's options: skipped, with the reason, when Chromium is missing. */
 export function browserSuite(): { skip: string | false } {
@@ -27,8 +30,13 @@ export interface Tab {
   close(): Promise<void>;
 }
 
+export interface TabOptions {
+  javaScript?: boolean;
+  locale?: string;
+}
+
 /** A new context (its own cookies) on a 360 px wide phone screen. */
-export async function openTab(browser: Browser, options: { javaScript?: boolean; locale?: string } = {}): Promise<Tab> {
+export async function openTab(browser: Browser, options: TabOptions = {}): Promise<Tab> {
   const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? false, ...(options.locale && { locale: options.locale }), viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -49,4 +57,50 @@ export async function openMethod(page: Page, method: string): Promise<void> {
 export async function horizontalOverflow(page: Page): Promise<number> {
   // A string expression: the test project compiles without the DOM library.
   return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
+
+/** What a browser suite works with: one Chromium and one world for the suite, and tabs. */
+export interface ChromiumWorld {
+  readonly w: World;
+  readonly browser: Browser;
+  /** A tab that is closed after the test that opened it, whatever its outcome. */
+  tab(options?: TabOptions): Promise<Tab>;
+}
+
+/**
+ * Called inside a `browserSuite()` describe: registers its hooks, starting Chromium and then the world
+ * one at a time, so that after() closes whatever was opened before a failure.
+ */
+export function chromiumWorld(kind: DbKind, worldOptions?: Parameters<typeof startWorld>[1]): ChromiumWorld {
+  let browser: Browser | undefined;
+  let w: World | undefined;
+  const open: Tab[] = [];
+  before(async () => {
+    browser = await launchChromium();
+    w = await startWorld(kind, worldOptions);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((t) => t.close()));
+  });
+  after(async () => {
+    await browser?.close();
+    await w?.stop();
+  });
+  const started = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the browser suite has not started');
+    return v;
+  };
+  return {
+    get w() {
+      return started(w);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async tab(options) {
+      const t = await openTab(started(browser), options);
+      open.push(t);
+      return t;
+    },
+  };
 }

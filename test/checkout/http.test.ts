@@ -360,7 +360,7 @@ for (const kind of testDatabases()) {
       assert.equal(paid.location, w.returnUrl);
       assert.equal((await w.payment(small)).state, 'paid');
       const after = await w.api.get(`/api/integrations/${w.integrationId}/customers`);
-      assert.equal(after.body.customers.find((c: { id: string }) => c.id === customer.id).balanceMinor, 500);
+      assert.equal(after.body.data.find((c: { id: string }) => c.id === customer.id).balance, 500);
     });
 
     test('unknown and malformed payment ids are a 404 page; an expired payment takes no payment', async () => {

@@ -137,7 +137,7 @@ for (const kind of testDatabases()) {
         assert.deepEqual(Object.keys(r.body.merchant), Object.keys(fresh.body.merchant));
         assert.match(r.body.merchant.id, /^mer_[0-9a-z]{21}$/);
         assert.notEqual(r.body.merchant.id, alice.id);
-        assert.deepEqual({ ...r.body.merchant, id: '', createdAt: '' }, { id: '', email, companyName: 'Impostor', companyEmail: email, emailVerified: false, bankAccount: null, createdAt: '' });
+        assert.deepEqual({ ...r.body.merchant, id: '', createdAt: '' }, { id: '', email, companyName: 'Impostor', companyEmail: email, emailVerified: false, bankAccount: null, disabled: false, createdAt: '' });
         // Nothing but one mail to the address already registered: no account, no verification link.
         assert.equal(await snapshot(s.store, ['mail_outbox']), merchantsBefore);
         const mails = await mailsTo(s, alice.email);
@@ -351,8 +351,8 @@ for (const kind of testDatabases()) {
 
       const list = await c.get('/api/tokens');
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.tokens.map((t: any) => t.id), [info.id]);
-      assert.deepEqual(Object.keys(list.body.tokens[0]).sort(), ['createdAt', 'hint', 'id', 'lastUsedAt', 'name', 'revokedAt']);
+      assert.deepEqual(list.body.data.map((t: any) => t.id), [info.id]);
+      assert.deepEqual(Object.keys(list.body.data[0]).sort(), ['createdAt', 'hint', 'id', 'lastUsedAt', 'name', 'revokedAt']);
       assert.ok(!list.text.includes(token), 'the list shows the token value');
       assert.ok(!(await snapshot(s.store)).includes(token), 'the token is stored in clear');
 
@@ -373,8 +373,8 @@ for (const kind of testDatabases()) {
       assertProblem(await bot.patch('/api/me', { companyName: 'Revoked' }), 401, 'unauthenticated');
       assertProblem(await c.delete(`/api/tokens/${info.id}`), 404, 'not_found');
       const after = await c.get('/api/tokens');
-      assert.equal(after.body.tokens[0].id, info.id);
-      assert.notEqual(after.body.tokens[0].revokedAt, null);
+      assert.equal(after.body.data[0].id, info.id);
+      assert.notEqual(after.body.data[0].revokedAt, null);
 
       const forged = anon();
       forged.bearer = `tg_${'A'.repeat(43)}`;

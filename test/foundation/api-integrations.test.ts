@@ -157,7 +157,7 @@ for (const kind of testDatabases()) {
       assertNoSecret(one.text, secretsOf(creds1), 'GET /api/integrations/:id');
       const list = await m.get('/api/integrations');
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.integrations.map((i: any) => i.id), [int1.id]);
+      assert.deepEqual(list.body.data.map((i: any) => i.id), [int1.id]);
       assertNoSecret(list.text, secretsOf(creds1), 'GET /api/integrations');
     });
 
@@ -342,7 +342,7 @@ for (const kind of testDatabases()) {
     test('the audit log records creation, changes and rotations, and holds no key material', async () => {
       const r = await m.get('/api/audit');
       assert.equal(r.status, 200, r.text);
-      const entries: any[] = r.body.entries;
+      const entries: any[] = r.body.data;
       const actions = entries.map((e) => e.action);
       for (const a of ['integration.created', 'integration.updated', 'integration.disabled', 'integration.enabled', 'integration.keys_rotated', 'integration.keys_emailed']) {
         assert.ok(actions.includes(a), `no ${a} in ${actions.join(', ')}`);
@@ -362,7 +362,7 @@ for (const kind of testDatabases()) {
       assertNoSecret(r.text, issued, 'GET /api/audit');
       assertNoSecret(JSON.stringify(await s.store.db.selectFrom('audit_log').selectAll().execute()), issued, 'the audit_log table');
       const limited = await m.get('/api/audit?limit=2');
-      assert.deepEqual(limited.body.entries, entries.slice(0, 2));
+      assert.deepEqual(limited.body.data, entries.slice(0, 2));
     });
 
     test('go-live for an unverified email is a 403 not_verified, even with a paid test payment', async () => {
@@ -408,7 +408,7 @@ for (const kind of testDatabases()) {
       const first = await m.post(`/api/integrations/${int1.id}/go-live`);
       assert.equal(first.status, 202, first.text);
       assert.equal(first.body.integration.goLive.state, 'requested');
-      assert.ok((await m.get('/api/audit')).body.entries.some((e: any) => e.action === 'golive.requested' && e.integrationId === int2.id));
+      assert.ok((await m.get('/api/audit')).body.data.some((e: any) => e.action === 'golive.requested' && e.integrationId === int2.id));
     });
 
     test('the operator approves: the integration goes live with fresh production keys, mailed; the old ones stop', async () => {
@@ -418,7 +418,7 @@ for (const kind of testDatabases()) {
 
       const pending = await op.get('/api/operator/golive-requests');
       assert.equal(pending.status, 200, pending.text);
-      assert.deepEqual(pending.body.integrations.map((i: any) => i.id).sort(), [int1.id, int2.id].sort());
+      assert.deepEqual(pending.body.data.map((i: any) => i.id).sort(), [int1.id, int2.id].sort());
       assertNoSecret(pending.text, issued, 'the go-live request list');
 
       const mailsBefore = await mailIds();
@@ -453,8 +453,8 @@ for (const kind of testDatabases()) {
       assert.ok(sandbox.ok && sandbox.mode === 'test');
 
       assert.equal((await m.get(`/api/integrations/${int1.id}`)).body.integration.mode, 'live');
-      assert.deepEqual((await op.get('/api/operator/golive-requests')).body.integrations.map((i: any) => i.id), [int2.id]);
-      const approvedEntry = (await m.get('/api/audit')).body.entries.find((e: any) => e.action === 'golive.approved');
+      assert.deepEqual((await op.get('/api/operator/golive-requests')).body.data.map((i: any) => i.id), [int2.id]);
+      const approvedEntry = (await m.get('/api/audit')).body.data.find((e: any) => e.action === 'golive.approved');
       assert.equal(approvedEntry?.actorKind, 'operator');
       assert.equal(approvedEntry?.actorId, operatorId);
 
@@ -494,7 +494,7 @@ for (const kind of testDatabases()) {
 
       const creds = await reveal(int2.id);
       assert.deepEqual(await apiKeyAuth(creds.paynowPl.production.apiKey), { ok: false, reason: 'not_live' });
-      assert.deepEqual((await op.get('/api/operator/golive-requests')).body.integrations, []);
+      assert.deepEqual((await op.get('/api/operator/golive-requests')).body.data, []);
       assertProblem(await op.post(`/api/operator/integrations/${int2.id}/golive/approve`), 409, 'invalid_state');
       // Once addressed, the merchant may ask again.
       const again = await m.post(`/api/integrations/${int2.id}/go-live`);
@@ -531,7 +531,7 @@ for (const kind of testDatabases()) {
 
       const merchants = await op.get('/api/operator/merchants');
       assert.equal(merchants.status, 200, merchants.text);
-      assert.deepEqual(merchants.body.merchants.map((x: any) => x.id), [merchantId]);
+      assert.deepEqual(merchants.body.data.map((x: any) => x.id), [merchantId]);
       assert.ok(!merchants.text.includes('argon2'), 'the merchant list shows password hashes');
     });
 

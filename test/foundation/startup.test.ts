@@ -146,9 +146,9 @@ describe('tollgate serve as a process', { concurrency: 2 }, () => {
         assert.equal(r.status, 200, r.text);
         const list = await client.get('/api/integrations');
         assert.equal(list.status, 200, list.text);
-        assert.equal(list.body.integrations.length, 1);
-        assert.equal(list.body.integrations[0].paynowZwIntegrationId, zwId);
-        assert.equal(list.body.integrations[0].mode, 'test');
+        assert.equal(list.body.data.length, 1);
+        assert.equal(list.body.data[0].paynowZwIntegrationId, zwId);
+        assert.equal(list.body.data[0].mode, 'test');
       });
 
       test('GET /docs serves the Swagger UI and /docs/json is an OpenAPI document of the management API', async () => {

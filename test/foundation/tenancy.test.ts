@@ -135,19 +135,19 @@ for (const kind of testDatabases()) {
     test("list routes never show A's data to B", async () => {
       const integrations = await B.client.get('/api/integrations');
       assert.equal(integrations.status, 200, integrations.text);
-      assert.deepEqual(integrations.body.integrations.map((i: any) => i.id), [B.integration.id]);
+      assert.deepEqual(integrations.body.data.map((i: any) => i.id), [B.integration.id]);
       const tokens = await B.client.get('/api/tokens');
       assert.equal(tokens.status, 200, tokens.text);
-      assert.deepEqual(tokens.body.tokens.map((t: any) => t.id), [B.token.id]);
+      assert.deepEqual(tokens.body.data.map((t: any) => t.id), [B.token.id]);
       const audit = await B.client.get('/api/audit');
       assert.equal(audit.status, 200, audit.text);
-      assert.ok(audit.body.entries.length >= 1);
-      for (const e of audit.body.entries) assert.equal(e.merchantId, B.id);
+      assert.ok(audit.body.data.length >= 1);
+      for (const e of audit.body.data) assert.equal(e.merchantId, B.id);
       const me = await B.client.get('/api/me');
       assert.equal(me.body.merchant.id, B.id);
 
       const aAudit = await A.client.get('/api/audit');
-      assert.ok(aAudit.body.entries.length >= 5, 'A has history B could have seen');
+      assert.ok(aAudit.body.data.length >= 5, 'A has history B could have seen');
       for (const [label, r] of [['integrations', integrations], ['tokens', tokens], ['audit', audit], ['me', me]] as const) {
         for (const leak of [A.id, A.email, A.integration.id, String(A.integration.paynowZwIntegrationId), 'Alpha', A.token.id, 'alpha-deploy-token']) {
           assert.ok(!r.text.includes(leak), `B's ${label} shows A's ${leak}`);
@@ -155,7 +155,7 @@ for (const kind of testDatabases()) {
       }
       // And the other way round.
       const aList = await A.client.get('/api/integrations');
-      assert.deepEqual(aList.body.integrations.map((i: any) => i.id), [A.integration.id]);
+      assert.deepEqual(aList.body.data.map((i: any) => i.id), [A.integration.id]);
       assert.ok(!aList.text.includes(B.integration.id));
     });
 

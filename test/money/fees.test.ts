@@ -9,6 +9,7 @@ import { createOperator } from '../../src/services/merchants/accounts.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { ApiClient, assertProblem } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
+import { cliOnFreshDatabase } from './cli.js';
 import { createPaymentOk, detail, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
 
 const CARD_OK = { method: 'card', cardNumber: '4444 4444 4444 4000' };
@@ -47,7 +48,7 @@ for (const kind of testDatabases()) {
       const paid = await pay(shop.api, p.id, CARD_OK);
       assert.equal(paid.body.payment.state, 'paid', paid.text);
       const { payment } = await detail(shop.api, p.id);
-      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [250, 'merchant', 9_750]);
+      assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [250, 'merchant', 9_750]);
       assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_750, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
       const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
       assert.deepEqual(entries.sort(), ['available:9750', 'fees:250', 'world:-10000']);
@@ -60,7 +61,7 @@ for (const kind of testDatabases()) {
       assert.equal((await pay(shop.api, p.id, CARD_OK)).body.payment.state, 'paid');
       const { payment } = await detail(shop.api, p.id);
       // 3 % of 1,000 + 25 = 55, raised to the 100 minimum.
-      assert.deepEqual([payment.fee.minor, payment.fee.paidBy, payment.net.minor], [100, 'customer', 1_000]);
+      assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [100, 'customer', 1_000]);
       assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'XOF', availableMinor: 1_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 100 }]);
       const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
       assert.deepEqual(entries.sort(), ['available:1000', 'fees:100', 'world:-1100']);
@@ -68,3 +69,26 @@ for (const kind of testDatabases()) {
     });
   });
 }
+
+describe('tollgate fees show|set', () => {
+  test('shows the defaults, sets a rule (--json), shows it per currency, refuses a bad one', async () => {
+    const { cli, out, err } = await cliOnFreshDatabase();
+    assert.equal(await cli('fees', 'show'), 0, err.join('\n'));
+    assert.ok(out.includes('card          *   2.50 % + 0  (default)'), out.join('\n'));
+    assert.equal(await cli('fees', 'set', '--method', 'card', '--currency', 'XOF', '--percent-bps', '300', '--fixed', '50', '--max', '2000', '--json'), 0, err.join('\n'));
+    assert.deepEqual(JSON.parse(out.join('\n')).fees, [{ method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000 }]);
+    assert.equal(await cli('fees', 'show', '--currency', 'XOF', '--json'), 0);
+    const xof = JSON.parse(out.join('\n')).fees;
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'card'), { method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000, source: 'operator' });
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'ecocash'), { method: 'ecocash', currency: '*', percentBps: 150, fixedMinor: 0, minMinor: null, maxMinor: null, source: 'default' });
+    assert.equal(await cli('fees', 'show', '--currency', 'USD'), 0);
+    assert.ok(out.includes('card          *   2.50 % + 0  (default)'), 'a rule for XOF does not apply to USD');
+    err.length = 0;
+    assert.notEqual(await cli('fees', 'set', '--method', 'cheque', '--currency', 'USD', '--percent-bps', '100'), 0);
+    assert.match(err.join('\n'), /no payment method cheque/);
+    assert.notEqual(await cli('fees', 'set', '--method', 'card', '--currency', 'USD', '--percent-bps', '10001'), 0);
+    assert.match(err.join('\n'), /above 100 %/);
+    assert.notEqual(await cli('fees', 'set', '--method', 'card', '--currency', 'usd', '--percent-bps', '100'), 0);
+    assert.match(err.join('\n'), /no currency usd/);
+  });
+});

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../../src/cli/program.js';
-import { runPayouts } from '../../src/services/money/payout-run.js';
+import { runPayouts, TEST_TRANSIT_MS } from '../../src/services/money/payout-run.js';
 import { startPayout } from '../../src/services/money/payouts.js';
 import { markPayout } from '../../src/services/money/reports.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
@@ -60,8 +60,13 @@ for (const kind of testDatabases()) {
       assert.equal((await balances(integrationId))[0].availableMinor, 0);
       const again = await runPayouts(deps);
       assert.equal(again.started, 0, 'a second run finds nothing left to pay out');
-      const payouts = (await shop.api.get(`/api/integrations/${integrationId}/payouts`)).body.payouts;
-      assert.deepEqual(payouts.map((x: any) => [x.amountMinor, x.status]), [[9_000, 'paid']]);
+      const statuses = async () => (await shop.api.get(`/api/integrations/${integrationId}/payouts`)).body.payouts.map((x: any) => [x.amountMinor, x.status]);
+      assert.deepEqual(await statuses(), [[9_000, 'pending']]);
+      // A test payout is simulated end to end: the worker takes it in transit, then the fictitious bank pays it.
+      await advance(shop.s, 0);
+      assert.deepEqual(await statuses(), [[9_000, 'in_transit']]);
+      await advance(shop.s, TEST_TRANSIT_MS);
+      assert.deepEqual(await statuses(), [[9_000, 'paid']]);
 
       // A payout on its way that the bank refuses: its money comes back, once.
       const p2 = await createPaymentOk(shop.api, integrationId, { amount: 500, currency: 'USD' });

@@ -82,7 +82,7 @@ for (const kind of testDatabases()) {
         const p = await createPaymentOk(shop.api, shop.integrationId, { amount: 100, currency: 'USD', notifyUrl: url });
         await shop.s.app.worker.drain();
         const r = await shop.api.get(`/api/payments/${p.id}/deliveries`);
-        const [d] = r.body.deliveries;
+        const [d] = r.body.data;
         assert.equal(d.attemptLog.length, 1);
         assert.equal(Date.parse(d.nextAttemptAt) - Date.parse(d.attemptLog[0].attemptedAt), wait);
       });

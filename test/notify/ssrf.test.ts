@@ -246,7 +246,7 @@ for (const kind of testDatabases()) {
         const { integrationId } = await newIntegration(running.app.deps, merchantId, { notificationUrl: rx.url });
         const p = await createPaymentOk(api, integrationId, { amount: 100, currency: 'USD' });
         await running.app.worker.drain();
-        const [d] = (await api.get(`/api/payments/${p.id}/deliveries`)).body.deliveries;
+        const [d] = (await api.get(`/api/payments/${p.id}/deliveries`)).body.data;
         if (kind === 'sqlite') {
           assert.equal(d.status, 'delivered');
           assert.equal(rx.received.length, 1);
@@ -272,7 +272,7 @@ for (const kind of testDatabases()) {
           const q = await createPaymentOk(shop.api, shop.integrationId, { amount: 100, currency: 'USD', notifyUrl: viaName.url.replace('127.0.0.1', 'localhost') });
           await shop.s.app.worker.drain();
           for (const id of [p.id, q.id]) {
-            const [d]: any[] = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.deliveries;
+            const [d]: any[] = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.data;
             assert.equal(d.status, 'pending');
             assert.equal(d.attemptLog.length, 1);
             assert.match(d.attemptLog[0].error, /private/);

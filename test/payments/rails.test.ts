@@ -239,7 +239,7 @@ for (const kind of testDatabases()) {
       const customerId = created.body.customer.id as string;
       const balance = async () => {
         const list = await shop.api.get(`/api/integrations/${shop.integrationId}/customers`);
-        return list.body.customers.find((c: { id: string }) => c.id === customerId).balanceMinor as number;
+        return list.body.data.find((c: { id: string }) => c.id === customerId).balance as number;
       };
       const first = await newPayment({ amount: 3_000, currency: 'XOF' });
       const r = await pay(shop.api, first, { method: 'wallet', customerAlias: 'awa@example.test' });
@@ -270,7 +270,7 @@ for (const kind of testDatabases()) {
       assert.equal(paid, 2, replies.map((r) => `${r.status} ${r.body.detail ?? r.body.payment?.state}`).join('; '));
       for (const r of replies) assert.ok(r.status === 200 || r.status === 422 || r.status === 409, r.text);
       const list = await shop.api.get(`/api/integrations/${shop.integrationId}/customers`);
-      assert.equal(list.body.customers.find((c: { email: string }) => c.email === 'moussa@example.test').balanceMinor, 1_000);
+      assert.equal(list.body.data.find((c: { email: string }) => c.email === 'moussa@example.test').balance, 1_000);
     });
 
     test('a method the integration has not enabled is refused', async () => {

@@ -42,7 +42,7 @@ for (const kind of testDatabases()) {
         if (outcome === 'paid') assert.ok(r.body.payment.paidAt);
         const d = await detail(shop.api, id);
         assert.deepEqual(d.events.map((e) => e.to), ['created', outcome]);
-        const deliveries = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.deliveries;
+        const deliveries = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.data;
         assert.deepEqual(deliveries.map((x: { eventVersion: number }) => x.eventVersion).sort(), [1, 2], 'the change is notified like any other');
 
         const before = await dataSnapshot(shop.s.store);
@@ -124,7 +124,7 @@ for (const kind of testDatabases()) {
       try {
         const id = await newPayment();
         await shop.s.app.worker.drain();
-        const attempts = async () => (await shop.api.get(`/api/payments/${id}/deliveries`)).body.deliveries[0].attemptLog.length as number;
+        const attempts = async () => (await shop.api.get(`/api/payments/${id}/deliveries`)).body.data[0].attemptLog.length as number;
         assert.equal(await attempts(), 1);
         await sandboxAdvance(59);
         assert.equal(await attempts(), 1, 'the second attempt is 1 min after the first');
@@ -132,7 +132,7 @@ for (const kind of testDatabases()) {
         assert.equal(await attempts(), 2);
         rx.status = 200;
         await sandboxAdvance(60);
-        const d = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.deliveries[0];
+        const d = (await shop.api.get(`/api/payments/${id}/deliveries`)).body.data[0];
         assert.equal(d.attemptLog.length, 3);
         assert.equal(d.status, 'delivered');
       } finally {

@@ -7,8 +7,13 @@ import { oneLine } from '../format.js';
 import { remoteClient, remoteCommand, remoteOptions } from '../remote.js';
 import { followEvents, untilInterrupted } from '../sse.js';
 
-/** Fields of a request log entry that may explain a refusal (the signature debugger's words). */
-const EXPLANATIONS = ['explanation', 'diagnosis', 'hint'];
+/** The signature debugger's verdict on a failed check, in one line: the mistake, what to do, where the strings part. */
+function diagnosisLine(d: unknown): string | null {
+  if (d === null || typeof d !== 'object') return null;
+  const { mistake, explanation, firstDifference } = d as { mistake?: string; explanation?: string; firstDifference?: { offset: number; ours: string | null; theirs: string | null } | null };
+  const at = firstDifference ? ` (first differing byte ${firstDifference.offset}: ours ${firstDifference.ours ?? 'end'}, theirs ${firstDifference.theirs ?? 'end'})` : '';
+  return `${mistake ?? 'unknown'}: ${explanation ?? ''}${at}`;
+}
 
 /** The outcome of a logged request in a few words: the wire's own error text when it has one. */
 function requestLine(r: StreamedRequest): string {
@@ -17,8 +22,8 @@ function requestLine(r: StreamedRequest): string {
   let outcome = `${r.responseStatus}`;
   if (zwError?.[1]) outcome += ` ${decodeURIComponent(zwError[1].replace(/\+/g, ' '))}`;
   else if (r.responseStatus >= 400 || /"(?:errors|response_code)"/.test(body)) outcome += ` ${oneLine(body, 120)}`;
-  const explanation = EXPLANATIONS.map((k) => r[k]).find((v) => v !== undefined && v !== null);
-  const why = explanation === undefined ? '' : `\n    ${oneLine(typeof explanation === 'string' ? explanation : JSON.stringify(explanation), 400)}`;
+  const explanation = diagnosisLine(r.diagnosis);
+  const why = explanation === null ? '' : `\n    ${oneLine(explanation, 400)}`;
   return `${r.createdAt}  ${r.dialect.padEnd(9)}  ${r.method} ${r.path}  → ${outcome}${why}`;
 }
 

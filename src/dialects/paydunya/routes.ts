@@ -14,6 +14,8 @@ import { startPayment } from '../../services/payments/pay.js';
 import { checkoutUrl, keepWireDetail, type Payment, paymentByDisplayRef, paymentByPublicId } from '../../services/payments/queries.js';
 import { createDisbursement, creditAccount, disbursementByToken, submitDisbursement } from '../../services/payments/transfers.js';
 import { findCustomer, sendOneTimeCode } from '../../services/sandbox/codes.js';
+import { diagnosePdKeys, type PdReceived } from './diagnose.js';
+import { diagnosisKeys, testIntegrationByMasterKey } from '../../services/sandbox/diagnosis-keys.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
 import { confirmPayload, type PdWireData, providerRef, receiptUrl, wireData } from './notify.js';
 import { TO_WIRE } from './status.js';
@@ -150,11 +152,25 @@ const SOFTPAY: Record<string, { phone: string; token: string[] }> = {
 };
 
 export function pdRoutes(deps: ServiceDeps) {
+  /** Refused keys whose master key names a test application go to its request log, with why (the signature debugger). */
+  async function logRefusedKeys(request: FastifyRequest, r: PdReceived & { masterKey: string }): Promise<void> {
+    const integration = await testIntegrationByMasterKey(deps, r.masterKey);
+    if (!integration) return;
+    const diagnosis = async () => {
+      const keys = await diagnosisKeys(deps, integration.id);
+      return keys && diagnosePdKeys(r, keys.own, keys.others);
+    };
+    request.testLog = { integrationId: integration.id, dialect: DIALECT, signature: null, failed: true, diagnosis };
+  }
+
   async function authenticate(request: FastifyRequest, mode: 'test' | 'live'): Promise<Caller> {
     const keys = { masterKey: header(request, 'paydunya-master-key'), privateKey: header(request, 'paydunya-private-key'), token: header(request, 'paydunya-token') };
     if (!keys.masterKey || !keys.privateKey || !keys.token) throw badKeys();
     const auth = await authenticatePaydunya(deps, keys, mode);
-    if (!auth.ok) throw badKeys();
+    if (!auth.ok) {
+      await logRefusedKeys(request, { masterKey: keys.masterKey, privateKey: keys.privateKey, token: keys.token, mode });
+      throw badKeys();
+    }
     if (mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: null };
     return { integration: auth.integration, mode, masterKey: auth.masterKey };
   }

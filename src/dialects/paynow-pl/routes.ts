@@ -15,6 +15,8 @@ import { cancelRefund, createRefund, type Refund, refundByPublicId, replayedRefu
 import { badSignature, fromService, internal, invalidField, notFound, PlError, unauthorized } from './errors.js';
 import { availableMethods, methodById, TYPE_ORDER } from './methods.js';
 import { type Parameters, verifyBody, verifyV3 } from './signature.js';
+import { diagnosePlSignature, type PlSigned } from './diagnose.js';
+import { diagnosisKeys } from '../../services/sandbox/diagnosis-keys.js';
 import { plStatus, REFUND_STATUSES } from './status.js';
 import { createPaymentBody, firstIssuePath, ID_FORMAT, NOTICES, newWireId, pluginStatusBody, refundBody, shopUrlsBody } from './wire.js';
 
@@ -99,7 +101,14 @@ export function plRoutes(deps: ServiceDeps) {
     } else if (body.length > 0) {
       check = verifyBody(auth.signatureKeys, body, signature);
     }
-    if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.computed || null, failed: !check.ok };
+    if (auth.mode === 'test') {
+      const signed: PlSigned = { version, apiKey, idempotencyKey: idempotencyKey ?? '', params: queryPairs(request), body, received: signature };
+      const diagnosis = check.ok ? undefined : async () => {
+        const keys = await diagnosisKeys(deps, auth.integration.id);
+        return keys && diagnosePlSignature(signed, keys.own, keys.others);
+      };
+      request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.computed || null, failed: !check.ok, diagnosis };
+    }
     if (!check.ok) throw badSignature();
     return { integration: auth.integration, mode: auth.mode, idempotencyKey };
   }

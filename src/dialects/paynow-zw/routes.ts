@@ -14,6 +14,8 @@ import type { Integration } from '../../services/merchants/integrations.js';
 import { ERR, errorText, invalidField, invalidHash } from './errors.js';
 import { statusMessage, type ZwWireData } from './notify.js';
 import { checkHash, signPairs } from './signature.js';
+import { diagnoseZwHash } from './diagnose.js';
+import { diagnosisKeys } from '../../services/sandbox/diagnosis-keys.js';
 import { decodeAgain, encodeForm, field, LIMITS, newPaynowReference, PRE_ENCODED, type Pair, parseAmount, parseForm, TICKET_FIELDS, TICKET_FORMATS } from './wire.js';
 
 export const DIALECT = 'paynow_zw' as const;
@@ -66,7 +68,10 @@ async function authenticate(deps: ServiceDeps, request: FastifyRequest, pairs: P
   const auth = /^\d{1,15}$/.test(id.trim()) ? await authenticateZw(deps, Number(id.trim())) : { ok: false as const, reason: 'unknown_credentials' as const };
   if (!auth.ok) throw new WireError(auth.reason === 'disabled' ? ERR.disabled : ERR.invalidId);
   const check = checkHash(pairs, auth.integrationKeys);
-  if (auth.mode === 'test') request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected, failed: !check.ok };
+  if (auth.mode === 'test') {
+    const diagnosis = check.ok ? undefined : async () => diagnoseZwHash(pairs, auth.integrationKeys[0] ?? '', (await diagnosisKeys(deps, auth.integration.id))?.others ?? []);
+    request.testLog = { integrationId: auth.integration.id, dialect: DIALECT, signature: check.expected, failed: !check.ok, diagnosis };
+  }
   if (!check.ok) throw new WireError(invalidHash(check.expected));
   const nul = pairs.find(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
   if (nul) throw new WireError(invalidField(nul[0].toLowerCase()));

@@ -16,6 +16,7 @@ import {
   setVerifyToken,
   updateMerchantProfile,
   verifyMerchantEmail,
+  setMerchantDisabled,
 } from '../../store/repos/merchants.js';
 import { findOperator, findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
 import type { ServiceDeps } from '../deps.js';
@@ -41,6 +42,7 @@ export interface MerchantView {
   companyEmail: string;
   emailVerified: boolean;
   bankAccount: BankAccount | null;
+  disabled: boolean;
   createdAt: string;
 }
 
@@ -60,6 +62,7 @@ export function merchantView(deps: Pick<ServiceDeps, 'keyring'>, m: Merchant): M
     companyEmail: m.companyEmail,
     emailVerified: m.emailVerifiedAt !== null,
     bankAccount: m.bankAccountEncrypted === null ? null : (JSON.parse(deps.keyring.decrypt(m.bankAccountEncrypted)) as BankAccount),
+    disabled: m.disabledAt !== null,
     createdAt: new Date(m.createdAt).toISOString(),
   };
 }
@@ -110,6 +113,7 @@ export async function registerMerchant(
     companyEmail,
     emailVerified: options.verified === true,
     bankAccount: input.bankAccount ?? null,
+    disabled: false,
     createdAt: new Date(now).toISOString(),
   };
   try {
@@ -210,7 +214,20 @@ export async function checkLogin(
   email: string,
   password: string,
 ): Promise<string> {
-  return checkPasswordOf(deps, table, { email }, password, 'the email address or the password is wrong');
+  const id = await checkPasswordOf(deps, table, { email }, password, 'the email address or the password is wrong');
+  // Said only to whoever knows the password: a disabled account is not a secret from its owner.
+  if (table === 'merchants' && (await findMerchant(deps.store.db, id))?.disabledAt != null) {
+    throw new TollgateError('forbidden', 'this account is disabled; contact the gateway operator');
+  }
+  return id;
+}
+
+/** An operator disables a merchant (its sessions end, its API tokens stop working) or enables it again. */
+export async function setMerchantEnabled(deps: ServiceDeps, merchantId: string, enabled: boolean): Promise<MerchantView> {
+  const now = deps.clock.now();
+  const found = await deps.store.transaction((tx) => setMerchantDisabled(tx, merchantId, enabled ? null : now, now));
+  if (!found) throw new TollgateError('not_found', `merchant ${merchantId} not found`);
+  return getMerchant(deps, merchantId);
 }
 
 /** The lockout rule for any password check of a login row (login, or re-entering it to change it). */

@@ -1,5 +1,5 @@
-import { inTransaction as isInTransaction, type Store } from '../../store/database.js';
-import type { Db, Tx } from '../../store/schema.js';
+import { inTransaction as isInTransaction, type RerunnableUnit, type Store } from '../../store/database.js';
+import type { Db } from '../../store/schema.js';
 
 /**
  * How long this process trusts what it read about an integration (the row, its decrypted credentials,
@@ -87,7 +87,7 @@ export async function cachedAuth<T>(store: Store, key: string, load: () => Promi
 }
 
 /** A transaction that changes merchants, integrations or credentials: this process's copies are dropped around it. */
-export async function authTransaction<T>(store: Store, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function authTransaction<T>(store: Store, fn: RerunnableUnit<T>): Promise<T> {
   const s = stateOf(store);
   s.changing += 1;
   s.generation += 1;

@@ -54,8 +54,9 @@ export async function requestGoLive(deps: ServiceDeps, merchantId: string, id: s
   return integrationView((await findIntegration(deps.store.db, merchantId, id))!);
 }
 
-export async function pendingGoLiveRequests(deps: ServiceDeps): Promise<IntegrationView[]> {
-  return (await listIntegrationsByGoLiveState(deps.store.db, 'requested')).map(integrationView);
+/** The go-live queue, for operators: each integration with the merchant who asked. */
+export async function pendingGoLiveRequests(deps: ServiceDeps): Promise<Array<IntegrationView & { merchantId: string }>> {
+  return (await listIntegrationsByGoLiveState(deps.store.db, 'requested')).map((i) => ({ ...integrationView(i), merchantId: i.merchantId }));
 }
 
 /**

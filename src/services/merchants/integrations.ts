@@ -20,6 +20,7 @@ import {
 import { findMerchant } from '../../store/repos/merchants.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { decodeCursor, type Page, type PageRequest, pageOf } from '../paging.js';
 
 export type { Integration } from '../../store/repos/integrations.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -279,8 +280,10 @@ export async function revealCredentials(deps: ServiceDeps, merchantId: string, i
   return currentCredentialSet(deps.store.db, deps.keyring, integration, deps.clock.now());
 }
 
-export async function merchantAudit(deps: ServiceDeps, merchantId: string, limit = 100): Promise<AuditEntry[]> {
-  return listAudit(deps.store.db, merchantId, Math.min(Math.max(limit, 1), 500));
+/** One page of the merchant's audit log, newest first. */
+export async function merchantAuditPage(deps: ServiceDeps, merchantId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+  const rows = await listAudit(deps.store.db, merchantId, decodeCursor(page.cursor), page.limit);
+  return pageOf(rows, page.limit, (e) => ({ at: e.createdAt, id: e.id }), (e) => e);
 }
 
 /** A shop's URLs (Paynow.pl's PATCH /configuration/shop/urls): where customers return, where notifications go. */

@@ -5,7 +5,8 @@
  */
 import { TollgateError } from '../../core/errors.js';
 import { checkFeeRule, computeFee, type FeeRule } from '../../core/fees.js';
-import type { PaymentMethod } from '../../core/payment-methods.js';
+import { isCurrency } from '../../core/money.js';
+import { isPaymentMethod, PAYMENT_METHODS, type PaymentMethod } from '../../core/payment-methods.js';
 import { getMeta, putMeta } from '../../store/repos/meta.js';
 import type { Db } from '../../store/schema.js';
 
@@ -34,6 +35,8 @@ export async function feeSchedule(db: Db): Promise<FeeScheduleEntry[]> {
 
 /** The operator sets (or replaces) the rule of a method and currency. */
 export async function setFeeRule(db: Db, entry: FeeScheduleEntry): Promise<FeeScheduleEntry[]> {
+  if (!isPaymentMethod(entry.method)) throw new TollgateError('validation', `no payment method ${entry.method}: one of ${PAYMENT_METHODS.join(', ')}`, [{ path: 'method', message: 'unknown payment method' }]);
+  if (entry.currency !== ANY_CURRENCY && !isCurrency(entry.currency)) throw new TollgateError('validation', `no currency ${entry.currency}: a supported currency code, or * for any`, [{ path: 'currency', message: 'unknown currency' }]);
   const bad = checkFeeRule(entry);
   if (bad) throw new TollgateError('validation', bad);
   const rule: FeeScheduleEntry = { method: entry.method, currency: entry.currency, percentBps: entry.percentBps, fixedMinor: entry.fixedMinor, minMinor: entry.minMinor ?? null, maxMinor: entry.maxMinor ?? null };
@@ -57,4 +60,13 @@ export interface Fee {
 /** A payment's fee: by its method's rule on its amount; the merchant pays it when the integration absorbs fees. */
 export async function feeFor(db: Db, integration: { absorbFees: boolean }, payment: { amountMinor: number; currency: string }, method: PaymentMethod): Promise<Fee> {
   return { feeMinor: computeFee(payment.amountMinor, await feeRuleFor(db, method, payment.currency)), feePaidBy: integration.absorbFees ? 'merchant' : 'customer' };
+}
+
+/** The rule each method takes in `currency` (or in any currency), and whether the operator set it or it is the default. */
+export async function effectiveFees(db: Db, currency: string = ANY_CURRENCY): Promise<(FeeScheduleEntry & { source: 'operator' | 'default' })[]> {
+  const s = await feeSchedule(db);
+  return PAYMENT_METHODS.map((method) => {
+    const set = (currency !== ANY_CURRENCY && s.find((e) => e.method === method && e.currency === currency)) || s.find((e) => e.method === method && e.currency === ANY_CURRENCY);
+    return set ? { ...set, source: 'operator' as const } : { method, currency: ANY_CURRENCY, ...defaultFeeRule(method), minMinor: null, maxMinor: null, source: 'default' as const };
+  });
 }

@@ -7,32 +7,43 @@ import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import type { Payment } from '../../store/repos/payments.js';
+import { hasLedgerTransaction, receiptLandedIn } from '../../store/repos/ledger.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import { clockOwner, scheduleJobs } from '../jobs.js';
 import { accountsOf, postMovement, transfer } from './ledger.js';
 
 type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
+type MoveDeps = Pick<ServiceDeps, 'clock' | 'ids' | 'settlementDelayMs'>;
 
 /** What a payment's move to `after.state` posts, if anything. `payerWallet` is the fictitious customer who paid on site. */
-export async function postPaymentMove(tx: Tx, deps: Deps, from: PaymentState, after: Payment, payerWallet?: { customerId: string; refuse: () => Error }): Promise<void> {
+export async function postPaymentMove(tx: Tx, deps: MoveDeps, from: PaymentState, after: Payment, payerWallet?: { customerId: string; refuse: () => Error }): Promise<void> {
   const a = accountsOf(after.integrationId, after.mode, after.currency);
   const base = { refId: after.id, integrationId: after.integrationId, mode: after.mode, currency: after.currency };
   const fee = after.feeMinor;
   const { netMinor: net, grossMinor: gross } = feeSplit(after.amountMinor, fee, after.feePaidBy);
   if (after.state === 'paid' && from !== 'paid') {
     const source = payerWallet ? a.wallet(payerWallet.customerId) : a.world;
+    // With a settlement delay the money waits in pending; the settle job makes it available.
+    const delay = deps.settlementDelayMs ?? 0;
     await postMovement(tx, deps, {
       ...base,
       kind: 'payment',
       postings: [
         { account: source, amountMinor: -gross },
-        { account: a.available, amountMinor: net },
+        { account: delay > 0 ? a.pending : a.available, amountMinor: net },
         { account: a.fees, amountMinor: fee },
       ],
       ...(payerWallet && { refuse: payerWallet.refuse }),
     });
+    if (delay > 0) {
+      const now = deps.clock.now();
+      await scheduleJobs(tx, deps.ids, [{ kind: 'settle', payload: { paymentId: after.id }, runAt: now + delay, integrationId: clockOwner(after) }], now);
+    }
   } else if (after.state === 'awaiting_delivery') {
-    // Escrow: what the payment brought waits in pending until the goods are delivered.
+    // Escrow: what the payment brought waits in pending until the goods are delivered; money not yet
+    // settled is there already (the settle job leaves an escrow payment alone).
+    if ((await receiptLandedIn(tx, after.id)) === 'pending' && !(await hasLedgerTransaction(tx, 'settlement', after.id))) return;
     await postMovement(tx, deps, { ...base, kind: 'escrow_hold', postings: transfer(a.available, a.pending, net), refuse: () => new TollgateError('insufficient_funds', 'the balance available no longer holds this payment: it cannot go into escrow') });
   } else if (after.state === 'delivered' && from === 'awaiting_delivery') {
     await postMovement(tx, deps, { ...base, kind: 'escrow_release', postings: transfer(a.pending, a.available, net) });

@@ -5,7 +5,7 @@
  */
 import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
-import { insertPayout, setPayoutStatus } from '../../store/repos/payouts.js';
+import { attachPayoutPayments, insertPayout, releasePayoutPayments, setPayoutStatus, unsettledPayments } from '../../store/repos/payouts.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 import { accountsOf, postMovement, transfer } from './ledger.js';
@@ -19,21 +19,30 @@ export interface PayoutInput {
   currency: Currency;
   amountMinor: number;
   refusal: string;
+  /** The payout account, masked; null when the merchant has none (test payouts, the operator's run). */
+  destination?: string | null;
 }
 
-/** A payout: the record and its money moved from available to in transit, in the caller's transaction. */
+/**
+ * A payout: the record, its money moved from available to in transit, and the payments it settles
+ * (those whose money reached available and that no other payout settles), in the caller's transaction.
+ * The guarded debit comes before the payments are read, so a concurrent payout of the same balance has
+ * committed (or been refused) by then and its payments are not taken twice.
+ */
 export async function startPayout(tx: Tx, deps: Deps, p: PayoutInput): Promise<string> {
   const id = deps.ids.next('payout');
   const now = deps.clock.now();
-  await insertPayout(tx, { id, integration_id: p.integrationId, merchant_id: p.merchantId, mode: p.mode, currency: p.currency, amount_minor: p.amountMinor, created_at: now, status: 'pending', updated_at: now });
+  await insertPayout(tx, { id, integration_id: p.integrationId, merchant_id: p.merchantId, mode: p.mode, currency: p.currency, amount_minor: p.amountMinor, created_at: now, status: 'pending', updated_at: now, destination: p.destination ?? null });
   const a = accountsOf(p.integrationId, p.mode, p.currency);
   await postMovement(tx, deps, { kind: 'payout', refId: id, integrationId: p.integrationId, mode: p.mode, currency: p.currency, postings: transfer(a.available, a.inTransit, p.amountMinor), refuse: () => new TollgateError('insufficient_funds', p.refusal) });
+  await attachPayoutPayments(tx, id, await unsettledPayments(tx, { integrationId: p.integrationId, mode: p.mode, currency: p.currency }));
   return id;
 }
 
-/** A payout reaches its end once: paid (the money leaves for the bank) or failed (it returns to available). */
+/** A payout reaches its end once: paid (the money leaves for the bank) or failed (it returns to available, its payments wait for the next payout). */
 export async function finishPayout(tx: Tx, deps: Deps, payout: { id: string; integrationId: string; mode: 'test' | 'live'; currency: string; amountMinor: number }, to: 'paid' | 'failed'): Promise<boolean> {
   if (!(await setPayoutStatus(tx, payout.id, ['pending', 'in_transit'], to, deps.clock.now()))) return false;
+  if (to === 'failed') await releasePayoutPayments(tx, payout.id);
   const a = accountsOf(payout.integrationId, payout.mode, payout.currency);
   await postMovement(tx, deps, {
     kind: to === 'paid' ? 'payout_paid' : 'payout_failed',

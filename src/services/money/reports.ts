@@ -4,7 +4,7 @@ import { findPayout, type Payout, type PayoutStatus } from '../../store/repos/pa
 
 export type { Payout, PayoutStatus };
 import { type LedgerEntry, listEntries } from '../../store/repos/ledger.js';
-import { listPayouts } from '../../store/repos/payouts.js';
+import { listPayouts, payoutPayments } from '../../store/repos/payouts.js';
 import type { ServiceDeps } from '../deps.js';
 import { requireIntegration } from './access.js';
 import { finishPayout } from './payouts.js';
@@ -41,7 +41,8 @@ export async function ledgerEntries(deps: ServiceDeps, merchantId: string, integ
   return { entries, nextCursor: entries.length === f.limit && last ? encodeCursor(last) : null };
 }
 
-const csvField = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+/** A CSV field, quoted when it holds a comma, quote or line break. */
+export const csvField = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
 
 /** Every entry matching the filter as CSV, one line per posting, oldest last as listed. */
 export async function ledgerCsv(deps: ServiceDeps, merchantId: string, integrationId: string, f: Omit<EntryFilter, 'cursor' | 'limit'>): Promise<string> {
@@ -58,6 +59,14 @@ export async function ledgerCsv(deps: ServiceDeps, merchantId: string, integrati
 export async function integrationPayouts(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<Payout[]> {
   await requireIntegration(deps, merchantId, integrationId);
   return listPayouts(deps.store.db, { integrationId });
+}
+
+/** One payout of the merchant's integration and the payments it settles (released ones too: a failed payout lists what it would have settled). */
+export async function payoutDetail(deps: ServiceDeps, merchantId: string, integrationId: string, payoutId: string): Promise<{ payout: Payout; payments: { paymentId: string; amountMinor: number; released: boolean }[] }> {
+  await requireIntegration(deps, merchantId, integrationId);
+  const payout = await findPayout(deps.store.db, payoutId);
+  if (!payout || payout.integrationId !== integrationId) throw new TollgateError('not_found', `payout ${payoutId} not found`);
+  return { payout, payments: await payoutPayments(deps.store.db, payoutId) };
 }
 
 export function allPayouts(deps: ServiceDeps, filter: { status?: PayoutStatus; integrationId?: string }): Promise<Payout[]> {

@@ -62,6 +62,7 @@ export function judgeDeliveryAttempt(
   outcome: AttemptOutcome,
   attemptedAt: number,
   random: () => number = Math.random,
+  fault: string | null = null,
 ): { delivered: boolean; next: number | null; record: (tx: Tx) => Promise<void> } {
   const formatter = deps.formatters[delivery.dialect as DialectName];
   const attempt = delivery.attempts + 1;
@@ -82,6 +83,7 @@ export function judgeDeliveryAttempt(
         latency_ms: outcome.latencyMs,
         error: outcome.error,
         response_head: outcome.responseHead,
+        fault,
       },
       { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
     );

@@ -1,25 +1,30 @@
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
-import { formatDecimal } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
-import { countPaymentsByState, findPayment, mergeWireData, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, listPayments, type Payment } from '../../store/repos/payments.js';
-import { listRefunds } from '../../store/repos/refunds.js';
+import { countPaymentsByState, findPayment, mergeWireData, findPaymentByDisplayRef, findPaymentByPublicId, findPaymentByTrace, listPaymentEvents, type Payment } from '../../store/repos/payments.js';
+import { type PaymentFilter, searchPayments } from '../../store/repos/lists.js';
+import { listRefunds, type Refund } from '../../store/repos/refunds.js';
+import { decodeCursor, type Page, type PageRequest, pageOf } from '../paging.js';
 import type { ServiceDeps } from '../deps.js';
 
 export type { Payment } from '../../store/repos/payments.js';
 
+/** A payment as the management API shows it: every amount in minor units of `currency`. */
 export interface PaymentView {
   id: string;
   integrationId: string;
   mode: 'test' | 'live';
-  state: string;
+  dialect: string;
+  state: Payment['state'];
   version: number;
-  amount: { minor: number; currency: string; decimal: string };
-  refunded: { minor: number; decimal: string };
+  amount: number;
+  currency: string;
+  refunded: number;
   /** The gateway's fee, who pays it, and what the merchant receives (amount less a merchant-paid fee). */
-  fee: { minor: number; decimal: string; paidBy: 'merchant' | 'customer' };
-  net: { minor: number; decimal: string };
+  fee: number;
+  feePaidBy: 'merchant' | 'customer';
+  net: number;
   reference: string | null;
   description: string | null;
   items: Payment['items'];
@@ -58,17 +63,19 @@ export function checkoutUrl(publicUrl: string, payment: Pick<Payment, 'id' | 'ch
 }
 
 export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): PaymentView {
-  const net = feeSplit(p.amountMinor, p.feeMinor, p.feePaidBy).netMinor;
   return {
     id: p.id,
     integrationId: p.integrationId,
     mode: p.mode,
+    dialect: p.dialect,
     state: p.state,
     version: p.version,
-    amount: { minor: p.amountMinor, currency: p.currency, decimal: formatDecimal(p.amountMinor, p.currency) },
-    refunded: { minor: p.refundedMinor, decimal: formatDecimal(p.refundedMinor, p.currency) },
-    fee: { minor: p.feeMinor, decimal: formatDecimal(p.feeMinor, p.currency), paidBy: p.feePaidBy },
-    net: { minor: net, decimal: formatDecimal(net, p.currency) },
+    amount: p.amountMinor,
+    currency: p.currency,
+    refunded: p.refundedMinor,
+    fee: p.feeMinor,
+    feePaidBy: p.feePaidBy,
+    net: feeSplit(p.amountMinor, p.feeMinor, p.feePaidBy).netMinor,
     reference: p.reference,
     description: p.description,
     items: p.items,
@@ -93,19 +100,36 @@ export async function requirePayment(deps: ServiceDeps, merchantId: string, id: 
   return p;
 }
 
+/** Refunds as the API shows them: the amount in minor units of `currency`. */
+export function refundView(r: Refund) {
+  return { id: r.id, paymentId: r.paymentId, amount: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt, updatedAt: r.updatedAt };
+}
+
 export async function getPaymentDetail(deps: ServiceDeps, merchantId: string, id: string) {
   const p = await requirePayment(deps, merchantId, id);
   const [events, refunds] = await Promise.all([listPaymentEvents(deps.store.db, p.id), listRefunds(deps.store.db, p.id)]);
-  return {
-    payment: paymentView(deps, p),
-    events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
-    refunds: refunds.map((r) => ({ id: r.id, amountMinor: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: new Date(r.createdAt).toISOString() })),
-  };
+  return { payment: paymentView(deps, p), events, refunds: refunds.map(refundView) };
 }
 
-export async function listIntegrationPayments(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<PaymentView[]> {
+async function requireIntegration(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
-  return (await listPayments(deps.store.db, merchantId, integrationId, limit)).map((p) => paymentView(deps, p));
+}
+
+/** A merchant's payments, newest first, filtered; an integration named in the filter must be the merchant's. */
+export async function searchMerchantPayments(deps: ServiceDeps, merchantId: string, filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentView>> {
+  if (filter.integrationId !== undefined) await requireIntegration(deps, merchantId, filter.integrationId);
+  const rows = await searchPayments(deps.store.db, merchantId, filter, decodeCursor(page.cursor), page.limit);
+  return pageOf(rows, page.limit, (p) => ({ at: p.createdAt, id: p.id }), (p) => paymentView(deps, p));
+}
+
+/** Every payment matching the filter, a page at a time, for an export that never holds them all. */
+export async function* eachMerchantPayment(deps: ServiceDeps, merchantId: string, filter: PaymentFilter): AsyncGenerator<PaymentView> {
+  for (let cursor: string | undefined; ; ) {
+    const page = await searchMerchantPayments(deps, merchantId, filter, { limit: 200, cursor });
+    yield* page.data;
+    if (page.nextCursor === null) return;
+    cursor = page.nextCursor;
+  }
 }
 
 /** Payments by canonical state, for the metrics. */

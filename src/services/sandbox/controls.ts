@@ -15,6 +15,7 @@ import {
 } from '../../store/repos/sandbox.js';
 import { conflictAs } from '../../store/errors.js';
 import type { ServiceDeps } from '../deps.js';
+import { type Page, type PageRequest, pageInMemory } from '../paging.js';
 import { listTestRequests } from './request-log.js';
 import { availableBalance } from '../money/balances.js';
 import { accountsOf } from '../money/ledger.js';
@@ -75,6 +76,30 @@ export async function advanceSandboxClock(deps: ServiceDeps, merchantId: string,
 export async function requestLog(deps: ServiceDeps, merchantId: string, integrationId: string, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
   await requireOwnIntegration(deps, merchantId, integrationId);
   return listTestRequests(deps, integrationId, limit);
+}
+
+/**
+ * A page of the request log, newest first, optionally only the entries that name a payment (its id, or
+ * the id or reference a wire handed out for it, in the path, the body or our answer). The log is
+ * bounded per integration (maxEntries), so a page is cut from the bounded list.
+ */
+export async function requestLogPage(
+  deps: ServiceDeps,
+  merchantId: string,
+  integrationId: string,
+  q: PageRequest & { paymentId?: string | undefined },
+): Promise<Page<RequestLogEntry> & { failedNotLogged: number }> {
+  await requireOwnIntegration(deps, merchantId, integrationId);
+  const marks = q.paymentId === undefined ? undefined : await paymentMarks(deps, merchantId, integrationId, q.paymentId);
+  const { requests, failedNotLogged } = await listTestRequests(deps, integrationId, Number.MAX_SAFE_INTEGER);
+  const kept = marks === undefined ? requests : requests.filter((e) => marks.some((m) => e.path.includes(m) || e.body.includes(m) || e.responseBody.includes(m)));
+  return { ...pageInMemory(kept, q, (e) => ({ at: e.createdAt, id: e.id }), (e) => e), failedNotLogged };
+}
+
+async function paymentMarks(deps: ServiceDeps, merchantId: string, integrationId: string, paymentId: string): Promise<string[]> {
+  const p = await requirePayment(deps, merchantId, paymentId);
+  if (p.integrationId !== integrationId) throw new TollgateError('not_found', `payment ${paymentId} not found`);
+  return [p.id, p.publicId, p.displayRef].filter((m): m is string => typeof m === 'string' && m.length >= 6);
 }
 
 export interface CustomerInput {

@@ -1,4 +1,5 @@
 import { type Batcher, createBatcher } from '../../core/batch.js';
+import { clipDiagnosis, type Diagnosis } from '../../core/diagnosis.js';
 import type { Store } from '../../store/database.js';
 import type { Tx } from '../../store/schema.js';
 import { addRequestsNotLogged, insertRequestLogEntries, listRequestLog, pruneRequestLog, type RequestLogEntry, requestsNotLogged } from '../../store/repos/sandbox.js';
@@ -142,6 +143,8 @@ export async function recordTestRequest(
     responseBody: string;
     signature: string | null;
     failed?: boolean;
+    /** Why a failed hash or signature failed (the signature debugger): run only for an entry that is kept. */
+    diagnose?: () => Promise<Diagnosis | undefined>;
   },
 ): Promise<void> {
   const now = deps.clock.now();
@@ -154,6 +157,8 @@ export async function recordTestRequest(
     return;
   }
   const maxBody = failed ? limits.failedBodyBytes : MAX_BODY;
+  const found = failed && entry.diagnose ? await diagnoseSafely(deps, entry.diagnose) : undefined;
+  const diagnosis = found && clipDiagnosis(found, Math.max(maxBody, 256));
   await w.batcher.add({
     integrationId: entry.integrationId,
     entry: {
@@ -166,9 +171,20 @@ export async function recordTestRequest(
       status: entry.responseStatus,
       response: cut(entry.responseBody, maxBody),
       signature: entry.signature,
+      ...(diagnosis ? { diagnosis } : {}),
       at: now,
     },
   });
+}
+
+/** A developer aid: a diagnosis that cannot be made leaves the entry without one. */
+async function diagnoseSafely(deps: ServiceDeps, run: () => Promise<Diagnosis | undefined>): Promise<Diagnosis | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    deps.log.warn({ err }, 'could not diagnose a failed signature');
+    return undefined;
+  }
 }
 
 /** The integration's newest entries within its bounds, and how many failed requests were only counted. */

@@ -10,7 +10,10 @@ import * as m0008 from './0008-request-log-bounds.js';
 import * as m0009 from './0009-checkout-capability.js';
 import * as m0010 from './0010-ledger.js';
 import * as m0011 from './0011-sign-at-send.js';
+import * as m0012 from './0012-payout-schedules.js';
+import * as m0014 from './0014-merchant-disable.js';
 import * as m0016 from './0016-listen-forwards.js';
+import * as m0017 from './0017-notification-faults.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -25,7 +28,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-checkout-capability': m0009,
   '0010-ledger': m0010,
   '0011-sign-at-send': m0011,
+  '0012-payout-schedules': m0012,
+  '0014-merchant-disable': m0014,
   '0016-listen-forwards': m0016,
+  '0017-notification-faults': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,9 +17,12 @@ export async function insertApiToken(db: Db, row: ApiTokensTable): Promise<void>
 export async function findMerchantByTokenHash(db: Db, tokenHash: string): Promise<{ id: string; merchantId: string } | undefined> {
   const r = await db
     .selectFrom('api_tokens')
-    .select(['id', 'merchant_id'])
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
+    .innerJoin('merchants', 'merchants.id', 'api_tokens.merchant_id')
+    .select(['api_tokens.id as id', 'api_tokens.merchant_id as merchant_id'])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
+    // A disabled merchant's tokens stop working (and work again when enabled).
+    .where('merchants.disabled_at', 'is', null)
     .executeTakeFirst();
   return r && { id: r.id, merchantId: r.merchant_id };
 }

@@ -1,3 +1,5 @@
+import { unreadCount } from '../database.js';
+import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
 import type { AuditLogTable } from '../tables/integrations.js';
 
@@ -13,18 +15,12 @@ export interface AuditEntry {
 }
 
 export async function insertAudit(db: Db, row: AuditLogTable): Promise<void> {
-  await db.insertInto('audit_log').values(row).execute();
+  await db.insertInto('audit_log').values(row).modifyEnd(unreadCount).execute();
 }
 
-export async function listAudit(db: Db, merchantId: string, limit: number): Promise<AuditEntry[]> {
-  const rows = await db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+/** Newest first, after `before`, one more than `limit` when more exist (keyset.ts). */
+export async function listAudit(db: Db, merchantId: string, before: Keyset | undefined, limit: number): Promise<AuditEntry[]> {
+  const rows = await keysetPage(db.selectFrom('audit_log').selectAll().where('merchant_id', '=', merchantId), 'created_at', 'id', before, limit).execute();
   return rows.map((r) => ({
     id: r.id,
     merchantId: r.merchant_id,

@@ -33,6 +33,8 @@ export interface DeliveryAttempt {
   latencyMs: number;
   error: string | null;
   responseHead: string | null;
+  /** Faults injected into this attempt (adversarial notifications), comma-separated; null for none. */
+  fault: string | null;
 }
 
 export const toDelivery = (r: DeliveriesTable): Delivery => ({
@@ -120,6 +122,7 @@ export async function listAttempts(db: Db, deliveryIds: string[]): Promise<Map<s
       latencyMs: Number(r.latency_ms),
       error: r.error,
       responseHead: r.response_head,
+      fault: r.fault ?? null,
     });
     map.set(r.delivery_id, list);
   }

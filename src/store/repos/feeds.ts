@@ -24,21 +24,6 @@ export async function deliveriesAfter(db: Db, integrationId: string, afterId: st
   return { items, next: rows.length < limit ? null : (items[items.length - 1] as FeedDelivery).id };
 }
 
-/** An integration's deliveries newest first, below the cursor `beforeId`, optionally of one status or payment. */
-export async function listDeliveriesOf(
-  db: Db,
-  merchantId: string,
-  integrationId: string,
-  q: { limit: number; beforeId?: string; status?: Delivery['status']; paymentId?: string },
-): Promise<FeedDelivery[]> {
-  let query = deliveriesWithState(db).where('d.merchant_id', '=', merchantId).where('d.integration_id', '=', integrationId);
-  if (q.beforeId !== undefined) query = query.where('d.id', '<', q.beforeId);
-  if (q.status !== undefined) query = query.where('d.status', '=', q.status);
-  if (q.paymentId !== undefined) query = query.where('d.payment_id', '=', q.paymentId);
-  const rows = await query.orderBy('d.id', 'desc').limit(q.limit).execute();
-  return rows.map((r) => ({ ...toDelivery(r), state: r.to_state ?? null }));
-}
-
 /**
  * The request log's entries in the batches of an integration whose id is above `afterId` (a batch's id
  * is its first entry's), `limit` batches at most; `next` continues after the last batch read, null at the end.

@@ -1,3 +1,4 @@
+import { unreadCount } from '../database.js';
 import { sql } from 'kysely';
 import { batchedByKey } from '../batched-read.js';
 import type { Db } from '../schema.js';
@@ -42,7 +43,7 @@ export async function findIdempotencyRecord(db: Db, integrationId: string, scope
 
 /** Inserted in the transaction that creates the resource: a unique violation means another request won. */
 export async function insertIdempotencyRecord(db: Db, row: IdempotencyKeysTable): Promise<void> {
-  await db.insertInto('idempotency_keys').values(row).execute();
+  await db.insertInto('idempotency_keys').values(row).modifyEnd(unreadCount).execute();
 }
 
 /** An expired record no longer counts; it is removed so the key can be used again. */

@@ -165,3 +165,30 @@ export async function positiveAvailable(db: Db): Promise<{ integrationId: string
     .execute();
   return rows.map((r) => ({ integrationId: r.integration_id, merchantId: r.merchant_id, mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
 }
+
+/** Where a payment's receipt landed: its merchant's available or pending account; null before it is paid. */
+export async function receiptLandedIn(db: Db, paymentId: string): Promise<'available' | 'pending' | null> {
+  const r = await db
+    .selectFrom('ledger_transactions as t')
+    .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
+    .select('p.account_id')
+    .where('t.kind', '=', 'payment')
+    .where('t.ref_id', '=', paymentId)
+    .where((eb) => eb.or([eb('p.account_id', 'like', '%:available'), eb('p.account_id', 'like', '%:pending')]))
+    .executeTakeFirst();
+  return r ? (r.account_id.endsWith(':pending') ? 'pending' : 'available') : null;
+}
+
+/**
+ * What settling a payment needs of it, its row locked on PostgreSQL (SQLite has one writer): a
+ * concurrent transition (escrow hold) waits for the settlement, or the settlement for it.
+ */
+export async function paymentForSettlement(
+  db: Db,
+  postgres: boolean,
+  paymentId: string,
+): Promise<{ state: string; integrationId: string; mode: 'test' | 'live'; currency: string; amountMinor: number; feeMinor: number; feePaidBy: 'merchant' | 'customer' } | undefined> {
+  const q = db.selectFrom('payments').select(['state', 'integration_id', 'mode', 'currency', 'amount_minor', 'fee_minor', 'fee_paid_by']).where('id', '=', paymentId);
+  const r = await (postgres ? q.forUpdate() : q).executeTakeFirst();
+  return r && { state: r.state, integrationId: r.integration_id, mode: r.mode, currency: r.currency, amountMinor: Number(r.amount_minor), feeMinor: Number(r.fee_minor), feePaidBy: r.fee_paid_by };
+}

@@ -1,3 +1,4 @@
+import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { MailOutboxTable } from '../tables/mail.js';
 
@@ -26,7 +27,7 @@ const toMail = (r: MailOutboxTable): StoredMail => ({
 });
 
 export async function insertMail(db: Db, row: MailOutboxTable): Promise<void> {
-  await db.insertInto('mail_outbox').values(row).execute();
+  await db.insertInto('mail_outbox').values(row).modifyEnd(unreadCount).execute();
 }
 
 export async function listMail(db: Db, filter: { to?: string | undefined; limit: number }): Promise<StoredMail[]> {

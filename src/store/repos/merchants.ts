@@ -10,6 +10,7 @@ export interface Merchant {
   /** Encrypted JSON; only the service decrypts it. */
   bankAccountEncrypted: string | null;
   emailVerifiedAt: number | null;
+  disabledAt: number | null;
   createdAt: number;
 }
 
@@ -29,6 +30,7 @@ export function rowToMerchant(r: Selectable<MerchantsTable>): Merchant {
     companyEmail: r.company_email,
     bankAccountEncrypted: r.bank_account,
     emailVerifiedAt: r.email_verified_at === null ? null : Number(r.email_verified_at),
+    disabledAt: r.disabled_at === null || r.disabled_at === undefined ? null : Number(r.disabled_at),
     createdAt: Number(r.created_at),
   };
 }
@@ -54,6 +56,13 @@ export async function findMerchantByEmail(db: Db, email: string): Promise<Mercha
 export async function listMerchants(db: Db): Promise<Merchant[]> {
   const rows = await db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').execute();
   return rows.map(rowToMerchant);
+}
+
+/** Disables (at) or enables (null) a merchant, and ends its sessions when disabling. */
+export async function setMerchantDisabled(db: Db, id: string, at: number | null, now: number): Promise<boolean> {
+  const r = await db.updateTable('merchants').set({ disabled_at: at, updated_at: now }).where('id', '=', id).executeTakeFirst();
+  if (at !== null) await db.deleteFrom('sessions').where('principal_kind', '=', 'merchant').where('principal_id', '=', id).execute();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 export async function countMerchants(db: Db): Promise<number> {

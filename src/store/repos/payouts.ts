@@ -1,4 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
+import { accountId } from '../../core/ledger.js';
 import type { Db } from '../schema.js';
 import type { PayoutsTable } from '../tables/payments.js';
 
@@ -14,6 +15,7 @@ export interface Payout {
   status: PayoutStatus;
   createdAt: number;
   updatedAt: number | null;
+  destination: string | null;
 }
 
 export async function insertPayout(db: Db, row: Insertable<PayoutsTable>): Promise<void> {
@@ -52,5 +54,57 @@ function toPayout(r: Selectable<PayoutsTable>): Payout {
     status: r.status,
     createdAt: Number(r.created_at),
     updatedAt: r.updated_at === null ? null : Number(r.updated_at),
+    destination: r.destination ?? null,
   };
+}
+
+/**
+ * The payments whose money reached the available balance of (integration, mode, currency) and that no
+ * payout settles yet: received straight into available, settled after the delay, or released from
+ * escrow; not those held in escrow now.
+ */
+export async function unsettledPayments(db: Db, k: { integrationId: string; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: string; amountMinor: number }[]> {
+  const available = accountId({ ...k, kind: 'available' });
+  const rows = await db
+    .selectFrom('ledger_transactions as t')
+    .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
+    .select((eb) => ['t.ref_id', eb.fn.max('p.amount_minor').as('amount')])
+    .where('p.account_id', '=', available)
+    .where('p.amount_minor', '>', 0)
+    .where('t.kind', 'in', ['payment', 'settlement', 'escrow_release'])
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payout_payments as pp').select('pp.payment_id').whereRef('pp.payment_id', '=', 't.ref_id').where('pp.released', '=', 0))))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('ledger_transactions as h')
+            .select('h.id')
+            .whereRef('h.ref_id', '=', 't.ref_id')
+            .where('h.kind', '=', 'escrow_hold')
+            .where(({ not: n, exists: e, selectFrom: sf }) => n(e(sf('ledger_transactions as r').select('r.id').whereRef('r.ref_id', '=', 't.ref_id').where('r.kind', '=', 'escrow_release')))),
+        ),
+      ),
+    )
+    .groupBy('t.ref_id')
+    .orderBy('t.ref_id')
+    .execute();
+  return rows.map((r) => ({ paymentId: r.ref_id, amountMinor: Number(r.amount) }));
+}
+
+/** The payments a payout settles; the partial unique index refuses a payment a live payout already settles. */
+export async function attachPayoutPayments(db: Db, payoutId: string, payments: { paymentId: string; amountMinor: number }[]): Promise<void> {
+  if (payments.length === 0) return;
+  await db
+    .insertInto('payout_payments')
+    .values(payments.map((p) => ({ payout_id: payoutId, payment_id: p.paymentId, amount_minor: p.amountMinor, released: 0 })))
+    .execute();
+}
+
+/** A failed payout's payments wait for the next payout. */
+export async function releasePayoutPayments(db: Db, payoutId: string): Promise<void> {
+  await db.updateTable('payout_payments').set({ released: 1 }).where('payout_id', '=', payoutId).execute();
+}
+
+export async function payoutPayments(db: Db, payoutId: string): Promise<{ paymentId: string; amountMinor: number; released: boolean }[]> {
+  const rows = await db.selectFrom('payout_payments').selectAll().where('payout_id', '=', payoutId).orderBy('payment_id').execute();
+  return rows.map((r) => ({ paymentId: r.payment_id, amountMinor: Number(r.amount_minor), released: r.released === 1 }));
 }

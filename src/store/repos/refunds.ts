@@ -1,3 +1,4 @@
+import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
 
@@ -30,7 +31,7 @@ const toRefund = (r: RefundsTable): Refund => ({
 });
 
 export async function insertRefund(db: Db, row: RefundsTable): Promise<void> {
-  await db.insertInto('refunds').values(row).execute();
+  await db.insertInto('refunds').values(row).modifyEnd(unreadCount).execute();
 }
 
 export async function listRefunds(db: Db, paymentId: string): Promise<Refund[]> {

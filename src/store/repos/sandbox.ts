@@ -1,3 +1,4 @@
+import type { Diagnosis } from '../../core/diagnosis.js';
 import type { Db } from '../schema.js';
 import type { FictitiousCustomersTable, StoredRequestLogEntry } from '../tables/sandbox.js';
 import { insertRows } from '../insert.js';
@@ -128,6 +129,8 @@ export interface RequestLogEntry {
   responseStatus: number;
   responseBody: string;
   signature: string | null;
+  /** Why a failed hash or signature failed, when the debugger could tell; null otherwise. */
+  diagnosis: Diagnosis | null;
   createdAt: number;
 }
 
@@ -180,6 +183,7 @@ export async function listRequestLog(db: Db, integrationId: string, limit: numbe
     responseStatus: e.status,
     responseBody: e.response,
     signature: e.signature,
+    diagnosis: (e.diagnosis as Diagnosis | undefined) ?? null,
     createdAt: e.at,
   }));
 }

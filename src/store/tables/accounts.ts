@@ -16,6 +16,8 @@ export interface MerchantsTable {
   /** SHA-256 of the pending password-reset token, and when it expires (0007). */
   reset_token_hash: string | null;
   reset_expires_at: number | null;
+  /** When an operator disabled the account (0014); null while it may log in. */
+  disabled_at?: number | null;
   created_at: number;
   updated_at: number;
 }

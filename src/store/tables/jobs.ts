@@ -47,6 +47,18 @@ export interface DeliveryAttemptsTable {
   error: string | null;
   /** The first kilobyte of the response body. */
   response_head: string | null;
+  /** The faults injected into this attempt (adversarial notifications), comma-separated; null for none. */
+  fault?: string | null;
+}
+
+/** Adversarial notifications of a test integration (0017). */
+export interface NotificationFaultsTable {
+  integration_id: string;
+  /** JSON: rate in percent per fault name. */
+  rates: string;
+  delay_ms: number;
+  seed: string | null;
+  updated_at: number;
 }
 
 /** A notification `tollgate listen` forwarded to a developer's local URL, and the answer it got there. */

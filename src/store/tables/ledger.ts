@@ -33,3 +33,25 @@ export interface LedgerPostingsTable {
   amount_minor: number;
   created_at: number;
 }
+
+/** A merchant's payout schedule (0012). */
+export interface PayoutSchedulesTable {
+  merchant_id: string;
+  frequency: 'immediate' | 'daily';
+  /** JSON array of { currency, amountMinor }: below its minimum a balance waits. */
+  minimums: string;
+  /** Encrypted JSON of the payout account (bank account or mobile-money number). */
+  account: string;
+  /** A daily schedule's next run (epoch ms); null for immediate. */
+  next_run_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The payments a payout settles; a failed payout releases them for the next one. */
+export interface PayoutPaymentsTable {
+  payout_id: string;
+  payment_id: string;
+  amount_minor: number;
+  released: number;
+}

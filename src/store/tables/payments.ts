@@ -84,6 +84,8 @@ export interface PayoutsTable {
   /** pending (money held in transit), in_transit (exported to the bank), paid, failed (money back to available). */
   status: Generated<'pending' | 'in_transit' | 'paid' | 'failed'>;
   updated_at: number | null;
+  /** Where it went, masked ("bank ••••6789", "mobile money ••••4567"); null without a payout account (0012). */
+  destination: Generated<string | null>;
 }
 
 export interface DisbursementsTable {

@@ -48,5 +48,7 @@ export interface StoredRequestLogEntry {
   response: string;
   /** The hash or signature we computed and compared, when the wire has one. */
   signature: string | null;
+  /** The signature debugger's diagnosis of a failed check (core/diagnosis.ts), absent otherwise. */
+  diagnosis?: unknown;
   at: number;
 }

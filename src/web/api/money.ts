@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { ACCOUNT_KINDS, TRANSACTION_KINDS } from '../../core/ledger.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { merchantBalances } from '../../services/money/balances.js';
-import { allPayouts, integrationPayouts, ledgerCsv, ledgerEntries, markPayout } from '../../services/money/reports.js';
+import { allPayouts, integrationPayouts, ledgerCsv, ledgerEntries, markPayout, payoutDetail } from '../../services/money/reports.js';
 import { requireMerchant, requireOperator } from './auth.js';
 import { integrationId } from './schemas.js';
+import { MERCHANT_RESOURCE, problems } from './shapes.js';
 
 const entryFilter = z
   .object({
@@ -43,6 +44,44 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     return { payouts: await integrationPayouts(deps, requireMerchant(request), request.params.id) };
   });
 
+  const payoutId = z.string().regex(/^po_[0-9a-z]{21}$/, 'must be a payout id (po_…)');
+  app.get('/api/integrations/:id/payouts/:payoutId', {
+    schema: {
+      tags: ['money'],
+      summary: 'One payout and the payments it settles',
+      description: 'The payout (amount in minor units, status pending → in_transit → paid or failed, masked destination) and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout\'s payments are marked released: the next payout settles them.',
+      params: integrationId.extend({ payoutId }),
+      response: {
+        200: z.object({
+          id: z.string(),
+          status: z.enum(['pending', 'in_transit', 'paid', 'failed']),
+          amount: z.number().int().describe('in minor units'),
+          currency: z.string(),
+          mode: z.enum(['test', 'live']),
+          destination: z.string().nullable(),
+          createdAt: z.string(),
+          updatedAt: z.string().nullable(),
+          payments: z.array(z.object({ paymentId: z.string(), amount: z.number().int().describe('in minor units'), currency: z.string(), released: z.boolean() })),
+        }),
+        ...problems(...MERCHANT_RESOURCE),
+      },
+    },
+  }, async (request) => {
+    const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), request.params.id, request.params.payoutId);
+    const iso = (t: number) => new Date(t).toISOString();
+    return {
+      id: p.id,
+      status: p.status,
+      amount: p.amountMinor,
+      currency: p.currency,
+      mode: p.mode,
+      destination: p.destination,
+      createdAt: iso(p.createdAt),
+      updatedAt: p.updatedAt === null ? null : iso(p.updatedAt),
+      payments: payments.map((x) => ({ paymentId: x.paymentId, amount: x.amountMinor, currency: p.currency, released: x.released })),
+    };
+  });
+
   app.get('/api/operator/payouts', { schema: { tags: ['operator'], summary: 'Every payout, by status', querystring: z.object({ status: z.enum(['pending', 'in_transit', 'paid', 'failed']).optional() }).strict() } }, async (request) => {
     requireOperator(request);
     return { payouts: await allPayouts(deps, request.query) };
@@ -52,7 +91,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     schema: {
       tags: ['operator'],
       summary: 'Mark a payout paid or failed (a failed payout returns its money to available)',
-      params: z.object({ id: z.string().regex(/^po_[0-9a-z]{21}$/, 'must be a payout id (po_…)') }),
+      params: z.object({ id: payoutId }),
       body: z.object({ status: z.enum(['paid', 'failed']) }).strict(),
     },
   }, async (request) => {

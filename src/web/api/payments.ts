@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -5,15 +6,16 @@ import { CURRENCIES, type Currency } from '../../core/money.js';
 import { PAYMENT_METHODS } from '../../core/payment-methods.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { requireActiveIntegration } from '../../services/merchants/integrations.js';
-import { listDeliveries, redeliver } from '../../services/notify/deliveries.js';
 import { createPayment } from '../../services/payments/create.js';
+import { paymentsCsv } from '../../services/payments/export.js';
 import { startPayment } from '../../services/payments/pay.js';
-import { getPaymentDetail, listIntegrationPayments, paymentView, requirePayment } from '../../services/payments/queries.js';
-import { cancelRefund, createRefund } from '../../services/payments/refunds.js';
+import { getPaymentDetail, paymentView, requirePayment, searchMerchantPayments } from '../../services/payments/queries.js';
+import { paymentFilterQuery, toPaymentFilter } from './payment-filters.js';
+import { payment, paymentEvent, refund } from './resources.js';
+import { MERCHANT_RESOURCE, page, pageQuery, problems } from './shapes.js';
 import { requireMerchant } from './auth.js';
-import { httpUrl, integrationId, text } from './schemas.js';
+import { httpUrl, integrationId, paymentId, text } from './schemas.js';
 
-const paymentId = z.object({ id: z.string().regex(/^pay_[0-9a-z]{21}$/, 'must be a payment id (pay_…)') });
 const DEFAULT_VALIDITY_S = 24 * 60 * 60;
 
 /**
@@ -26,12 +28,15 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   app.post('/api/integrations/:id/payments', {
     schema: {
       tags: ['payments'],
-      summary: 'Create a payment; the customer pays it at checkoutUrl. Send Idempotency-Key to make retries safe.',
+      summary: 'Create a payment',
+      description:
+        'The customer pays it at checkoutUrl (or pay it at once with POST /api/payments/{id}/pay). Amounts are integers in minor units of currency. ' +
+        'Send Idempotency-Key to make retries safe: the same key with the same body answers the first response again (header idempotent-replayed: true).',
       params: integrationId,
       headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }).loose(),
       body: z
         .object({
-          amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).meta({ description: 'In minor units of currency', example: 5900 }),
           currency: z.enum(Object.keys(CURRENCIES) as [Currency, ...Currency[]]),
           reference: text(100).optional(),
           description: text(255).optional(),
@@ -45,6 +50,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
           testCheckout: z.enum(['merchant_only', 'open']).optional(),
         })
         .strict(),
+      response: { 201: z.object({ payment }), ...problems(...MERCHANT_RESOURCE, 409) },
     },
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
@@ -78,19 +84,69 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   });
 
   app.get('/api/integrations/:id/payments', {
-    schema: { tags: ['payments'], summary: 'Payments of an integration, newest first', params: integrationId, querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
+    schema: {
+      tags: ['payments'],
+      summary: 'Payments of an integration',
+      description: 'Newest first, a page at a time, filtered by every query parameter given.',
+      params: integrationId,
+      querystring: paymentFilterQuery.extend(pageQuery.shape),
+      response: { 200: page(payment, 'Payments'), ...problems(...MERCHANT_RESOURCE) },
+    },
   }, async (request) => {
-    return { payments: await listIntegrationPayments(deps, requireMerchant(request), request.params.id, request.query.limit) };
+    const { limit, cursor, ...f } = request.query;
+    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: request.params.id }, { limit, cursor });
   });
 
-  app.get('/api/payments/:id', { schema: { tags: ['payments'], summary: 'A payment with its events and refunds', params: paymentId } }, async (request) => {
+  app.get('/api/payments', {
+    schema: {
+      tags: ['payments'],
+      summary: "The merchant's payments across integrations",
+      description: 'Newest first, a page at a time, filtered by every query parameter given (integrationId narrows to one integration).',
+      querystring: paymentFilterQuery.extend({ integrationId: integrationId.shape.id.optional() }).extend(pageQuery.shape),
+      response: { 200: page(payment, 'Payments'), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request) => {
+    const { limit, cursor, integrationId: only, ...f } = request.query;
+    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: only }, { limit, cursor });
+  });
+
+  app.get('/api/payments.csv', {
+    schema: {
+      tags: ['payments'],
+      summary: 'Export payments as CSV',
+      description: 'Every payment matching the filters (the same as GET /api/payments), newest first; amounts in minor units. Text a spreadsheet would run as a formula starts with an apostrophe.',
+      querystring: paymentFilterQuery.extend({ integrationId: integrationId.shape.id.optional() }),
+      response: { 200: z.custom<Readable>().meta({ type: 'string', 'x-content-type': 'text/csv', description: 'CSV with a header line' }), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request, reply) => {
+    const merchantId = requireMerchant(request);
+    const { integrationId: only, ...f } = request.query;
+    const filter = { ...toPaymentFilter(f), integrationId: only };
+    // Checked before the stream starts, so an unknown integration is still a 404 problem.
+    await searchMerchantPayments(deps, merchantId, filter, { limit: 1 });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="payments.csv"')
+      .send(Readable.from(paymentsCsv(deps, merchantId, filter)));
+  });
+
+  app.get('/api/payments/:id', {
+    schema: {
+      tags: ['payments'],
+      summary: 'A payment with its events and refunds',
+      description: 'The events are the timeline: each change of state with the version it made.',
+      params: paymentId,
+      response: { 200: z.object({ payment, events: z.array(paymentEvent), refunds: z.array(refund) }), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request) => {
     return getPaymentDetail(deps, requireMerchant(request), request.params.id);
   });
 
   app.post('/api/payments/:id/pay', {
     schema: {
       tags: ['payments'],
-      summary: 'Express checkout: pay with a method now (test mode: its simulator decides)',
+      summary: 'Express checkout: pay with a method now',
+      description: 'In test mode the method’s simulator decides by the documented magic values; in live mode a method without a live rail refuses (422).',
       params: paymentId,
       body: z
         .object({
@@ -102,6 +158,14 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
           customerAlias: z.string().max(254).optional(),
         })
         .strict(),
+      response: {
+        200: z.object({
+          payment,
+          instructions: z.string().optional().meta({ description: 'What the customer must do next (approve on the phone, …)' }),
+          authorization: z.object({ code: z.string(), expiresAt: z.string(), qrUrl: z.string().optional() }).optional(),
+        }),
+        ...problems(...MERCHANT_RESOURCE, 409, 422),
+      },
     },
   }, async (request) => {
     const merchantId = requireMerchant(request);
@@ -113,29 +177,5 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
       ...(r.instructions !== undefined && { instructions: r.instructions }),
       ...(r.authorization !== undefined && { authorization: { ...r.authorization, expiresAt: new Date(r.authorization.expiresAt).toISOString() } }),
     };
-  });
-
-  app.post('/api/payments/:id/refunds', {
-    schema: { tags: ['payments'], summary: 'Refund part or all of a paid payment', params: paymentId, body: z.object({ amount: z.number().int().positive(), reason: text(255).optional() }).strict() },
-  }, async (request, reply) => {
-    const { refund } = await createRefund(deps, requireMerchant(request), request.params.id, { amountMinor: request.body.amount, reason: request.body.reason ?? null });
-    return reply.code(201).send({ refund });
-  });
-
-  app.post('/api/refunds/:id/cancel', {
-    schema: { tags: ['payments'], summary: 'Cancel a refund that is still new', params: z.object({ id: z.string().regex(/^re_[0-9a-z]{21}$/, 'must be a refund id (re_…)') }) },
-  }, async (request) => {
-    return { refund: await cancelRefund(deps, requireMerchant(request), request.params.id) };
-  });
-
-  app.get('/api/payments/:id/deliveries', { schema: { tags: ['notifications'], summary: 'Notifications of a payment with every attempt', params: paymentId } }, async (request) => {
-    return { deliveries: await listDeliveries(deps, requireMerchant(request), request.params.id) };
-  });
-
-  app.post('/api/deliveries/:id/redeliver', {
-    schema: { tags: ['notifications'], summary: 'Send a notification again, now', params: z.object({ id: z.string().regex(/^dlv_[0-9a-z]{21}$/, 'must be a delivery id (dlv_…)') }) },
-  }, async (request, reply) => {
-    await redeliver(deps, requireMerchant(request), request.params.id);
-    return reply.code(202).send({ scheduled: true });
   });
 }

@@ -11,7 +11,7 @@ export interface WirePaths {
   owns(url: string): boolean;
   refuse(url: string, reply: FastifyReply, status: number): FastifyReply;
 }
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { TollgateError } from '../../core/errors.js';
 import { nulPath } from '../../core/text.js';
 import type { ServiceDeps } from '../../services/deps.js';
@@ -25,7 +25,13 @@ import { registerMoneyRoutes } from './money.js';
 import { registerOperatorRoutes } from './operator.js';
 import { registerPasswordRoutes } from './passwords.js';
 import { registerPaymentRoutes } from './payments.js';
+import { registerRefundRoutes } from './refunds.js';
+import { registerStatsRoutes } from './stats.js';
+import { registerPayoutSettingsRoutes } from './payout-settings.js';
 import { registerSandboxRoutes } from './sandbox.js';
+import { registerFaultRoutes } from './faults.js';
+import { swaggerUiOptions } from './docs-ui.js';
+import { API_DESCRIPTION, openApiTransform } from './openapi.js';
 import { problemErrorHandler, sendProblem } from './problem.js';
 import type { LoginThrottle } from '../login-throttle.js';
 
@@ -55,18 +61,16 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
       info: {
         title: 'Tollgate management API',
         version: '1',
-        description:
-          'Merchant accounts, integrations and their keys, going live, and (later) payments and sandbox controls. ' +
-          'Authenticate with the session cookie from POST /api/auth/login (send X-CSRF-Token on writes) or with ' +
-          '`Authorization: Bearer tg_…` from POST /api/tokens. Errors are application/problem+json.',
+        description: API_DESCRIPTION,
       },
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'tollgate_session' } } },
       security: [{ bearer: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, swaggerUiOptions);
 
   const authenticate = authHook(deps);
   app.addHook('onRequest', async (request) => {
@@ -91,9 +95,13 @@ export async function managementApi(app: FastifyInstance, opts: { deps: ServiceD
   registerIntegrationRoutes(app, deps);
   registerOperatorRoutes(app, deps);
   registerPaymentRoutes(app, deps);
-  registerSandboxRoutes(app, deps, opts.drain);
-  registerMoneyRoutes(app, deps);
+  registerRefundRoutes(app, deps);
   registerDeliveryRoutes(app, deps);
+  registerStatsRoutes(app, deps);
+  registerSandboxRoutes(app, deps, opts.drain);
+  registerFaultRoutes(app, deps);
+  registerMoneyRoutes(app, deps);
+  registerPayoutSettingsRoutes(app, deps);
   registerStreamRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {

@@ -22,6 +22,10 @@ export const bankAccount = z
   .strict();
 
 export const integrationId = z.object({ id: z.string().regex(/^int_[0-9a-z]{21}$/, 'must be an integration id (int_…)') });
+export const paymentId = z.object({ id: z.string().regex(/^pay_[0-9a-z]{21}$/, 'must be a payment id (pay_…)') });
+export const refundId = z.object({ id: z.string().regex(/^re_[0-9a-z]{21}$/, 'must be a refund id (re_…)') });
+export const deliveryId = z.object({ id: z.string().regex(/^dlv_[0-9a-z]{21}$/, 'must be a delivery id (dlv_…)') });
+export const merchantId = z.object({ id: z.string().regex(/^mer_[0-9a-z]{21}$/, 'must be a merchant id (mer_…)') });
 export const tokenId = z.object({ id: z.string().regex(/^tok_[0-9a-z]{21}$/, 'must be an API token id (tok_…)') });
 
 export const paymentMethods = z.array(z.enum(PAYMENT_METHODS)).max(PAYMENT_METHODS.length).refine((a) => new Set(a).size === a.length, 'must not repeat a method');

@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../services/deps.js';
 import { notificationFeed, requestFeed } from '../../services/sandbox/streams.js';
 import { requireMerchant } from './auth.js';
 import { integrationId } from './schemas.js';
+import { MERCHANT_RESOURCE, problems } from './shapes.js';
 
 /** How often an open stream asks the database for what is new: every process and machine writes there. */
 const POLL_MS = 300;
@@ -14,7 +15,7 @@ const streamQuery = z.object({
   lastEventId: z.string().max(64).optional().describe('resume after this event id (the Last-Event-ID header wins)'),
 });
 
-const sseResponse = { 200: z.string().describe('text/event-stream: one event per item, its id the resume point') };
+const sseResponse = { 200: z.string().describe('text/event-stream: one event per item, its id the resume point'), ...problems(...MERCHANT_RESOURCE) };
 
 /**
  * Server-Sent Events of an integration: its notifications as they are produced (what `tollgate listen`

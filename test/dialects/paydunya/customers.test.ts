@@ -112,7 +112,7 @@ for (const kind of testDatabases()) {
       assert.equal(c.status, 201, c.text);
       assert.match(c.body.customer.id, /^cus_[0-9a-z]{21}$/);
       assert.equal(c.body.customer.email, 'awa@example.sn');
-      assert.equal(c.body.customer.balanceMinor, 20_000);
+      assert.equal(c.body.customer.balance, 20_000);
       const id = c.body.customer.id as string;
 
       const dup = await api.post(`/api/integrations/${s.integrationId}/customers`, { name: 'Awa bis', email: 'awa@example.sn', phone: '779999999', balance: 0, currency: 'XOF' });
@@ -122,7 +122,7 @@ for (const kind of testDatabases()) {
 
       const reload = await api.post(`/api/integrations/${s.integrationId}/customers/${id}/reload`, { amount: 5_000 });
       assert.equal(reload.status, 200, reload.text);
-      assert.equal(reload.body.customer.balanceMinor, 25_000);
+      assert.equal(reload.body.customer.balance, 25_000);
       assert.equal((await api.post(`/api/integrations/${s.integrationId}/customers/${id}/reload`, { amount: 0 })).status, 400);
 
       const opr = pd(await oprFor('771234567', 15_000), '00');
@@ -131,7 +131,7 @@ for (const kind of testDatabases()) {
       const list = await api.get(`/api/integrations/${s.integrationId}/customers`);
       assert.equal(list.status, 200);
       assert.deepEqual(
-        list.body.customers.map((x: any) => [x.email, x.balanceMinor]),
+        list.body.data.map((x: any) => [x.email, x.balance]),
         [['awa@example.sn', 10_000]],
       );
 

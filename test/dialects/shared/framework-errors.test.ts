@@ -10,6 +10,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { testDatabases } from '../../helpers/dbs.js';
 import { type AnyShop, openAnyShop, pdHeaders, plHeaders, zwInitiate } from './shop.js';
+import { mulberry32 } from '../../../src/core/random.js';
 
 interface Answer {
   status: number;
@@ -81,16 +82,7 @@ function pdViolation(a: Answer, path: string): string | undefined {
 }
 
 /** mulberry32: the same seed, the same requests, every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const METHODS = ['GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 const CONTENT_TYPES = [undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain', ';;;', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/octet-stream', 'x/y; a="', '*/*', 'application/json, text/plain'];

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { SQLITE_FILE } from '../../../src/store/database.js';
 import { listTestRequests } from '../../../src/services/sandbox/request-log.js';
-import type { ApiClient } from '../../helpers/client.js';
+import type { ApiClient, Reply } from '../../helpers/client.js';
 import { eventually } from '../../helpers/eventually.js';
 import type { DbKind } from '../../helpers/dbs.js';
 import { testDatabases } from '../../helpers/dbs.js';
@@ -59,13 +59,10 @@ for (const kind of testDatabases()) {
             : await fetch(`${shop.s.url}/v3/payments`, { method: 'POST', headers: { 'Api-Key': shop.pl.apiKey, 'Idempotency-Key': `f-${i}`, Signature: 'forged', 'Content-Type': 'application/json' }, body: plBody });
         await r.arrayBuffer();
       });
-      type Listing = { requests: Array<{ body: string; path: string }>; failedNotLogged: number };
       let listed: Listing = { requests: [], failedNotLogged: 0 };
       // Requests only counted are not waited for: their count is committed with the next flush.
       await eventually(async () => {
-        const r = await api.get(`/api/integrations/${shop.integrationId}/request-log?limit=500`);
-        assert.equal(r.status, 200, r.text);
-        listed = r.body as Listing;
+        listed = await readLog(api, shop.integrationId);
         return listed.requests.length + listed.failedNotLogged === 10_000;
       }, 15_000, 'every forged request stored or counted');
       const { requests, failedNotLogged } = listed;
@@ -78,9 +75,9 @@ for (const kind of testDatabases()) {
       // A minute on, failed requests are stored again.
       shop.s.clock.advance(61_000);
       await (await fetch(`${shop.s.url}/interface/initiatetransaction`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: zwBody })).arrayBuffer();
-      const later = (await api.get(`/api/integrations/${shop.integrationId}/request-log?limit=1`)).body as { requests: Array<{ createdAt: number }>; failedNotLogged: number };
+      const later = (await api.get(`/api/integrations/${shop.integrationId}/request-log?limit=1`)).body as { data: Array<{ createdAt: string }>; failedNotLogged: number };
       assert.equal(later.failedNotLogged, failedNotLogged);
-      assert.equal(later.requests[0]?.createdAt, shop.s.clock.now());
+      assert.equal(later.data[0]?.createdAt, new Date(shop.s.clock.now()).toISOString());
     });
   });
 
@@ -104,7 +101,7 @@ for (const kind of testDatabases()) {
         await r.arrayBuffer();
         shop.s.clock.advance(1000);
       }
-      const listed = (await api.get(`/api/integrations/${shop.integrationId}/request-log?limit=500`)).body as { requests: Array<{ createdAt: number }> };
+      const listed = await readLog(api, shop.integrationId);
       assert.equal(listed.requests.length, 20);
       assert.ok((await stored()) <= 22, `stored entries: ${await stored()}`);
 
@@ -115,4 +112,19 @@ for (const kind of testDatabases()) {
       assert.equal(await stored(), 1, 'the old entries were removed, not only hidden');
     });
   });
+}
+
+type Listing = { requests: Array<{ body: string; path: string; createdAt: string }>; failedNotLogged: number };
+
+/** Every page of an integration's request log. */
+async function readLog(api: ApiClient, integrationId: string): Promise<Listing> {
+  const out: Listing = { requests: [], failedNotLogged: 0 };
+  for (let cursor: string | null = ''; cursor !== null; ) {
+    const r: Reply = await api.get(`/api/integrations/${integrationId}/request-log?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(r.status, 200, r.text);
+    out.requests.push(...r.body.data);
+    out.failedNotLogged = r.body.failedNotLogged;
+    cursor = r.body.nextCursor;
+  }
+  return out;
 }

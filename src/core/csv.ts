@@ -1,0 +1,12 @@
+/**
+ * One CSV cell (RFC 4180). Text a spreadsheet would run as a formula (starting with = + - @, tab or
+ * carriage return) gets a leading apostrophe: payment references are merchant or customer text.
+ */
+export function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export const csvLine = (cells: ReadonlyArray<string | number | null>): string => `${cells.map(csvCell).join(',')}\r\n`;

@@ -1,0 +1,61 @@
+import { countDueJobs } from '../../store/repos/jobs.js';
+import { listIntegrations } from '../../store/repos/integrations.js';
+import { dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
+import type { ServiceDeps } from '../deps.js';
+import { integrationEndpoints } from '../notify/delivery-lists.js';
+
+const DAY_MS = 86_400_000;
+
+export interface DayVolume {
+  date: string;
+  mode: 'test' | 'live';
+  currency: string;
+  count: number;
+  amount: number;
+  paidCount: number;
+  paidAmount: number;
+}
+
+export type Alert =
+  | { kind: 'endpoint_failing'; integrationId: string; integrationName: string; url: string; failed: number; lastAt: number | null }
+  | { kind: 'golive_decided'; integrationId: string; integrationName: string; state: string; reason: string | null; decidedAt: number | null };
+
+/**
+ * The merchant's home: payments and amounts per day (the last `days` UTC days, each mode and currency,
+ * days without payments left out), and what needs attention: failing notification endpoints and go-live
+ * decisions of the same period.
+ */
+export async function homeStats(deps: ServiceDeps, merchantId: string, days: number): Promise<{ from: string; volume: DayVolume[]; alerts: Alert[] }> {
+  const today = Math.floor(deps.clock.now() / DAY_MS);
+  const from = (today - days + 1) * DAY_MS;
+  const volume = (await dailyVolume(deps.store.db, merchantId, from)).map((v) => ({ ...v, date: new Date(v.day * DAY_MS).toISOString().slice(0, 10) }));
+  const alerts: Alert[] = [];
+  for (const i of await listIntegrations(deps.store.db, merchantId)) {
+    for (const e of await integrationEndpoints(deps, merchantId, i.id)) {
+      if (e.failing) alerts.push({ kind: 'endpoint_failing', integrationId: i.id, integrationName: i.name, url: e.url, failed: e.failed, lastAt: e.lastAt });
+    }
+    const decided = i.goLive.decidedAt;
+    if ((i.goLive.state === 'approved' || i.goLive.state === 'rejected') && decided !== null && decided >= from) {
+      alerts.push({ kind: 'golive_decided', integrationId: i.id, integrationName: i.name, state: i.goLive.state, reason: i.goLive.reason, decidedAt: decided });
+    }
+  }
+  return { from: new Date(from).toISOString(), volume: volume.map(({ day: _day, ...v }) => v), alerts };
+}
+
+/** The operator's system health: work waiting, notifications in trouble, and payments per dialect per hour and day. */
+export async function systemHealth(deps: ServiceDeps) {
+  const now = deps.clock.now();
+  const [jobs, deliveries, lastHour, lastDay] = await Promise.all([
+    countDueJobs(deps.store.db, now),
+    deliveryCounts(deps.store.db, now - DAY_MS),
+    paymentsPerDialect(deps.store.db, now - 3_600_000),
+    paymentsPerDialect(deps.store.db, now - DAY_MS),
+  ]);
+  const dialects = [...new Set([...lastHour, ...lastDay].map((d) => d.dialect))].sort();
+  return {
+    at: now,
+    jobsWaiting: { total: jobs.reduce((s, j) => s + j.n, 0), byKind: jobs },
+    deliveries,
+    dialects: dialects.map((d) => ({ dialect: d, lastHour: lastHour.find((x) => x.dialect === d)?.n ?? 0, lastDay: lastDay.find((x) => x.dialect === d)?.n ?? 0 })),
+  };
+}
