@@ -1,14 +1,10 @@
-/**
- * How the remote commands print what the API answers, for people. Tolerant of the shapes the API has
- * had: money as `{minor, currency, decimal}` or as `amount` in minor units beside `currency`.
- */
+import { formatDecimal, isCurrency } from '../core/money.js';
+
+/** How the remote commands print what the API answers, for people: `amount` is in minor units beside `currency`. */
 export function moneyText(p: Record<string, unknown>): string {
-  const a = p.amount as unknown;
-  if (a && typeof a === 'object') {
-    const m = a as { decimal?: string; minor?: number; currency?: string };
-    return `${m.decimal ?? m.minor} ${m.currency ?? p.currency ?? ''}`.trim();
-  }
-  return `${a} ${p.currency ?? ''} (minor units)`.trim();
+  const { amount, currency } = p;
+  if (typeof amount === 'number' && typeof currency === 'string' && isCurrency(currency)) return `${formatDecimal(amount, currency)} ${currency}`;
+  return `${String(amount)} ${String(currency ?? '')} (minor units)`.trim();
 }
 
 export function paymentLine(p: Record<string, unknown>): string {

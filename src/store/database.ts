@@ -228,7 +228,8 @@ function groupCommit(db: Db, options: GroupOptions): Store['transaction'] {
       const o = outcomes[i];
       if (o === 'again') again.push(unit);
       else if (o?.ok) unit.resolve(o.value);
-      else if (o && lostRace(o.error) && batch.length > 1 && unit.retries < 3) {
+      // A deadlock victim is run again whether it lost inside a group or alone: its unit is rerunnable.
+      else if (o && lostRace(o.error) && unit.retries < 3) {
         unit.retries++;
         again.push(unit);
       } else unit.reject(o ? o.error : new Error('transaction did not run'));

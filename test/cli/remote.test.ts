@@ -66,14 +66,14 @@ for (const kind of testDatabases()) {
         let deliveries: any;
         for (let i = 0; i < 50; i++) {
           deliveries = jsonOf(await w.cli(['deliveries', 'list', '--payment', paymentA.id, '--json']));
-          if (deliveries.data.find((x: any) => x.state === 'paid')?.attempts >= 1) break;
+          if (deliveries.data.find((x: any) => x.eventVersion === 2)?.attempts >= 1) break;
           await new Promise((r) => setTimeout(r, 200));
         }
         // Tollgate's own webhook announces the creation too; newest first.
-        assert.deepEqual(deliveries.data.map((x: any) => x.state), ['paid', 'created'], JSON.stringify(deliveries));
+        assert.deepEqual(deliveries.data.map((x: any) => JSON.parse(x.body).type), ['payment.paid', 'payment.created'], JSON.stringify(deliveries));
         const d = deliveries.data[0];
         assert.equal(d.paymentId, paymentA.id);
-        assert.equal(d.state, 'paid');
+        assert.equal(d.eventVersion, 2);
         assert.ok(d.attemptLog.length >= 1);
         assert.deepEqual(d.forwards, []);
         const again = jsonOf(await w.cli(['deliveries', 'redeliver', d.id, '--json']));

@@ -44,7 +44,7 @@ for (const kind of testDatabases()) {
         assert.equal(receiver.received.length, 1);
         const got = receiver.received[0]!;
         const list = (await w.api.get(`/api/integrations/${w.integrationId}/deliveries?paymentId=${p.id}`)).body.data;
-        const paid = list.find((d: any) => d.state === 'paid');
+        const paid = list.find((d: any) => d.eventVersion === 2);
         assert.equal(paid.id, line.deliveryId);
         assert.equal(got.body, paid.body, 'the body byte for byte');
         assert.equal(got.headers['webhook-id'], `${p.id}.v2`);

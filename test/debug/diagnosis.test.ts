@@ -49,7 +49,7 @@ for (const kind of testDatabases()) {
     async function lastDiagnosis(): Promise<Diagnosis | null> {
       const r = await api.get(`/api/integrations/${shop.integrationId}/request-log?limit=1`);
       assert.equal(r.status, 200, r.text);
-      return (r.body as { requests: Array<{ diagnosis: Diagnosis | null }> }).requests[0]?.diagnosis ?? null;
+      return (r.body as { data: Array<{ diagnosis: Diagnosis | null }> }).data[0]?.diagnosis ?? null;
     }
 
     function assertDiagnosis(d: Diagnosis | null, mistake: string, secrets: string[]): Diagnosis {

@@ -56,7 +56,7 @@ for (const kind of testDatabases()) {
       await shop.s.app.worker.drain();
       const d = await shop.api.get(`/api/payments/${p.id}/deliveries`);
       assert.equal(d.status, 200, d.text);
-      const [delivery] = d.body.deliveries as Array<{ attemptLog: Array<{ fault: string | null }> }>;
+      const [delivery] = d.body.data as Array<{ attemptLog: Array<{ fault: string | null }> }>;
       return { paymentId: p.id as string, requests: rx.received.slice(from), faults: delivery?.attemptLog.map((a) => a.fault) ?? [] };
     }
 
@@ -118,7 +118,7 @@ for (const kind of testDatabases()) {
       // v1 alone (nothing before it), then v2 and v1 again, then v3 and v2 again.
       assert.deepEqual(versions, [1, 2, 1, 3, 2]);
       const d = await shop.api.get(`/api/payments/${p.id}/deliveries`);
-      const marks = (d.body.deliveries as Array<{ eventVersion: number; attemptLog: Array<{ fault: string | null }> }>).sort((a, b) => a.eventVersion - b.eventVersion).map((x) => x.attemptLog[0]?.fault);
+      const marks = (d.body.data as Array<{ eventVersion: number; attemptLog: Array<{ fault: string | null }> }>).sort((a, b) => a.eventVersion - b.eventVersion).map((x) => x.attemptLog[0]?.fault);
       assert.deepEqual(marks, [null, 'reorder', 'reorder']);
     });
 
