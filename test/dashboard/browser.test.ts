@@ -156,6 +156,8 @@ for (const kind of testDatabases()) {
       await page.getByLabel(/Amount to refund/).fill('5.00');
       await page.getByRole('button', { name: 'Refund' }).click();
       await page.getByText('Refund created.').waitFor();
+      // The list is fetched again after the write: wait for it rather than read the old one.
+      await page.locator('#refunds-h + *').getByText(/5\.00 USD/).first().waitFor();
       assert.match(await page.locator('#refunds-h + *').innerText(), /5\.00 USD/);
       assert.match(await page.locator('.timeline').innerText(), /v1[\s\S]*v2/);
 
