@@ -21,20 +21,9 @@ import { accountBalances } from '../../src/store/repos/ledger.js';
 import { listPayouts } from '../../src/store/repos/payouts.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { advance, createPaymentOk, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
+import { mulberry32 } from '../../src/core/random.js';
 
 const OPERATIONS = 1_500;
-
-/** mulberry32: small, seeded, good enough to pick operations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Refusals the rules allow (no money, wrong state, a race lost); anything else fails the run. */
 function expectedRefusal(err: unknown): void {
@@ -54,7 +43,7 @@ for (const kind of testDatabases()) {
 
     test(`${OPERATIONS} random operations, then the ledger verifies`, async () => {
       const seed = Number(process.env.TOLLGATE_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
-      const rnd = prng(seed);
+      const rnd = mulberry32(seed);
       const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(rnd() * xs.length)];
       const deps = shop.s.app.deps;
       const integrations = [shop.integrationId, (await newIntegration(deps, shop.merchantId)).integrationId];

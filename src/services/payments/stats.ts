@@ -1,20 +1,13 @@
 import { countDueJobs } from '../../store/repos/jobs.js';
 import { listIntegrations } from '../../store/repos/integrations.js';
-import { dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
+import { type DailyVolume, dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
 import type { ServiceDeps } from '../deps.js';
 import { integrationEndpoints } from '../notify/delivery-lists.js';
 
 const DAY_MS = 86_400_000;
 
-export interface DayVolume {
-  date: string;
-  mode: 'test' | 'live';
-  currency: string;
-  count: number;
-  amount: number;
-  paidCount: number;
-  paidAmount: number;
-}
+/** A day's volume as the API shows it: the day as an ISO date. */
+export type DayVolume = Omit<DailyVolume, 'day'> & { date: string };
 
 export type Alert =
   | { kind: 'endpoint_failing'; integrationId: string; integrationName: string; url: string; failed: number; lastAt: number | null }
@@ -28,7 +21,7 @@ export type Alert =
 export async function homeStats(deps: ServiceDeps, merchantId: string, days: number): Promise<{ from: string; volume: DayVolume[]; alerts: Alert[] }> {
   const today = Math.floor(deps.clock.now() / DAY_MS);
   const from = (today - days + 1) * DAY_MS;
-  const volume = (await dailyVolume(deps.store.db, merchantId, from)).map((v) => ({ ...v, date: new Date(v.day * DAY_MS).toISOString().slice(0, 10) }));
+  const volume = (await dailyVolume(deps.store.db, merchantId, from)).map(({ day, ...v }) => ({ ...v, date: new Date(day * DAY_MS).toISOString().slice(0, 10) }));
   const alerts: Alert[] = [];
   for (const i of await listIntegrations(deps.store.db, merchantId)) {
     for (const e of await integrationEndpoints(deps, merchantId, i.id)) {
@@ -39,7 +32,7 @@ export async function homeStats(deps: ServiceDeps, merchantId: string, days: num
       alerts.push({ kind: 'golive_decided', integrationId: i.id, integrationName: i.name, state: i.goLive.state, reason: i.goLive.reason, decidedAt: decided });
     }
   }
-  return { from: new Date(from).toISOString(), volume: volume.map(({ day: _day, ...v }) => v), alerts };
+  return { from: new Date(from).toISOString(), volume, alerts };
 }
 
 /** The operator's system health: work waiting, notifications in trouble, and payments per dialect per hour and day. */
