@@ -1,13 +1,11 @@
 import { TollgateError } from '../../core/errors.js';
-import { type Delivery, findDelivery, findMerchantDelivery, listAttempts, listPaymentDeliveries, recordAttempt, resetDelivery, type DeliveryAttempt } from '../../store/repos/deliveries.js';
-import { findPayment } from '../../store/repos/payments.js';
+import { type Delivery, findDelivery, findMerchantDelivery, recordAttempt, resetDelivery } from '../../store/repos/deliveries.js';
 import type { ServiceDeps } from '../deps.js';
 import { bringJobForward } from '../../store/repos/jobs.js';
 import { scheduleJobs } from '../jobs.js';
 import type { Tx } from '../../store/schema.js';
 import { integrationById, signingCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
-import { listForwards } from '../../store/repos/feeds.js';
 
 export interface AttemptOutcome {
   statusCode: number | null;
@@ -88,36 +86,6 @@ export function judgeDeliveryAttempt(
       { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
     );
   return { delivered, next, record };
-}
-
-export interface DeliveryView extends Omit<Delivery, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> {
-  createdAt: string;
-  deliveredAt: string | null;
-  nextAttemptAt: string | null;
-  attemptLog: Array<Omit<DeliveryAttempt, 'attemptedAt'> & { attemptedAt: string }>;
-  /** What `tollgate listen` did with it: each forward to a local URL and its answer. */
-  forwards: Array<{ id: string; url: string; statusCode: number | null; latencyMs: number; error: string | null; responseHead: string | null; forwardedAt: string }>;
-}
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
-/** Deliveries as the API shows them: ISO times, each with its attempts and what `tollgate listen` did with it. */
-export async function deliveryViews<D extends Delivery>(deps: ServiceDeps, list: readonly D[]): Promise<Array<Omit<D, 'createdAt' | 'deliveredAt' | 'nextAttemptAt'> & DeliveryView>> {
-  const ids = list.map((d) => d.id);
-  const [attempts, forwards] = await Promise.all([listAttempts(deps.store.db, ids), listForwards(deps.store.db, ids)]);
-  return list.map((d) => ({
-    ...d,
-    createdAt: new Date(d.createdAt).toISOString(),
-    deliveredAt: iso(d.deliveredAt),
-    nextAttemptAt: iso(d.nextAttemptAt),
-    attemptLog: (attempts.get(d.id) ?? []).map((a) => ({ ...a, attemptedAt: new Date(a.attemptedAt).toISOString() })),
-    forwards: (forwards.get(d.id) ?? []).map(({ deliveryId: _d, ...f }) => ({ ...f, forwardedAt: new Date(f.forwardedAt).toISOString() })),
-  }));
-}
-
-export async function listDeliveries(deps: ServiceDeps, merchantId: string, paymentId: string): Promise<DeliveryView[]> {
-  if (!(await findPayment(deps.store.db, merchantId, paymentId))) throw new TollgateError('not_found', `payment ${paymentId} not found`);
-  return deliveryViews(deps, await listPaymentDeliveries(deps.store.db, merchantId, paymentId));
 }
 
 /** Sends a notification again by hand, whatever became of it: one more attempt, now. */
