@@ -3,59 +3,17 @@
  * fields each page shows, and tolerate both money shapes the API has had ({minor, currency} objects, and
  * integer minor units beside a `currency` field).
  */
+import { formatDecimal, isCurrency, parseDecimal } from '../../../src/core/money.js';
+import type { components } from './schema';
+
 export type Mode = 'test' | 'live';
 
-export interface Merchant {
-  id: string;
-  email: string;
-  companyName: string;
-  companyEmail: string;
-  emailVerified: boolean;
-  bankAccount: { bankName: string; accountName: string; accountNumber: string; branch?: string; swift?: string } | null;
-  createdAt: string;
-}
-
-export interface Integration {
-  id: string;
-  name: string;
-  mode: Mode;
-  absorbFees: boolean;
-  notificationEmail: string | null;
-  notificationUrl: string | null;
-  note: string | null;
-  enabledMethods: string[];
-  disabled: boolean;
-  goLive: { state: string; reason: string | null; requestedAt: string | null; decidedAt: string | null };
-  paynowZwIntegrationId: number;
-  paynowZwCurrency: string;
-  createdAt: string;
-  updatedAt: string;
-  merchantId?: string;
-}
+export type Merchant = components['schemas']['Merchant'];
+export type Integration = components['schemas']['Integration'];
 
 export type MoneyLike = number | { minor: number; currency?: string; decimal?: string } | null | undefined;
 
-export interface Payment {
-  id: string;
-  integrationId: string;
-  mode: Mode;
-  state: string;
-  version: number;
-  amount: MoneyLike;
-  currency?: string;
-  fee: MoneyLike;
-  net: MoneyLike;
-  refunded?: MoneyLike;
-  reference: string | null;
-  description: string | null;
-  customer: { email?: string; phone?: string; name?: string } | null;
-  method: string | null;
-  dialect?: string;
-  failure: { code: string; message: string | null } | null;
-  checkoutUrl: string;
-  createdAt: string;
-  paidAt: string | null;
-}
+export type Payment = components['schemas']['Payment'];
 
 export interface Page<T> {
   data: T[];
@@ -70,8 +28,6 @@ export function listOf<T>(answer: unknown, name: string): Page<T> {
   return { data: Array.isArray(v) ? (v as T[]) : [], nextCursor: null };
 }
 
-const CURRENCY_DIGITS: Record<string, number> = { XOF: 0, XAF: 0, GNF: 0, JPY: 0 };
-
 /** Minor units and currency of a money value, whatever its shape. */
 export function minorOf(v: MoneyLike, currency?: string): { minor: number; currency: string } {
   if (v === null || v === undefined) return { minor: 0, currency: currency ?? '' };
@@ -79,14 +35,11 @@ export function minorOf(v: MoneyLike, currency?: string): { minor: number; curre
   return { minor: v.minor, currency: v.currency ?? currency ?? '' };
 }
 
-/** Integer minor units as decimal text, without floats. */
+/** Integer minor units as decimal text with thousands separators; the digits are the gateway's own rule (core/money.ts). */
 export function formatMinor(minor: number, currency: string): string {
-  const digits = CURRENCY_DIGITS[currency] ?? 2;
-  const neg = minor < 0;
-  const s = String(Math.abs(minor)).padStart(digits + 1, '0');
-  const whole = digits === 0 ? s : s.slice(0, -digits);
-  const frac = digits === 0 ? '' : `.${s.slice(-digits)}`;
-  return `${neg ? '−' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac} ${currency}`.trim();
+  const text = isCurrency(currency) ? formatDecimal(Math.abs(minor), currency) : String(Math.abs(minor));
+  const [whole = '', frac] = text.split('.');
+  return `${minor < 0 ? '−' : ''}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac === undefined ? '' : `.${frac}`} ${currency}`.trim();
 }
 
 export function formatMoney(v: MoneyLike, currency?: string): string {
@@ -94,14 +47,10 @@ export function formatMoney(v: MoneyLike, currency?: string): string {
   return formatMinor(m.minor, m.currency);
 }
 
-/** Decimal text typed by a person as minor units, or null when it is not an amount. */
+/** Decimal text typed by a person as minor units, or null when it is not a positive amount of that currency. */
 export function parseAmount(text: string, currency: string): number | null {
-  const digits = CURRENCY_DIGITS[currency] ?? 2;
-  const m = /^\s*(\d{1,15})(?:\.(\d*))?\s*$/.exec(text);
-  if (!m) return null;
-  const frac = m[2] ?? '';
-  if (frac.length > digits) return null;
-  return Number(m[1]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
+  if (!isCurrency(currency) || !/^\s*\d/.test(text)) return null;
+  return parseDecimal(text, currency) ?? null;
 }
 
 export function formatTime(iso: string | number | null | undefined): string {

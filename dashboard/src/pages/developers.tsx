@@ -4,23 +4,13 @@ import { Link, useSearch } from '@tanstack/react-router';
 import { createColumnHelper } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
 import { api, unwrap } from '../api/client';
+import type { components } from '../api/schema';
 import { formatMinor, formatTime, type Integration, listOf, parseAmount } from '../api/views';
 import { useChosenIntegration } from '../components/IntegrationPicker';
 import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Pairs, Select } from '../components/ui';
 
-interface LogEntry {
-  id: string;
-  dialect: string;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  responseStatus: number;
-  responseBody: string;
-  signature: unknown;
-  createdAt: string | number;
-  [more: string]: unknown;
-}
+type LogEntry = components['schemas']['RequestLogEntry'];
+type Endpoint = components['schemas']['NotificationEndpoint'];
 
 export function DevelopersPage(): ReactNode {
   const { integration, picker, loading, error } = useChosenIntegration();
@@ -111,34 +101,21 @@ function RequestLog({ integration }: { integration: Integration }): ReactNode {
 }
 
 function Endpoints({ integration }: { integration: Integration }): ReactNode {
-  // Deliveries of the integration's recent payments, summed per destination.
   const q = useQuery({
     queryKey: ['endpoints', integration.id],
-    queryFn: async () => {
-      const d = listOf<{ url: string; status: string; attempts: number; createdAt: string }>(await unwrap(api.GET('/api/integrations/{id}/deliveries' as never, { params: { path: { id: integration.id }, query: { limit: 200 } } } as never)), 'deliveries').data;
-      const per = new Map<string, { url: string; delivered: number; failing: number; pending: number; last: string }>();
-      for (const x of d) {
-        const e = per.get(x.url) ?? { url: x.url, delivered: 0, failing: 0, pending: 0, last: x.createdAt };
-        if (x.status === 'delivered') e.delivered += 1;
-        else if (x.status === 'failed' || x.status === 'dead') e.failing += 1;
-        else e.pending += 1;
-        if (x.createdAt > e.last) e.last = x.createdAt;
-        per.set(x.url, e);
-      }
-      return [...per.values()];
-    },
+    queryFn: async () => (await unwrap<{ data: Endpoint[] }>(api.GET('/api/integrations/{id}/endpoints', { params: { path: { id: integration.id } } }))).data,
   });
-  const col = createColumnHelper<{ url: string; delivered: number; failing: number; pending: number; last: string }>();
+  const col = createColumnHelper<Endpoint>();
   return (
     <section aria-labelledby="ep-h">
       <h2 id="ep-h">Notification endpoints</h2>
       <p>Result URL: {integration.notificationUrl ? <code>{integration.notificationUrl}</code> : 'none set'} · <Link to="/integrations/$id" params={{ id: integration.id }}>change</Link></p>
-      {q.isPending ? <Loading what="endpoint health" /> : q.error ? <p className="hint">Delivery health per endpoint is not available from this gateway's API yet; each payment's page shows its notifications.</p> : (
+      {q.isPending ? <Loading what="endpoint health" /> : q.error ? <ErrorBox error={q.error} /> : (
         <DataTable
           caption="Endpoint health"
           empty="No notifications sent yet."
           data={q.data}
-          columns={[col.accessor('url', { header: 'Endpoint' }), col.accessor('delivered', { header: 'Delivered' }), col.accessor('failing', { header: 'Failing' }), col.accessor('pending', { header: 'Retrying' }), col.accessor((r) => formatTime(r.last), { id: 'last', header: 'Last' })]}
+          columns={[col.accessor('url', { header: 'Endpoint' }), col.accessor('delivered', { header: 'Delivered' }), col.accessor('failed', { header: 'Failed' }), col.accessor('pending', { header: 'Retrying' }), col.accessor((r) => (r.failing ? 'failing' : 'healthy'), { id: 'health', header: 'Health' }), col.accessor((r) => formatTime(r.lastAt), { id: 'last', header: 'Last' })]}
         />
       )}
     </section>
