@@ -25,7 +25,8 @@ export function dashboardStaleReason(): string | undefined {
   } catch {
     return 'dashboard/dist is missing';
   }
-  const sources = Math.max(newestMtime(join(dashboardRoot, 'src')), newestMtime(join(dashboardRoot, 'index.html')), newestMtime(join(dashboardRoot, 'vite.config.ts')));
+  // The app also bundles the pure money rules of src/core (one currency table for server and browser).
+  const sources = Math.max(newestMtime(join(dashboardRoot, 'src')), newestMtime(join(dashboardRoot, 'index.html')), newestMtime(join(dashboardRoot, 'vite.config.ts')), newestMtime(join(dashboardRoot, '..', 'src', 'core', 'money.ts')));
   return sources > built ? 'dashboard/dist is older than dashboard/src' : undefined;
 }
 
