@@ -1,6 +1,7 @@
 import { TollgateError } from '../../core/errors.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { findFaultSettings, saveFaultSettings } from '../../store/repos/notification-faults.js';
+import { authTransaction } from '../merchants/auth-cache.js';
 import type { ServiceDeps } from '../deps.js';
 import { FAULTS, type FaultRates, NO_FAULT_RATES } from '../notify/faults.js';
 import { liveRefusal } from './controls.js';
@@ -53,11 +54,8 @@ export async function setNotificationFaults(
     throw new TollgateError('validation', `delayMs must be a whole number of milliseconds from 0 to ${MAX_FAULT_DELAY_MS}`);
   }
   const now = await notificationFaults(deps, merchantId, integrationId);
-  await saveFaultSettings(deps.store.db, integrationId, {
-    rates: { ...now.rates, ...change.rates },
-    delayMs: change.delayMs ?? now.delayMs,
-    seed: change.seed === undefined ? now.seed : change.seed,
-    updatedAt: deps.clock.now(),
-  });
+  const next = { rates: { ...now.rates, ...change.rates }, delayMs: change.delayMs ?? now.delayMs, seed: change.seed === undefined ? now.seed : change.seed, updatedAt: deps.clock.now() };
+  // The worker reads them through the auth cache (fault-injection.ts): a change drops its copies.
+  await authTransaction(deps.store, (tx) => saveFaultSettings(tx, integrationId, next));
   return notificationFaults(deps, merchantId, integrationId);
 }
