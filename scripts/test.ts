@@ -57,7 +57,10 @@ const timeoutMs = process.env.TOLLGATE_TEST_TIMEOUT || '600000';
 if (!/^\d+$/.test(timeoutMs)) throw new Error(`TOLLGATE_TEST_TIMEOUT must be milliseconds, not ${timeoutMs}`);
 
 console.log(`running ${files.length} test files on ${env.TOLLGATE_TEST_DBS ?? wanted.join(',')}`);
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeoutMs}`, '--test-reporter=spec', ...files], { cwd: root, env, stdio: 'inherit' });
+// TOLLGATE_TEST_TAP=FILE also writes TAP with each file's duration_ms, to find the slow files.
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+if (process.env.TOLLGATE_TEST_TAP) reporters.push('--test-reporter=tap', `--test-reporter-destination=${process.env.TOLLGATE_TEST_TAP}`);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeoutMs}`, ...reporters, ...files], { cwd: root, env, stdio: 'inherit' });
 const stop = () => child.kill('SIGTERM');
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
