@@ -7,11 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { freshDatabase, tempDir, testDatabases } from '../helpers/dbs.js';
-import { cleanEnv, dbArgs, killAll, Proc, runCli } from '../helpers/process.js';
+import { cleanEnv, dbArgs, type Finished, killAll, Proc, runCli } from '../helpers/process.js';
 
 after(killAll);
 
-function jsonOut(r: Proc): any {
+function jsonOut(r: Finished): any {
   assert.equal(r.exited?.code, 0, r.describe());
   return JSON.parse(r.stdout);
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { tempDir, type DbKind } from '../helpers/dbs.js';
-import { cleanEnv, Proc, runCli } from '../helpers/process.js';
+import { cleanEnv, type Finished, Proc, runCli } from '../helpers/process.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../helpers/server.js';
 import { ApiClient } from '../helpers/client.js';
 import { registerMerchant } from '../../src/services/merchants/accounts.js';
@@ -25,7 +25,7 @@ export interface World {
   configDir: string;
   env(extra?: Record<string, string>): NodeJS.ProcessEnv;
   /** Runs `tollgate …args --url … --token …` to its end. */
-  cli(args: string[], extra?: Record<string, string>): ReturnType<typeof runCli>;
+  cli(args: string[], extra?: Record<string, string>): Promise<Finished>;
   /** Starts a long-running `tollgate …args` (tail, listen) with the URL and token in its environment. */
   spawn(args: string[]): Proc;
 }
@@ -60,7 +60,7 @@ export async function openWorld(kind: DbKind, options: TestServerOptions & { not
 }
 
 /** A --json command that succeeded: exit 0, stdout one JSON document. */
-export function jsonOf(r: Proc): any {
+export function jsonOf(r: Finished): any {
   assert.equal(r.exited?.code, 0, r.describe());
   try {
     return JSON.parse(r.stdout);

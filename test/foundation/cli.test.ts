@@ -1,6 +1,7 @@
 /**
- * The `tollgate` command line as an administrator uses it: each command a real child process through
- * bin/tollgate.js, judged by its exit code, its stdout (JSON with --json) and its stderr.
+ * The `tollgate` command line as an administrator uses it, judged by its exit code, its stdout (JSON with
+ * --json) and its stderr: the first test runs bin/tollgate.js as child processes, the rest run the same
+ * `runCli` in this process (a Node start-up per command cost the suite minutes).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { verifyPassword } from '../../src/services/merchants/passwords.js';
 import { secretsOf } from '../helpers/credentials.js';
 import { freshDatabase, testDatabases } from '../helpers/dbs.js';
+import { cleanEnv, dbArgs, runCli } from '../helpers/process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,11 +32,10 @@ after(() => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** The environment of the test run without anything that configures Tollgate. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TOLLGATE_') && k !== 'DATABASE_URL') env[k] = v;
-  return env;
+/** Runs the command in this process, with `input` on stdin and the environment of `cleanEnv`. */
+async function runHere(args: string[], input = ''): Promise<Run> {
+  const r = await runCli(args, cleanEnv(), input);
+  return { code: r.exited.code, signal: null, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs `node bin/tollgate.js …args` to its end, with `input` on stdin. */
@@ -188,15 +189,15 @@ describe('the tollgate CLI', { concurrency: true }, () => {
 
       before(async () => {
         ({ dataDir, databaseUrl } = await freshDatabase(kind));
-        cli = (args, input) => run([...args, '--data-dir', dataDir, ...(databaseUrl ? ['--database-url', databaseUrl] : [])], input);
+        cli = (args, input) => runHere([...args, ...dbArgs(dataDir, databaseUrl)], input);
       });
 
       test('migrate on an empty database applies every migration (progress on stderr) and says the schema is current', async () => {
         const other = await freshDatabase(kind);
         const [r, listed] = await Promise.all([
-          cli(['migrate']),
+          run(['migrate', ...dbArgs(dataDir, databaseUrl)]),
           // any command migrates first; with --json the progress stays off stdout
-          run(['golive', 'list', '--json', '--data-dir', other.dataDir, ...(other.databaseUrl ? ['--database-url', other.databaseUrl] : [])]),
+          run(['golive', 'list', '--json', ...dbArgs(other.dataDir, other.databaseUrl)]),
         ]);
         const progress = Object.keys(MIGRATIONS).map((name) => `applied migration ${name}`);
         assert.equal(r.code, 0, show(r));

@@ -21,7 +21,7 @@ const DEMO_EMAIL = 'demo@example.com';
 
 after(killAll);
 
-function stderrLines(p: Proc): string[] {
+function stderrLines(p: { stderr: string }): string[] {
   return p.stderr.split('\n').filter((l) => l.trim() !== '');
 }
 

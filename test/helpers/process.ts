@@ -4,6 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runCli as runCommand } from '../../src/cli/program.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -140,10 +141,44 @@ export async function startServe(args: string[], env?: NodeJS.ProcessEnv): Promi
   return p;
 }
 
-/** A CLI command run to its end. */
-export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<Proc & { exited: Exit }> {
+/** What a command printed and how it ended. */
+export interface Finished {
+  stdout: string;
+  stderr: string;
+  exited: Exit;
+  describe(): string;
+}
+
+/** A CLI command run to its end as a child process: for what only the bin does (exit status, stdio). */
+export async function runBin(args: string[], env?: NodeJS.ProcessEnv): Promise<Finished> {
   const p = new Proc(args, env);
   await p.exit;
   return p as Proc & { exited: Exit };
+}
+
+/**
+ * A CLI command run to its end inside the test's process, through the same `runCli` the bin calls,
+ * with `env` as its whole environment: Node's start-up per command would cost the suite minutes.
+ */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), input = ''): Promise<Finished> {
+  const started = Date.now();
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommand(args, {
+    out: (line) => {
+      stdout += `${line}\n`;
+    },
+    err: (line) => {
+      stderr += `${line}\n`;
+    },
+    readStdin: async () => input,
+    env,
+  });
+  return {
+    stdout,
+    stderr,
+    exited: { code, signal: null, ms: Date.now() - started },
+    describe: () => `\n--- exit ${code}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`,
+  };
 }
 
