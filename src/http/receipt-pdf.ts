@@ -1,4 +1,4 @@
-import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib';
+import type { PDFFont } from 'pdf-lib';
 import type { Currency } from '../core/money.js';
 import { customerAmount, customerNumber } from './customer-money.js';
 
@@ -53,6 +53,8 @@ function fitted(font: PDFFont, size: number, text: string, width: number): strin
  * uncompressed and without object streams, so its text can be read back plainly.
  */
 export async function receiptPdf(r: Receipt): Promise<Uint8Array> {
+  // Loaded on the first receipt: pdf-lib is the heaviest import, and every process start would pay it.
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
   const doc = await PDFDocument.create();
   doc.setTitle(`Reçu ${r.invoice}`);
   doc.setCreator('Tollgate');

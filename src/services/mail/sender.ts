@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Keyring } from '../../core/crypto.js';
 import type { Store } from '../../store/database.js';
 import { dueMail, markMailFailed, markMailSent } from '../../store/repos/mail.js';
@@ -8,10 +7,12 @@ export interface MailTransport {
 }
 
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // nodemailer is loaded with the first mail: most gateways (every sandbox) never send one.
+  const transporter = import('nodemailer').then((m) => m.default.createTransport(url));
+  transporter.catch(() => {}); // a bad URL fails each send (recorded, retried), not the process
   return {
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      await (await transporter).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
     },
   };
 }
