@@ -44,5 +44,8 @@ export function isOpen(state: PaymentState): boolean {
   return state === 'created' || state === 'pending';
 }
 
+/** States a payment reaches only after it was paid (Paynow.pl calls them all CONFIRMED). */
+export const PAID_STATES: readonly PaymentState[] = ['paid', 'awaiting_delivery', 'delivered', 'partially_refunded', 'refunded', 'disputed'];
+
 /** States in which money was received (refunds are possible from these). */
 export const REFUNDABLE_STATES: readonly PaymentState[] = ['paid', 'partially_refunded', 'delivered'];

@@ -146,7 +146,7 @@ export function createWorker(w: WorkerDeps): Worker {
   };
 
   const write = async (tx: Tx, { job, result }: Ran): Promise<void> => {
-    await result.record?.(tx);
+    await result.inTx?.(tx);
     if (result.done) await finishJob(tx, job.id, owner);
     else await rescheduleJob(tx, job.id, owner, result.runAt, result.error);
   };

@@ -122,19 +122,34 @@ for (const kind of testDatabases()) {
       assert.deepEqual(marks, [null, 'reorder', 'reorder']);
     });
 
-    test('the CLI shows and sets the rates; rates are 0 to 100', async () => {
+    test('the CLI shows and sets the rates through the management API over HTTP; rates are 0 to 100', async () => {
       await setFaults({ rates: OFF });
       const out: string[] = [];
-      const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), readStdin: async () => '', env: {} };
-      const db = ['--data-dir', shop.s.dataDir, ...(shop.s.databaseUrl ? ['--database-url', shop.s.databaseUrl] : [])];
-      assert.equal(await runCli(['faults', 'set', '--integration', shop.integrationId, '--duplicate', '25', '--wrong-signature', '100', '--json', ...db], io), 0, out.join('\n'));
+      const err: string[] = [];
+      // No database options: the gateway is named by URL and token only.
+      const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '', env: { TOLLGATE_URL: shop.s.url, TOLLGATE_TOKEN: String(shop.api.bearer) } };
+      assert.equal(await runCli(['faults', 'set', '--integration', shop.integrationId, '--duplicate', '25', '--wrong-signature', '100', '--delay-ms', '40', '--json'], io), 0, err.join('\n'));
       assert.deepEqual(JSON.parse(out.join('\n')).rates, { ...OFF, duplicate: 25, wrongSignature: 100 });
-      out.length = 0;
-      assert.equal(await runCli(['faults', 'show', '--integration', shop.integrationId, ...db], io), 0);
-      assert.ok(out.includes('wrong-signature  100 %'), out.join('\n'));
       const shown = await shop.api.get(`/api/integrations/${shop.integrationId}/notification-faults`);
       assert.deepEqual(shown.body.rates, { ...OFF, duplicate: 25, wrongSignature: 100 });
-      assert.equal(await runCli(['faults', 'set', '--integration', shop.integrationId, '--delay', '101', ...db], io), 1);
+      assert.equal(shown.body.delayMs, 40);
+      out.length = 0;
+      // The merchant's only integration is the default; --json is what the API answers.
+      assert.equal(await runCli(['faults', 'show', '--json'], io), 0, err.join('\n'));
+      assert.deepEqual(JSON.parse(out.join('\n')), shown.body);
+      out.length = 0;
+      assert.equal(await runCli(['faults', 'show', '--url', shop.s.url, '--token', String(shop.api.bearer)], { ...io, env: {} }), 0, err.join('\n'));
+      assert.ok(out.includes('wrong-signature  100 %'), out.join('\n'));
+      assert.ok(out.includes('delay-ms         40'), out.join('\n'));
+      err.length = 0;
+      assert.equal(await runCli(['faults', 'set', '--delay', '101'], io), 1);
+      assert.deepEqual(err, ['tollgate: --delay must be a whole percentage from 0 to 100']);
+      err.length = 0;
+      assert.equal(await runCli(['faults', 'show', '--integration', 'int_000000000000000000000'], io), 1);
+      assert.match(err.join('\n'), /^tollgate: integration int_0+ not found$/);
+      err.length = 0;
+      assert.equal(await runCli(['faults', 'show'], { ...io, env: {} }), 1);
+      assert.match(err.join('\n'), /^tollgate: say which gateway: --url and --token/);
       assertProblem(await shop.api.request('PUT', `/api/integrations/${shop.integrationId}/notification-faults`, { rates: { duplicate: 101 } }), 400, 'validation');
       await setFaults({ rates: OFF });
     });
@@ -143,6 +158,11 @@ for (const kind of testDatabases()) {
       const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId, { notificationUrl: rx.url });
       await makeLive(shop, integrationId);
       assertProblem(await shop.api.request('PUT', `/api/integrations/${integrationId}/notification-faults`, { rates: { duplicate: 100 } }), 403, 'forbidden');
+      const err: string[] = [];
+      const io = { out: () => {}, err: (l: string) => err.push(l), readStdin: async () => '', env: { TOLLGATE_URL: shop.s.url, TOLLGATE_TOKEN: String(shop.api.bearer) } };
+      assert.equal(await runCli(['faults', 'set', '--integration', integrationId, '--duplicate', '100'], io), 1);
+      assert.equal(err.length, 1);
+      assert.match(err[0]!, /^tollgate: .*live/);
     });
   });
 }

@@ -95,7 +95,7 @@ for (const kind of testDatabases()) {
           to: 'paid',
           reason: 'test',
           jobs: [{ kind: 'timer', payload: { paymentId: id, version: 2, to: 'failed', failureCode: null, failureMessage: null }, runAt: deps.clock.now(), integrationId: shop.integrationId }],
-          effects: async () => {
+          inTx: async () => {
             throw new TollgateError('refused', 'the effect failed');
           },
         }),

@@ -13,7 +13,7 @@ import { type CreatePaymentInput, createPayment } from '../../services/payments/
 import { startPayment } from '../../services/payments/pay.js';
 import { checkoutUrl, keepWireDetail, type Payment, paymentByDisplayRef, paymentByPublicId } from '../../services/payments/queries.js';
 import { createDisbursement, creditAccount, disbursementByToken, submitDisbursement } from '../../services/payments/transfers.js';
-import { findCustomer, sendOneTimeCode } from '../../services/sandbox/codes.js';
+import { findCustomer, mailOneTimeCode } from '../../services/sandbox/codes.js';
 import { diagnosePdKeys, type PdReceived } from './diagnose.js';
 import { diagnosisKeys, testIntegrationByMasterKey } from '../../services/sandbox/diagnosis-keys.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
@@ -261,8 +261,7 @@ export function pdRoutes(deps: ServiceDeps) {
       const input = inputFor(caller, inv, token);
       input.displayRef = oprToken;
       input.wireData = { ...inv.data, opr: { token: oprToken, codeHash: sha256Hex(`${oprToken}:${code}`), alias } } as unknown as Record<string, unknown>;
-      await createPayment(deps, input);
-      await sendOneTimeCode(deps, customer, code, token);
+      await createPayment(deps, input, undefined, mailOneTimeCode(deps, customer, code, token));
       const message = `A confirmation code was sent to ${customer.email}. Ask the customer for it to complete the payment.`;
       return { response_code: '00', response_text: message, description: message, token: oprToken, invoice_token: token };
     });
@@ -357,8 +356,7 @@ export function pdRoutes(deps: ServiceDeps) {
       if (TO_WIRE[p.state] !== 'pending') return send({ success: false, message: `La facture est déjà ${TO_WIRE[p.state]}` });
       const operator = (request.params as { operator: string }).operator.toLowerCase();
       const field = (suffix: RegExp) => Object.entries(b).find(([k]) => suffix.test(k))?.[1];
-      const started = await startPayment(deps, p.id, 'mobile_money', { phone, payerName: text(field(/(full_?name|customer_name|^name_)/i)), payerEmail: text(field(/email/i)) });
-      await keepWireDetail(deps, p.id, { operator });
+      const started = await startPayment(deps, p.id, 'mobile_money', { phone, payerName: text(field(/(full_?name|customer_name|^name_)/i)), payerEmail: text(field(/email/i)) }, keepWireDetail({ operator }));
       // XOF has no minor unit: the fee in minor units is the spec's whole francs.
       return send({ success: true, message: 'Votre paiement est en cours de traitement.', fees: started.payment.feeMinor, currency: 'XOF' });
     } catch (err) {

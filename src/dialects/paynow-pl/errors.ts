@@ -46,6 +46,10 @@ export function fromService(err: TollgateError): PlError {
       return new PlError(400, 'AUTHORIZATION_CODE_EXPIRED', 'Expired BLIK code');
     case 'authorization_code_used':
       return new PlError(400, 'AUTHORIZATION_CODE_USED', 'Already used BLIK code');
+    case 'payment_not_paid':
+      return invalidField('paymentId', 'the payment is not CONFIRMED');
+    case 'refund_too_small':
+      return new PlError(400, 'REFUND_AMOUNT_TOO_SMALL', `amount: ${err.issues[0]?.message ?? 'too small'}`);
     case 'refund_too_large':
       return new PlError(400, 'REFUND_AMOUNT_TOO_LARGE', 'amount: greater than what remains of the payment');
     case 'method_not_enabled':

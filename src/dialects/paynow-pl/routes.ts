@@ -11,7 +11,7 @@ import { authenticatePl } from '../../services/merchants/wire-auth.js';
 import { type CreatePaymentInput, createPayment } from '../../services/payments/create.js';
 import { createAndStartPayment } from '../../services/payments/pay.js';
 import { checkoutUrl, type Payment, paymentByPublicId } from '../../services/payments/queries.js';
-import { cancelRefund, createRefund, type Refund, refundByPublicId, replayedRefund } from '../../services/payments/refunds.js';
+import { cancelRefund, createRefund, type Refund, refundByPublicId } from '../../services/payments/refunds.js';
 import { badSignature, fromService, internal, invalidField, notFound, PlError, unauthorized } from './errors.js';
 import { availableMethods, methodById, TYPE_ORDER } from './methods.js';
 import { type Parameters, verifyBody, verifyV3 } from './signature.js';
@@ -179,19 +179,12 @@ export function plRoutes(deps: ServiceDeps) {
       };
       const redirectUrl = `${deps.publicUrl}/paywall/${paymentId}?token=${paywallToken}`;
       const whiteLabel = chosen?.authorizationType === 'CODE' && b.authorizationCode !== undefined;
-      const idem = caller.idempotencyKey
-        ? {
-            scope: `paynow_pl:${caller.mode}:create-payment`,
-            key: caller.idempotencyKey,
-            request: raw,
-            respond: (p: Payment) => ({ redirectUrl: whiteLabel ? null : redirectUrl, paymentId, status: plStatus(p) }),
-          }
-        : undefined;
+      const idem = caller.idempotencyKey ? { scope: `paynow_pl:${caller.mode}:create-payment`, key: caller.idempotencyKey, request: raw } : undefined;
+      const answer = async (_tx: unknown, p: Payment) => ({ redirectUrl: whiteLabel ? null : redirectUrl, paymentId, status: plStatus(p) });
       const created = whiteLabel
-        ? (await createAndStartPayment(deps, input, chosen.method, { code: b.authorizationCode }, idem)).created
-        : await createPayment(deps, input, idem);
-      const body = created.response ?? { redirectUrl: whiteLabel ? null : redirectUrl, paymentId, status: plStatus(created.payment!) };
-      return { status: 201, body };
+        ? await createAndStartPayment(deps, input, chosen.method, { code: b.authorizationCode }, (tx, started) => answer(tx, started.payment), idem)
+        : await createPayment(deps, input, idem, answer);
+      return { status: 201, body: created.response };
     });
 
   const paymentStatus = (version: Version) =>
@@ -239,24 +232,12 @@ export function plRoutes(deps: ServiceDeps) {
       const raw = rawBody(request);
       const parsed = refundBody.safeParse(parseJson(raw));
       if (!parsed.success) throw invalidField(firstIssuePath(parsed.error));
-      const idem = caller.idempotencyKey
-        ? { scope: `paynow_pl:${caller.mode}:create-refund:${p.id}`, key: caller.idempotencyKey, request: raw, respond: (made: Refund) => ({ refundId: made.publicId, status: REFUND_STATUSES[made.status] }) }
-        : undefined;
-      // A retry with its key answers as before, even when the first refund used up the payment.
-      const replay = idem && (await replayedRefund(deps, caller.integration.merchantId, caller.integration.id, idem));
-      if (replay) return { status: 201, body: replay.response };
-      if (plStatus(p) !== 'CONFIRMED') throw invalidField('paymentId', 'the payment is not CONFIRMED');
-      const minimum = p.method === 'card' ? 100 : 1;
-      if (parsed.data.amount < minimum) throw new PlError(400, 'REFUND_AMOUNT_TOO_SMALL', `amount: should be at least ${minimum}`);
-      const refundId = newWireId('R');
-      const r = await createRefund(
-        deps,
-        caller.integration.merchantId,
-        p.id,
-        { amountMinor: parsed.data.amount, reason: parsed.data.reason ?? null, publicId: refundId },
-        idem,
-      );
-      return { status: 201, body: r.response ?? { refundId: r.refund.publicId, status: REFUND_STATUSES[r.refund.status] } };
+      const idem = caller.idempotencyKey ? { scope: `paynow_pl:${caller.mode}:create-refund:${p.id}`, key: caller.idempotencyKey, request: raw } : undefined;
+      const r = await createRefund(deps, caller.integration.merchantId, p.id, { amountMinor: parsed.data.amount, reason: parsed.data.reason ?? null, publicId: newWireId('R') }, idem, async (_tx, made: Refund) => ({
+        refundId: made.publicId,
+        status: REFUND_STATUSES[made.status],
+      }));
+      return { status: 201, body: r.response };
     });
 
   async function ownRefund(caller: Caller, refundId: string) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isTollgateError, TollgateError } from '../../core/errors.js';
+import { isTollgateError } from '../../core/errors.js';
 import { own } from '../../core/lookup.js';
 import type { Currency } from '../../core/money.js';
 import type { PaymentMethod } from '../../core/payment-methods.js';
@@ -177,9 +177,8 @@ export function zwRoutes(deps: ServiceDeps) {
       if (MOBILE.has(method) && get('phone') === '') throw new WireError(invalidField('phone'));
       if (TOKEN.has(method) && get('token') === '') throw new WireError(invalidField('token'));
       if (TOKEN.has(method) && get('merchanttrace') === '') throw new WireError(invalidField('merchanttrace'));
-      const { pay } = await createAndStartPayment(deps, input, method, { phone: get('phone') || undefined, token: get('token') || undefined });
-      const payment = pay?.payment;
-      if (!payment) throw new TollgateError('internal', 'express payment not started');
+      const { response: pay } = await createAndStartPayment(deps, input, method, { phone: get('phone') || undefined, token: get('token') || undefined }, async (_tx, started) => started);
+      const { payment } = pay;
       const pairsOut: Pair[] = [['status', 'Ok']];
       if (pay.instructions) pairsOut.push(['instructions', pay.instructions]);
       pairsOut.push(['paynowreference', payment.displayRef ?? ''], ['pollurl', wireData.pollUrl]);

@@ -1,9 +1,9 @@
 import { TollgateError } from '../../core/errors.js';
 import { type Delivery, findDelivery, findMerchantDelivery, recordAttempt, resetDelivery } from '../../store/repos/deliveries.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 import { bringJobForward } from '../../store/repos/jobs.js';
 import { scheduleJobs } from '../jobs.js';
-import type { Tx } from '../../store/schema.js';
 import { integrationById, signingCredentialSet } from '../merchants/credentials.js';
 import type { DialectName } from './formatter.js';
 
@@ -52,7 +52,7 @@ export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | 
 /**
  * Decides what follows an attempt: delivered, another attempt after the wire's next delay, or failed
  * once the attempts are used up. Returns whether it was delivered, when to try again (or null), and
- * the writes that record the attempt, for the caller's transaction.
+ * the writes that record the attempt (`inTx`), for the caller's transaction.
  */
 export function judgeDeliveryAttempt(
   deps: ServiceDeps,
@@ -61,14 +61,14 @@ export function judgeDeliveryAttempt(
   attemptedAt: number,
   random: () => number = Math.random,
   fault: string | null = null,
-): { delivered: boolean; next: number | null; record: (tx: Tx) => Promise<void> } {
+): { delivered: boolean; next: number | null; inTx: InTx } {
   const formatter = deps.formatters[delivery.dialect as DialectName];
   const attempt = delivery.attempts + 1;
   const delivered = outcome.statusCode !== null && formatter.isDelivered(outcome.statusCode);
   const delay = retryDelay(formatter.retryDelaysMs, attempt, outcome.retryAfterMs, random());
   const next = delivered || delay === undefined || attempt >= delivery.maxAttempts ? null : attemptedAt + delay;
   const id = deps.ids.next('attempt');
-  const record = (tx: Tx) =>
+  const inTx: InTx = (tx) =>
     recordAttempt(
       tx,
       {
@@ -85,7 +85,7 @@ export function judgeDeliveryAttempt(
       },
       { status: delivered ? 'delivered' : next === null ? 'failed' : 'pending', deliveredAt: delivered ? attemptedAt : null, nextAttemptAt: next },
     );
-  return { delivered, next, record };
+  return { delivered, next, inTx };
 }
 
 /** Sends a notification again by hand, whatever became of it: one more attempt, now. */

@@ -8,6 +8,7 @@ import type { Integration } from '../../store/repos/integrations.js';
 import { insertPayment, insertPaymentEvent, type Payment, type PaymentItem, rowToPayment } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 import { scheduleJobs } from '../jobs.js';
 import type { DialectName } from '../notify/formatter.js';
 import { emitNotifications } from '../notify/emit.js';
@@ -44,14 +45,15 @@ export interface CreatePaymentInput {
   wireData?: Record<string, unknown>;
 }
 
-/** What makes a create request replayable: a scope (wire and route), the key, and the request's fingerprint. */
-export interface IdempotencyInput<R, T = Payment> {
+/**
+ * What makes a create request replayable: a scope (wire and route), the key, and the request's
+ * fingerprint. The answer stored and replayed under the key is what the create's `inTx` returned.
+ */
+export interface IdempotencyInput {
   scope: string;
   key: string;
   /** Any canonical text of the request; two requests are "the same" when these are equal. */
   request: string;
-  /** The response to store and replay, built from the created payment inside the transaction. */
-  respond: (created: T) => R;
 }
 
 export type Created<R> = { payment: Payment; response: R; replayed: false } | { payment: undefined; response: R; replayed: true };
@@ -131,18 +133,13 @@ function violated(err: unknown, column: string): boolean {
 }
 
 /**
- * Creates a payment: the row, its first event and its expiry job (and, with an idempotency key, the
- * stored response) in one transaction. The same key with the same request returns the stored
- * response; with a different request it is an error; two concurrent requests with one key create
- * one payment (the loser hits the key's primary key and replays the winner's response).
+ * Creates a payment: the row, its first event and its expiry job, the caller's `inTx` (an express
+ * checkout's first step, a one-time code's mail; what it returns is the response) and, with an
+ * idempotency key, the stored response, in one transaction. The same key with the same request returns
+ * the stored response; with a different request it is an error; two concurrent requests with one key
+ * create one payment (the loser hits the key's primary key and replays the winner's response).
  */
-export async function createPayment<R>(
-  deps: ServiceDeps,
-  input: CreatePaymentInput,
-  idem?: IdempotencyInput<R>,
-  /** More work in the same transaction, on the new payment (an express checkout's first step); returns the payment as it then is. */
-  afterInsert?: (tx: Tx, payment: Payment) => Promise<Payment>,
-): Promise<Created<R>> {
+export async function createPayment<R = undefined>(deps: ServiceDeps, input: CreatePaymentInput, idem?: IdempotencyInput, inTx?: InTx<Payment, R>): Promise<Created<R>> {
   const now = deps.clock.now();
   if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the amount must be a positive whole number of minor units');
   const replay = (stored: StoredResponse, request: string): Created<R> => ({ payment: undefined, response: storedAnswer<R>(stored, request), replayed: true });
@@ -162,9 +159,8 @@ export async function createPayment<R>(
         const stored = await findIdempotencyRecord(tx, input.integration.id, idem.scope, idem.key, now);
         if (stored) return { stored };
       }
-      const inserted = await insertCreated(tx, deps, input, now);
-      const payment = afterInsert ? await afterInsert(tx, inserted) : inserted;
-      const response = idem ? idem.respond(payment) : (undefined as R);
+      const payment = await insertCreated(tx, deps, input, now);
+      const response = inTx ? await inTx(tx, payment) : (undefined as R);
       if (idem) {
         await insertIdempotencyRecord(tx, {
           integration_id: input.integration.id,
@@ -172,7 +168,7 @@ export async function createPayment<R>(
           key: idem.key,
           request_hash: fingerprint(idem.request),
           response_status: 0,
-          response_body: JSON.stringify(response),
+          response_body: JSON.stringify(response ?? null),
           created_at: now,
           expires_at: now + IDEMPOTENCY_TTL_MS,
         });

@@ -6,6 +6,7 @@ import type { Integration } from '../../store/repos/integrations.js';
 import { findPaymentById, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import type { Db, Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 import { feeFor } from '../money/fees.js';
 import { clockOwner, type NewJob, scheduleJobs } from '../jobs.js';
 import { payByLinkRail, walletRail } from './rails/bank-and-wallet.js';
@@ -114,39 +115,43 @@ function result(payment: Payment, outcome: Extract<RailOutcome, { kind: 'accepte
   };
 }
 
-/** The customer pays an open payment with a method; a refusal changes nothing. */
-export async function startPayment(deps: ServiceDeps, paymentId: string, method: PaymentMethod, input: RailInput): Promise<PayResult> {
+/**
+ * The customer pays an open payment with a method; a refusal changes nothing. `inTx` runs in the same
+ * transaction on the payment as it then is (a wire's own detail kept with it).
+ */
+export async function startPayment(deps: ServiceDeps, paymentId: string, method: PaymentMethod, input: RailInput, inTx?: InTx<Payment>): Promise<PayResult> {
   const payment = await findPaymentById(deps.store.db, paymentId);
   if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
   const integration = await findIntegrationAnyMerchant(deps.store.db, payment.integrationId);
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');
   if (!isOpen(payment.state)) throw new TollgateError('invalid_state', `the payment is already ${payment.state.replace('_', ' ')}`);
   const outcome = await decide(deps, integration, payment, method, input);
-  const after = await deps.store.transaction((tx) => apply(tx, deps, integration, payment, method, outcome));
+  const after = await deps.store.transaction(async (tx) => {
+    const moved = await apply(tx, deps, integration, payment, method, outcome);
+    if (inTx) await inTx(tx, moved);
+    return moved;
+  });
   return result(after, outcome);
 }
 
 /**
  * Express checkout: the payment and its method's first step in one transaction. The method decides
- * first, so a refusal (0774444444: "Insufficient balance") stores nothing at all.
+ * first, so a refusal (0774444444: "Insufficient balance") stores nothing at all. The response is what
+ * `inTx` makes of the started payment in that transaction (stored under the idempotency key, if any).
  */
 export async function createAndStartPayment<R>(
   deps: ServiceDeps,
   input: CreatePaymentInput,
   method: PaymentMethod,
   railInput: RailInput,
-  idem?: IdempotencyInput<R>,
-): Promise<{ created: Created<R>; pay: PayResult | undefined }> {
+  inTx: InTx<PayResult, R>,
+  idem?: IdempotencyInput,
+): Promise<Created<R>> {
   const now = deps.clock.now();
   const id = input.id ?? deps.ids.next('payment');
   const checkoutToken = input.checkoutToken ?? newCheckoutToken();
   // What the payment will be, for the rail to decide on before anything is stored.
   const draft = newPayment(newPaymentRow({ ...input, checkoutToken, displayRef: typeof input.displayRef === 'string' ? input.displayRef : null }, id, now));
   const outcome = await decide(deps, input.integration, draft, method, railInput);
-  let paid: Payment | undefined;
-  const created = await createPayment(deps, { ...input, id, checkoutToken }, idem, async (tx, payment) => {
-    paid = await apply(tx, deps, input.integration, payment, method, outcome);
-    return paid;
-  });
-  return { created, pay: paid && result(paid, outcome) };
+  return createPayment(deps, { ...input, id, checkoutToken }, idem, async (tx, payment) => inTx(tx, result(await apply(tx, deps, input.integration, payment, method, outcome), outcome)));
 }

@@ -7,6 +7,7 @@ import { type PaymentFilter, searchPayments } from '../../store/repos/lists.js';
 import { listRefunds, type Refund } from '../../store/repos/refunds.js';
 import { decodeCursor, type Page, type PageRequest, pageOf } from '../paging.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 
 export type { Payment } from '../../store/repos/payments.js';
 
@@ -151,7 +152,9 @@ export function paymentByTrace(deps: ServiceDeps, merchantId: string, trace: str
   return findPaymentByTrace(deps.store.db, merchantId, trace);
 }
 
-/** A wire keeps a detail of its own on a payment (the operator a PayDunya SOFTPAY push went through). */
-export async function keepWireDetail(deps: ServiceDeps, paymentId: string, patch: Record<string, unknown>): Promise<void> {
-  await deps.store.transaction((tx) => mergeWireData(tx, paymentId, patch));
+/** A wire keeps a detail of its own on a payment (the operator a PayDunya SOFTPAY push went through), in the change's transaction. */
+export function keepWireDetail(patch: Record<string, unknown>): InTx<Payment> {
+  return async (tx, payment) => {
+    await mergeWireData(tx, payment.id, patch);
+  };
 }

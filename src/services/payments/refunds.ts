@@ -1,45 +1,56 @@
 import { TollgateError } from '../../core/errors.js';
-import { REFUNDABLE_STATES } from '../../core/payment-state.js';
+import { PAID_STATES, REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
 import { postRefund, postRefundReversal } from '../money/payments.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord } from '../../store/repos/idempotency.js';
 import { findRefund, findRefundById, findRefundByPublicId, insertRefund, listRefunds, type Refund, setRefundStatus } from '../../store/repos/refunds.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 
 export type { Refund } from '../../store/repos/refunds.js';
 import { clockOwner, scheduleJobs } from '../jobs.js';
 import { fingerprint, IDEMPOTENCY_TTL_MS, type IdempotencyInput, storedAnswer } from './create.js';
-import { requirePayment } from './queries.js';
+import { type Payment, requirePayment } from './queries.js';
 import { transitionPayment } from './transition.js';
 
 /** Test-mode refunds move on by themselves: pending after 1 s, successful 2 s later. */
 export const TEST_REFUND_STEPS_MS = { pending: 1_000, successful: 3_000 } as const;
 
+/** The smallest refund: Paynow.pl takes a card payment's from 1 PLN, anything else's from one minor unit (spec §3.6). */
+function smallestRefund(payment: Payment): number {
+  return payment.dialect === 'paynow_pl' && payment.method === 'card' ? 100 : 1;
+}
+
 /**
  * A refund against a paid payment. The amount is reserved against what was paid minus what is
  * already refunded, in one statement (concurrent refunds cannot overdraw), and checked against the
- * integration's balance. A live refund needs a real connector, which Tollgate does not have.
+ * integration's balance. A live refund needs a real connector, which Tollgate does not have. The
+ * response is what `inTx` makes of the new refund in its transaction (stored under the key, if any).
  */
 export async function createRefund<R = undefined>(
   deps: ServiceDeps,
   merchantId: string,
   paymentId: string,
   input: { amountMinor: number; reason?: string | null; publicId?: string | null },
-  idem?: IdempotencyInput<R, Refund>,
-): Promise<{ refund: Refund; response: R | undefined; replayed: boolean }> {
+  idem?: IdempotencyInput,
+  inTx?: InTx<Refund, R>,
+): Promise<{ refund: Refund; response: R; replayed: boolean }> {
   const payment = await requirePayment(deps, merchantId, paymentId);
   // A retry with its key answers as the first request did, before any check that the first changed the outcome of.
   if (idem) {
     const replay = await replayedRefund<R>(deps, merchantId, payment.integrationId, idem);
     if (replay) return replay;
   }
-  if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) throw new TollgateError('validation', 'the refund amount must be a positive whole number of minor units', [{ path: 'amount', message: 'must be positive' }]);
-  if (!REFUNDABLE_STATES.includes(payment.state)) throw new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`);
+  const notRefundable = () => new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`, [], PAID_STATES.includes(payment.state) ? undefined : 'payment_not_paid');
+  if (!PAID_STATES.includes(payment.state)) throw notRefundable();
+  const smallest = smallestRefund(payment);
+  if (input.amountMinor < smallest) throw new TollgateError('validation', `the refund must be at least ${smallest} minor units`, [{ path: 'amount', message: `should be at least ${smallest}` }], 'refund_too_small');
+  if (!Number.isSafeInteger(input.amountMinor)) throw new TollgateError('validation', 'the refund amount must be a positive whole number of minor units', [{ path: 'amount', message: 'must be positive' }]);
+  if (!REFUNDABLE_STATES.includes(payment.state)) throw notRefundable();
   if (payment.mode === 'live') throw new TollgateError('refused', 'no live connector is configured for refunds: Tollgate does not move real money', [], 'no_live_connector');
   const now = deps.clock.now();
   const id = deps.ids.next('refund');
-  let response: R | undefined;
   const insertRefundInTx = () =>
     deps.store.transaction(async (tx) => {
     if (idem) await deleteExpiredIdempotency(tx, payment.integrationId, idem.scope, idem.key, now);
@@ -70,15 +81,15 @@ export async function createRefund<R = undefined>(
       ],
       now,
     );
-    if (idem) {
-      const made: Refund = { id, paymentId: payment.id, integrationId: payment.integrationId, merchantId, publicId: input.publicId ?? null, amountMinor: input.amountMinor, currency: payment.currency, status: 'new', reason: input.reason ?? null, createdAt: now, updatedAt: now };
-      response = idem.respond(made);
-      // In the refund's transaction: a concurrent request with the key fails on the key and creates nothing.
-      await insertIdempotencyRecord(tx, { integration_id: payment.integrationId, scope: idem.scope, key: idem.key, request_hash: fingerprint(idem.request), response_status: 0, response_body: JSON.stringify({ refundId: id, response }), created_at: now, expires_at: now + IDEMPOTENCY_TTL_MS });
-    }
+    const made: Refund = { id, paymentId: payment.id, integrationId: payment.integrationId, merchantId, publicId: input.publicId ?? null, amountMinor: input.amountMinor, currency: payment.currency, status: 'new', reason: input.reason ?? null, createdAt: now, updatedAt: now };
+    const response = inTx ? await inTx(tx, made) : (undefined as R);
+    // In the refund's transaction: a concurrent request with the key fails on the key and creates nothing.
+    if (idem) await insertIdempotencyRecord(tx, { integration_id: payment.integrationId, scope: idem.scope, key: idem.key, request_hash: fingerprint(idem.request), response_status: 0, response_body: JSON.stringify({ refundId: id, response }), created_at: now, expires_at: now + IDEMPOTENCY_TTL_MS });
+    return response;
   });
+  let response: R;
   try {
-    await insertRefundInTx();
+    response = await insertRefundInTx();
   } catch (err) {
     // Another request with this key committed first: answer as it did.
     const replay = idem && isUniqueViolation(err) ? await replayedRefund<R>(deps, merchantId, payment.integrationId, idem) : undefined;
@@ -91,7 +102,7 @@ export async function createRefund<R = undefined>(
 }
 
 /** The stored answer to a refund request with this key, if one was made in the last 24 h; a different request with the key is refused. */
-export async function replayedRefund<R>(deps: ServiceDeps, merchantId: string, integrationId: string, idem: IdempotencyInput<R, Refund>): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
+async function replayedRefund<R>(deps: ServiceDeps, merchantId: string, integrationId: string, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
   const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
   if (!stored) return undefined;
   const body = storedAnswer<{ refundId: string; response: R }>(stored, idem.request);

@@ -4,6 +4,7 @@ import { integrationById } from '../merchants/credentials.js';
 import { findPaymentById, insertPaymentEvent, isEventVersionTaken, movePaymentVersion, type Payment, updatePaymentIfVersion } from '../../store/repos/payments.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
+import type { InTx } from '../in-tx.js';
 import { type NewJob, scheduleJobs } from '../jobs.js';
 import { postPaymentMove } from '../money/payments.js';
 import { emitNotifications } from '../notify/emit.js';
@@ -22,8 +23,8 @@ export interface TransitionInput {
   payer?: { name: string; email: string; phone: string };
   /** Jobs this change causes besides notifications (the timers of a rail). */
   jobs?: NewJob[];
-  /** Other writes that must commit with the change; throwing aborts everything. */
-  effects?: (tx: Tx, payment: Payment) => Promise<void>;
+  /** Other writes that must commit with the change, on the payment as moved; throwing aborts everything. */
+  inTx?: InTx<Payment>;
   /** The fictitious customer whose wallet pays (on-site payment), and the refusal when it cannot. */
   payerWallet?: { customerId: string; refuse: () => Error };
 }
@@ -58,7 +59,7 @@ function mayMove(payment: Payment, paymentId: string, input: TransitionInput): b
 }
 
 /**
- * The writes of a move from `payment` as read: the row with a version check, the effects, the event
+ * The writes of a move from `payment` as read: the row with a version check, the caller's `inTx`, the event
  * with the next version, and every job the change causes (deliveries, timers). `checked` waits for the
  * version check's answer and throws 'conflict' at once when it lost; otherwise the event's version,
  * taken by the winner, fails the transaction (isEventVersionTaken), and nothing waits on the way.
@@ -93,7 +94,7 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
     paidAt: input.to === 'paid' ? now : payment.paidAt,
     customer,
   };
-  if (input.effects) await input.effects(tx, after);
+  if (input.inTx) await input.inTx(tx, after);
   await insertPaymentEvent(tx, { id: deps.ids.next('event'), payment_id: payment.id, version, from_state: payment.state, to_state: input.to, reason: input.reason, created_at: now });
   const integration = await integrationById(deps, payment.integrationId, tx);
   if (!integration) throw new TollgateError('internal', 'integration of a payment vanished');

@@ -77,10 +77,11 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
         validForMs: (b.validForSeconds ?? DEFAULT_VALIDITY_S) * 1000,
         testCheckout: b.testCheckout ?? 'merchant_only',
       },
-      typeof key === 'string' ? { scope: 'tollgate:create-payment', key, request: JSON.stringify(b), respond: (p) => ({ payment: paymentView(deps, p) }) } : undefined,
+      typeof key === 'string' ? { scope: 'tollgate:create-payment', key, request: JSON.stringify(b) } : undefined,
+      async (_tx, p) => ({ payment: paymentView(deps, p) }),
     );
     reply.header('idempotent-replayed', String(result.replayed));
-    return reply.code(201).send(result.response ?? { payment: paymentView(deps, result.payment!) });
+    return reply.code(201).send(result.response);
   });
 
   app.get('/api/integrations/:id/payments', {

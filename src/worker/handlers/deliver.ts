@@ -24,11 +24,11 @@ export const deliver: Handler<'deliver'> = async (ctx, { deliveryId }, job) => {
   } finally {
     release();
   }
-  const { delivered, next, record } = judged;
+  const { delivered, next, inTx } = judged;
   if (next === null) {
     ctx.onDelivery(delivered ? 'delivered' : 'failed');
-    return { done: true, record };
+    return { done: true, inTx };
   }
   ctx.onDelivery('retry');
-  return { done: false, runAt: next, error, record };
+  return { done: false, runAt: next, error, inTx };
 };

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ServiceDeps } from '../../services/deps.js';
 import type { JobKind, JobPayload } from '../../services/jobs.js';
 import type { Job } from '../../store/repos/jobs.js';
-import type { Tx } from '../../store/schema.js';
+import type { InTx } from '../../services/in-tx.js';
 import type { HttpSender } from '../http-sender.js';
 
 export interface HandlerContext {
@@ -21,9 +21,9 @@ export interface HandlerContext {
 
 /**
  * What a job asks for after running: to be removed, or to run again at a time; and what it learned
- * (`record`), written in the same transaction as that, so the two commit together.
+ * (`inTx`), written in the same transaction as that, so the two commit together.
  */
-export type JobResult = ({ done: true } | { done: false; runAt: number; error: string | null }) & { record?: (tx: Tx) => Promise<void> };
+export type JobResult = ({ done: true } | { done: false; runAt: number; error: string | null }) & { inTx?: InTx };
 
 /** `job.integrationId` is set for test-mode work only (it follows that integration's sandbox clock). */
 export type Handler<K extends JobKind> = (ctx: HandlerContext, payload: JobPayload<K>, job: Job) => Promise<JobResult>;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FictitiousCustomer } from '../../../src/store/repos/sandbox.js';
 import { testDatabases } from '../../helpers/dbs.js';
+import { refuseWrites } from '../../helpers/refuse-writes.js';
 import { BAD_KEYS, LIVE, pd, SANDBOX, type Shop, startShop } from './harness.js';
 
 const oprBody = (alias: string, total = 8_000, extra: Record<string, unknown> = {}) => ({
@@ -70,6 +71,18 @@ for (const kind of testDatabases()) {
       const again = pd(await s.post(`${SANDBOX}/opr/charge`, { token: c.token, confirm_token: code }));
       assert.notEqual(again.response_code, '00', JSON.stringify(again));
       assert.equal(await s.balanceOf(fabrice), 92_000);
+    });
+
+    test('opr/create stores the invoice and queues its code in one transaction: when the mail cannot be queued, nothing remains', async () => {
+      const before = await s.state();
+      const allow = await refuseWrites(s.s.store.db, kind, { name: 'refuse_code_mail', table: 'mail_outbox', event: 'insert', when: "new.kind = 'one_time_code'" });
+      try {
+        const r = pd(await s.post(`${SANDBOX}/opr/create`, oprBody('fabrice@gmail.com')));
+        assert.notEqual(r.response_code, '00', JSON.stringify(r));
+      } finally {
+        await allow();
+      }
+      assert.equal(await s.state(), before, 'no invoice without its code');
     });
 
     test('the NODE shape (numbers as strings) and an alias given by phone number work the same', async () => {

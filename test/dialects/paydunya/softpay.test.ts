@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testDatabases } from '../../helpers/dbs.js';
+import { refuseWrites } from '../../helpers/refuse-writes.js';
 import { SANDBOX, type Shop, type Wire, startShop } from './harness.js';
 
 /** The SOFTPAY envelope: JSON, a boolean success, a message, never a response_code. */
@@ -50,6 +51,19 @@ for (const kind of testDatabases()) {
       const again = envelope(await s.post(`${SANDBOX}/softpay/wave-senegal`, wave(token, '771234567')));
       assert.equal(again.success, false);
       assert.equal(await s.state(), before);
+    });
+
+    test("the push and the operator it went through commit together: when the operator cannot be kept, nothing changes", async () => {
+      const token = await s.createInvoice({ invoice: { total_amount: 2_000 } });
+      const before = await s.state();
+      const allow = await refuseWrites(s.s.store.db, kind, { name: 'refuse_operator', table: 'payments', event: 'update', when: `new.wire_data like '%"operator"%'` });
+      try {
+        assert.equal(envelope(await s.post(`${SANDBOX}/softpay/wave-senegal`, wave(token, '771234567'))).success, false);
+      } finally {
+        await allow();
+      }
+      assert.equal(await s.state(), before, 'the invoice is not pushed without its operator');
+      assert.equal((await s.confirm(token)).status, 'pending');
     });
 
     test('the completed invoice names who paid and how: customer.phone is the pushed number, payment_method the operator with underscores (wave_senegal)', async () => {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sandboxPayout } from '../../../src/services/sandbox/controls.js';
 import { testDatabases } from '../../helpers/dbs.js';
-import { advance, assertError, blikBody, dbState, openShop, paymentBody, type Shop } from './harness.js';
+import { transitionPayment } from '../../../src/services/payments/transition.js';
+import { advance, assertError, blikBody, dbState, openShop, paymentBody, type Shop, storedPayment } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -151,6 +152,20 @@ for (const kind of testDatabases()) {
       const before = await dbState(shop.s);
       assertError(await refund(p.paymentId, '{"amount":100}'), 400, 'VALIDATION_ERROR', 'paymentId: invalid field value (the payment is not CONFIRMED)');
       assert.equal(await dbState(shop.s), before);
+    });
+
+    test('less than the smallest refund is REFUND_AMOUNT_TOO_SMALL: 0.01 PLN, and 1 PLN for a card payment', async () => {
+      const blik = await confirmed(1000);
+      const before = await dbState(shop.s);
+      assertError(await refund(blik, '{"amount":0}'), 400, 'REFUND_AMOUNT_TOO_SMALL', 'amount: should be at least 1');
+      assert.equal(await dbState(shop.s), before);
+      assert.equal((await refund(blik, '{"amount":1}')).status, 201);
+      // Paid by card on the paywall (the sandbox's control stands for the customer's card form).
+      const p = await shop.pl.create(paymentBody({ amount: 1000 }));
+      const stored = await storedPayment(shop.s, p.paymentId);
+      await transitionPayment(shop.s.app.deps, stored!.id, { to: 'paid', reason: 'card', method: 'card' });
+      assertError(await refund(p.paymentId, '{"amount":99}'), 400, 'REFUND_AMOUNT_TOO_SMALL', 'amount: should be at least 100');
+      assert.equal((await refund(p.paymentId, '{"amount":100}')).status, 201);
     });
 
     test('more than remains is REFUND_AMOUNT_TOO_LARGE; partial refunds up to the amount are fine', async () => {
