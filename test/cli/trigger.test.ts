@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tempDir, testDatabases } from '../helpers/dbs.js';
-import { killAll } from '../helpers/process.js';
-import { jsonOfRun, openWorld } from './world.js';
+import { killAll, runBin } from '../helpers/process.js';
+import { jsonOf, openWorld } from './world.js';
 
 after(killAll);
 
@@ -22,17 +22,17 @@ for (const kind of testDatabases()) {
       try {
         const keys = join(tempDir(), 'keys.json');
         writeFileSync(keys, JSON.stringify({ integration: { id: w.integrationId }, credentials: w.credentials }));
-        const list = jsonOfRun(await w.run(['trigger', '--list', '--json'])).data as Array<{ name: string; does: string; ends: string | null }>;
+        const list = jsonOf(await w.cli(['trigger', '--list', '--json'])).data as Array<{ name: string; does: string; ends: string | null }>;
         for (const name of ['paynow-zw.express.paid', 'paynow-zw.express.insufficient-balance', 'paynow-zw.web.cancelled', 'paynow-pl.blik.rejected', 'paynow-pl.pbl.failed', 'paynow-pl.refund', 'paydunya.invoice.completed', 'paydunya.opr.wrong-code']) {
           assert.ok(list.some((s) => s.name === name), `--list has ${name}`);
         }
         for (const wire of WIRES) assert.ok(list.some((s) => s.name.startsWith(`${wire}.`)));
-        const human = await w.run(['trigger', '--list']);
-        assert.equal(human.code, 0);
+        const human = await w.cli(['trigger', '--list']);
+        assert.equal(human.exited.code, 0);
         for (const s of list) assert.match(human.stdout, new RegExp(`^${s.name.replaceAll('.', '\\.')} +\\S`, 'm'));
 
         for (const s of list) {
-          const r = jsonOfRun(await w.run(['trigger', s.name, '--keys', keys, '--json']));
+          const r = jsonOf(await w.cli(['trigger', s.name, '--keys', keys, '--json']));
           assert.deepEqual(Object.keys(r), ['scenario', 'expected', 'reached', 'answer', 'steps', 'payment', 'refunds', 'deliveries']);
           assert.equal(r.reached, true, `${s.name}: ${JSON.stringify(r)}`);
           assert.equal(r.expected, s.ends);
@@ -57,16 +57,16 @@ for (const kind of testDatabases()) {
         }
 
         // The binary, once: a scenario's human output.
-        const bin = await w.cli(['trigger', 'paydunya.opr.wrong-code', '--keys', keys]);
+        const bin = await runBin(['trigger', 'paydunya.opr.wrong-code', '--keys', keys], w.env());
         assert.equal(bin.exited?.code, 0, bin.describe());
         assert.match(bin.stdout, /^paydunya\.opr\.wrong-code: ended as expected \(created\)\n {2}POST \/sandbox-api\/v1\/opr\/create → 200/);
         assert.match(bin.stdout, /POST \/sandbox-api\/v1\/opr\/charge → 200 {2}\{"response_code":"4003"/);
 
-        const missing = await w.run(['trigger', 'paynow-pl.refund']);
-        assert.equal(missing.code, 1);
+        const missing = await w.cli(['trigger', 'paynow-pl.refund']);
+        assert.equal(missing.exited.code, 1);
         assert.match(missing.stderr, /needs the integration's Paynow\.pl keys/);
-        const unknown = await w.run(['trigger', 'paynow-pl.nothing', '--keys', keys]);
-        assert.equal(unknown.code, 1);
+        const unknown = await w.cli(['trigger', 'paynow-pl.nothing', '--keys', keys]);
+        assert.equal(unknown.exited.code, 1);
         assert.match(unknown.stderr, /no scenario "paynow-pl\.nothing"/);
       } finally {
         await w.s.stop();

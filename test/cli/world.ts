@@ -1,7 +1,8 @@
 /**
  * What the remote CLI suites share: a real gateway on 127.0.0.1 (its worker running), a verified
  * merchant with an API token and a test integration, and `tollgate` run against it with its own config
- * directory: as a child process (`cli`, `spawn`) or in this process through the same `runCli` (`run`).
+ * directory: a command to its end in this process through the bin's `runCli` (`cli`), a long-running
+ * one as a child process (`spawn`).
  */
 import assert from 'node:assert/strict';
 import { tempDir, type DbKind } from '../helpers/dbs.js';
@@ -12,14 +13,6 @@ import { registerMerchant } from '../../src/services/merchants/accounts.js';
 import { createApiToken } from '../../src/services/merchants/sessions.js';
 import { createIntegration } from '../../src/services/merchants/integrations.js';
 import type { CredentialSet } from '../../src/core/credentials.js';
-import { runCli as runInProcess } from '../../src/cli/program.js';
-
-/** What a command run in this process printed, and its exit code. */
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface World {
   s: TestServer;
@@ -36,8 +29,6 @@ export interface World {
   cli(args: string[], extra?: Record<string, string>): Promise<Finished>;
   /** Starts a long-running `tollgate …args` (tail, listen) with the URL and token in its environment. */
   spawn(args: string[]): Proc;
-  /** Runs `tollgate …args` in this process, with the environment `cli` gives a child, over real HTTP. */
-  run(args: string[], extra?: Record<string, string>): Promise<Ran>;
 }
 
 let seq = 0;
@@ -66,20 +57,7 @@ export async function openWorld(kind: DbKind, options: TestServerOptions & { not
     env,
     cli: (args, extra) => runCli(args, env(extra)),
     spawn: (args) => new Proc(args, env()),
-    async run(args, extra = {}) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), readStdin: async () => '', env: { XDG_CONFIG_HOME: configDir, TOLLGATE_URL: s.url, TOLLGATE_TOKEN: token, ...extra } };
-      const code = await runInProcess(args, io);
-      return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
-    },
   };
-}
-
-/** A --json command run in this process that succeeded: exit 0, stdout one JSON document. */
-export function jsonOfRun(r: Ran): any {
-  assert.equal(r.code, 0, `\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
 }
 
 /** A --json command that succeeded: exit 0, stdout one JSON document. */
