@@ -4659,26 +4659,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            rates: {
-                                /** @description percent of attempts sent twice */
-                                duplicate: number;
-                                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
-                                reorder: number;
-                                /** @description percent of attempts held back by delayMs before they are sent */
-                                delay: number;
-                                /** @description percent of attempts sent with a wrong signature or hash */
-                                wrongSignature: number;
-                                /** @description percent of attempts whose body is cut to its first half */
-                                truncatedBody: number;
-                            };
-                            /** @description how long a delayed attempt waits, in milliseconds */
-                            delayMs: number;
-                            /** @description set: the same deliveries get the same faults on every run */
-                            seed: string | null;
-                            /** @description when they were last set; null while never set */
-                            updatedAt: string | null;
-                        };
+                        "application/json": components["schemas"]["NotificationFaults"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -4759,26 +4740,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            rates: {
-                                /** @description percent of attempts sent twice */
-                                duplicate: number;
-                                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
-                                reorder: number;
-                                /** @description percent of attempts held back by delayMs before they are sent */
-                                delay: number;
-                                /** @description percent of attempts sent with a wrong signature or hash */
-                                wrongSignature: number;
-                                /** @description percent of attempts whose body is cut to its first half */
-                                truncatedBody: number;
-                            };
-                            /** @description how long a delayed attempt waits, in milliseconds */
-                            delayMs: number;
-                            /** @description set: the same deliveries get the same faults on every run */
-                            seed: string | null;
-                            /** @description when they were last set; null while never set */
-                            updatedAt: string | null;
-                        };
+                        "application/json": components["schemas"]["NotificationFaults"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -5516,37 +5478,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            frequency: "immediate" | "daily";
-                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-                            minimums: {
-                                /** @description three-letter currency code */
-                                currency: string;
-                                /** @description in minor units */
-                                amount: number;
-                            }[];
-                            account: {
-                                /** @enum {string} */
-                                type: "bank";
-                                bankName: string;
-                                accountName: string;
-                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                                accountNumber: string;
-                                swift?: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "mobile_money";
-                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                                provider: string;
-                                /** @description international format: + then 8 to 15 digits */
-                                phone: string;
-                                accountName: string;
-                            };
-                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-                            nextRunAt: string | null;
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["PayoutSettings"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -5627,37 +5559,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            frequency: "immediate" | "daily";
-                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-                            minimums: {
-                                /** @description three-letter currency code */
-                                currency: string;
-                                /** @description in minor units */
-                                amount: number;
-                            }[];
-                            account: {
-                                /** @enum {string} */
-                                type: "bank";
-                                bankName: string;
-                                accountName: string;
-                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                                accountNumber: string;
-                                swift?: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "mobile_money";
-                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                                provider: string;
-                                /** @description international format: + then 8 to 15 digits */
-                                phone: string;
-                                accountName: string;
-                            };
-                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-                            nextRunAt: string | null;
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["PayoutSettings"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -6832,6 +6734,59 @@ export interface components {
              */
             decidedAt: number | string | null;
         };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettingsInput: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+            nextRunAt: string | null;
+            updatedAt: string;
+        };
+        /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
+        NotificationFaultsInput: {
+            rates: {
+                /** @description percent of attempts sent twice */
+                duplicate: number;
+                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
+                reorder: number;
+                /** @description percent of attempts held back by delayMs before they are sent */
+                delay: number;
+                /** @description percent of attempts sent with a wrong signature or hash */
+                wrongSignature: number;
+                /** @description percent of attempts whose body is cut to its first half */
+                truncatedBody: number;
+            };
+            /** @description how long a delayed attempt waits, in milliseconds */
+            delayMs: number;
+            /** @description set: the same deliveries get the same faults on every run */
+            seed: string | null;
+            /** @description when they were last set; null while never set */
+            updatedAt: string | null;
+        };
         /** @description An error, as application/problem+json (RFC 9457) */
         Problem: {
             /** @example https://tollgate.dev/problems/not_found */
@@ -7751,6 +7706,59 @@ export interface components {
              * @example 2026-12-04T18:55:00.000Z
              */
             decidedAt: string | null;
+        };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettings: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+            nextRunAt: string | null;
+            updatedAt: string;
+        };
+        /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
+        NotificationFaults: {
+            rates: {
+                /** @description percent of attempts sent twice */
+                duplicate: number;
+                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
+                reorder: number;
+                /** @description percent of attempts held back by delayMs before they are sent */
+                delay: number;
+                /** @description percent of attempts sent with a wrong signature or hash */
+                wrongSignature: number;
+                /** @description percent of attempts whose body is cut to its first half */
+                truncatedBody: number;
+            };
+            /** @description how long a delayed attempt waits, in milliseconds */
+            delayMs: number;
+            /** @description set: the same deliveries get the same faults on every run */
+            seed: string | null;
+            /** @description when they were last set; null while never set */
+            updatedAt: string | null;
         };
     };
     responses: never;
