@@ -316,7 +316,6 @@ for (const kind of testDatabases()) {
         ['money', `/money?integration=${state.integrationId}`, shown('USD available')],
         ['developers', `/developers?integration=${state.integrationId}`, shown('signature failed')],
         ['integration', `/integrations/${state.integrationId}`, shown('Inject faults into test notifications')],
-        ['payment', `/payments/${state.paid[2]}`, shown('Attempt 2 at')],
       ]);
       await inspectEverywhere(true, [['operators', '/operators', shown('Requests per dialect')]]);
     });
