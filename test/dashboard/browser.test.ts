@@ -5,55 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { listOutbox } from '../../src/services/mail/outbox.js';
 import { createOperator, registerMerchant } from '../../src/services/merchants/accounts.js';
-import { browserSuite, horizontalOverflow, launchChromium } from '../checkout/browser.js';
+import { browserSuite, launchChromium } from '../checkout/browser.js';
+import { ARTIFACTS, inspectPage, logIn, newTab, type Tab } from './dashboard.js';
 import { ApiClient } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts/dashboard');
-const AXE = resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 const PASSWORD = 'a long dashboard password 1';
-
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  /** CSP violations and uncaught errors the page reported. */
-  problems: string[];
-}
-
-async function newTab(browser: Browser, options: { width?: number; bypassCSP?: boolean } = {}): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, deviceScaleFactor: 1, bypassCSP: options.bypassCSP ?? false });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return { context, page, problems };
-}
-
-async function logIn(page: Page, url: string, email: string, password: string, operator = false): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  if (operator) await page.getByLabel('I am an operator of this gateway').check();
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { level: 1, name: operator ? 'Operators' : 'Home' }).waitFor();
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate<{ id: string; impact: string; nodes: { target: string[] }[] }[]>(
-    "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => ({ target: n.target })) })))",
-  );
-  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const kind of testDatabases()) {
   describe(`the dashboard in Chromium on ${kind}`, browserSuite(), () => {
@@ -271,9 +233,7 @@ for (const kind of testDatabases()) {
             await page.locator('main h1').waitFor();
             await page.waitForLoadState('networkidle');
           }
-          await page.screenshot({ path: join(ARTIFACTS, `${kind}-${name}-${width}.png`), fullPage: true });
-          for (const v of await axeViolations(page)) found.push(`${name} at ${width}px: ${v}`);
-          if (width === 360) assert.ok((await horizontalOverflow(page)) <= 0, `${name} scrolls sideways at 360 px`);
+          found.push(...(await inspectPage(page, `${kind}-${name}`, width)));
         }
       }
       assert.deepEqual(found, []);

@@ -28,7 +28,7 @@ for (const kind of testDatabases()) {
       await shop.s.stop();
     });
 
-    const balances = async (integrationId: string) => (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.balances;
+    const balances = async (integrationId: string) => (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.data;
 
     test('the operator sets a fee per method and currency; a bad rule is refused and changes nothing', async () => {
       const r = await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 300, fixedMinor: 25, minMinor: 100, maxMinor: 5_000 });
@@ -49,8 +49,8 @@ for (const kind of testDatabases()) {
       assert.equal(paid.body.payment.state, 'paid', paid.text);
       const { payment } = await detail(shop.api, p.id);
       assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [250, 'merchant', 9_750]);
-      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_750, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
-      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', available: 9_750, pending: 0, inTransit: 0, fees: 250 }]);
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.data.map((e: any) => `${e.account}:${e.amount}`);
       assert.deepEqual(entries.sort(), ['available:9750', 'fees:250', 'world:-10000']);
       assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
     });
@@ -62,8 +62,8 @@ for (const kind of testDatabases()) {
       const { payment } = await detail(shop.api, p.id);
       // 3 % of 1,000 + 25 = 55, raised to the 100 minimum.
       assert.deepEqual([payment.fee, payment.feePaidBy, payment.net], [100, 'customer', 1_000]);
-      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'XOF', availableMinor: 1_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 100 }]);
-      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'XOF', available: 1_000, pending: 0, inTransit: 0, fees: 100 }]);
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.data.map((e: any) => `${e.account}:${e.amount}`);
       assert.deepEqual(entries.sort(), ['available:1000', 'fees:100', 'world:-1100']);
       assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
     });

@@ -32,8 +32,8 @@ for (const kind of testDatabases()) {
       assert.equal((await pay(api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' })).body.payment.state, 'paid');
       return p.id;
     }
-    const payouts = async (api: Shop['api'], integrationId: string) => (await api.get(`/api/integrations/${integrationId}/payouts`)).body.payouts as { id: string; amountMinor: number; status: string }[];
-    const available = async (api: Shop['api'], integrationId: string) => (await api.get(`/api/integrations/${integrationId}/balances`)).body.balances[0]?.availableMinor;
+    const payouts = async (api: Shop['api'], integrationId: string) => (await api.get(`/api/integrations/${integrationId}/payouts`)).body.data as { id: string; amount: number; status: string }[];
+    const available = async (api: Shop['api'], integrationId: string) => (await api.get(`/api/integrations/${integrationId}/balances`)).body.data[0]?.available;
 
     test('a payout account of the wrong shape is refused naming its field, and nothing changes', async () => {
       const { api } = await newMerchant(shop.s.app.deps, shop.s.url);
@@ -68,7 +68,7 @@ for (const kind of testDatabases()) {
       await advance(shop.s, nextDailyRun(shop.s.clock.now()) - shop.s.clock.now());
       const [po] = await payouts(api, integrationId);
       assert.ok(po);
-      assert.deepEqual([po.amountMinor, po.status], [16_000, 'in_transit']);
+      assert.deepEqual([po.amount, po.status], [16_000, 'in_transit']);
       assert.equal(await available(api, integrationId), 0);
       await advance(shop.s, TEST_TRANSIT_MS);
       const d = await api.get(`/api/integrations/${integrationId}/payouts/${po.id}`);
@@ -100,8 +100,8 @@ for (const kind of testDatabases()) {
       await advance(shop.s, 10_000);
       await advance(shop.s, TEST_TRANSIT_MS);
       const list = await payouts(api, integrationId);
-      assert.deepEqual(list.map((x) => x.status), ['failed', 'paid']);
-      assert.deepEqual((await api.get(`/api/integrations/${integrationId}/payouts/${list[1]?.id}`)).body.payments, [{ paymentId: p, amount: 5_000, currency: 'USD', released: false }]);
+      assert.deepEqual(list.map((x) => x.status), ['paid', 'failed'], 'newest first');
+      assert.deepEqual((await api.get(`/api/integrations/${integrationId}/payouts/${list[0]?.id}`)).body.payments, [{ paymentId: p, amount: 5_000, currency: 'USD', released: false }]);
       assert.equal(await available(api, integrationId), 0);
       assert.equal((await verifyLedger(deps)).ok, true);
       assert.equal((await api.delete('/api/payout-settings')).status, 204);

@@ -59,7 +59,7 @@ for (const kind of testDatabases().filter((k) => k === 'postgres')) {
       const outcomes = await Promise.all(ops);
       assert.deepEqual({ accepted: outcomes.filter(Boolean).length, refused: outcomes.filter((x) => !x).length }, { accepted: 10, refused: N - 10 });
       const balances = await api.get(`/api/integrations/${id}/balances`);
-      assert.equal(balances.body.balances.find((b: { mode: string; currency: string }) => b.mode === 'test' && b.currency === 'XOF')?.availableMinor, 0);
+      assert.equal(balances.body.data.find((b: { mode: string; currency: string }) => b.mode === 'test' && b.currency === 'XOF')?.available, 0);
       const verify = await runCli([...db, '--json', 'ledger', 'verify']);
       assert.equal(verify.exited.code, 0, verify.describe());
       p.child.kill('SIGTERM');

@@ -25,7 +25,7 @@ for (const kind of testDatabases()) {
     const balances = async (integrationId: string) => {
       const r = await shop.api.get(`/api/integrations/${integrationId}/balances`);
       assert.equal(r.status, 200, r.text);
-      return r.body.balances;
+      return r.body.data;
     };
 
     test('balances, entries page by page, CSV; a payout run pays out test balances once; a failed payout returns its money', async () => {
@@ -35,19 +35,20 @@ for (const kind of testDatabases()) {
       assert.equal((await shop.api.post(`/api/payments/${p.id}/refunds`, { amount: 1_000 })).status, 201);
       await advance(shop.s, 3_000);
       // The customer paid the card's default 2.5 % on top: the merchant keeps the whole amount.
-      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', availableMinor: 9_000, pendingMinor: 0, inTransitMinor: 0, feesMinor: 250 }]);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'USD', available: 9_000, pending: 0, inTransit: 0, fees: 250 }]);
 
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
         const r: { status: number; text: string; body: any } = await shop.api.get(`/api/integrations/${integrationId}/ledger?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
         assert.equal(r.status, 200, r.text);
-        for (const e of r.body.entries) seen.push(`${e.kind}:${e.accountId.split(':').pop()}:${e.amountMinor}`);
+        for (const e of r.body.data) seen.push(`${e.kind}:${e.account}:${e.amount}`);
         cursor = r.body.nextCursor;
       } while (cursor);
       assert.deepEqual(seen.sort(), ['payment:available:10000', 'payment:fees:250', 'payment:world:-10250', 'refund:available:-1000', 'refund:world:1000']);
       const refundsOnly = await shop.api.get(`/api/integrations/${integrationId}/ledger?kind=refund`);
-      assert.equal(refundsOnly.body.entries.length, 2);
+      assert.equal(refundsOnly.body.data.length, 2);
+      assert.match(refundsOnly.body.data[0].createdAt, /^\d{4}-\d\d-\d\dT/, 'instants are ISO 8601');
       assert.equal((await shop.api.get(`/api/integrations/${integrationId}/ledger?cursor=nonsense`)).status, 400);
       const csv = await shop.api.get(`/api/integrations/${integrationId}/ledger.csv`);
       assert.equal(csv.status, 200);
@@ -57,10 +58,10 @@ for (const kind of testDatabases()) {
       const deps = shop.s.app.deps;
       const first = await runPayouts(deps);
       assert.ok(first.started >= 1);
-      assert.equal((await balances(integrationId))[0].availableMinor, 0);
+      assert.equal((await balances(integrationId))[0].available, 0);
       const again = await runPayouts(deps);
       assert.equal(again.started, 0, 'a second run finds nothing left to pay out');
-      const statuses = async () => (await shop.api.get(`/api/integrations/${integrationId}/payouts`)).body.payouts.map((x: any) => [x.amountMinor, x.status]);
+      const statuses = async () => (await shop.api.get(`/api/integrations/${integrationId}/payouts`)).body.data.map((x: any) => [x.amount, x.status]);
       assert.deepEqual(await statuses(), [[9_000, 'pending']]);
       // A test payout is simulated end to end: the worker takes it in transit, then the fictitious bank pays it.
       await advance(shop.s, 0);
@@ -72,10 +73,10 @@ for (const kind of testDatabases()) {
       const p2 = await createPaymentOk(shop.api, integrationId, { amount: 500, currency: 'USD' });
       await pay(shop.api, p2.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
       const id = await deps.store.transaction((tx) => startPayout(tx, deps, { integrationId, merchantId: shop.merchantId, mode: 'test', currency: 'USD', amountMinor: 500, refusal: 'x' }));
-      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 0, pendingMinor: 0, inTransitMinor: 500, feesMinor: 263 });
+      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', available: 0, pending: 0, inTransit: 500, fees: 263 });
       assert.equal((await markPayout(deps, id, 'failed')).status, 'failed');
       await assert.rejects(markPayout(deps, id, 'paid'), /already failed/);
-      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', availableMinor: 500, pendingMinor: 0, inTransitMinor: 0, feesMinor: 263 });
+      assert.deepEqual((await balances(integrationId))[0], { mode: 'test', currency: 'USD', available: 500, pending: 0, inTransit: 0, fees: 263 });
       assert.equal((await verifyLedger(deps)).ok, true);
     });
   });

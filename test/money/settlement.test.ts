@@ -31,8 +31,8 @@ for (const kind of testDatabases()) {
       return p.id;
     }
     const balance = async (integrationId: string) => {
-      const b = (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.balances[0];
-      return { available: b.availableMinor, pending: b.pendingMinor };
+      const b = (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.data[0];
+      return { available: b.available, pending: b.pending };
     };
     const move = (id: string, to: 'awaiting_delivery' | 'delivered') => transitionPayment(shop.s.app.deps, id, { to, reason: 'test' });
 

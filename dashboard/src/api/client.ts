@@ -4,7 +4,7 @@
  * carries the CSRF token the login returned. A problem+json answer becomes an ApiError a page can show.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 const CSRF_KEY = 'tollgate.csrf';
 
@@ -35,7 +35,7 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: '' });
 api.use(csrf);
 
-/** A problem+json answer: `detail` says what to do next; `errors` names fields. */
+/** A problem+json answer: `detail` says what to do next; `fieldErrors` are its `issues`, one per invalid field. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -46,26 +46,26 @@ export class ApiError extends Error {
   ) {
     super(detail || title);
   }
+
+  /** The message of one field (`account.phone`), for showing next to it. */
+  fieldError(path: string): string | undefined {
+    return this.fieldErrors.find((f) => f.path === path)?.message;
+  }
 }
 
-interface Problem {
-  title?: string;
-  detail?: string;
-  code?: string;
-  errors?: { path: string; message: string }[];
-}
+type Problem = Partial<components['schemas']['Problem']>;
 
 /** The data of an answer, or its problem thrown as an ApiError (a network failure says to retry). */
-export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
-  let r: Awaited<typeof call>;
+export async function unwrap<R extends { data?: unknown; error?: unknown; response: Response }>(call: Promise<R>): Promise<NonNullable<R['data']>> {
+  let r: R;
   try {
     r = await call;
   } catch {
     throw new ApiError(0, 'Network error', 'The gateway did not answer. Check your connection and try again.', 'network', []);
   }
-  if (r.response.ok) return r.data as T;
+  if (r.response.ok) return r.data as NonNullable<R['data']>;
   const p = (r.error ?? {}) as Problem;
-  throw new ApiError(r.response.status, p.title ?? r.response.statusText, p.detail ?? `The gateway answered ${r.response.status}.`, p.code, p.errors ?? []);
+  throw new ApiError(r.response.status, p.title ?? r.response.statusText, p.detail ?? `The gateway answered ${r.response.status}.`, p.code, p.issues ?? []);
 }
 
 /** What a person should read for an error, with the next step when the status implies one. */

@@ -4659,26 +4659,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            rates: {
-                                /** @description percent of attempts sent twice */
-                                duplicate: number;
-                                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
-                                reorder: number;
-                                /** @description percent of attempts held back by delayMs before they are sent */
-                                delay: number;
-                                /** @description percent of attempts sent with a wrong signature or hash */
-                                wrongSignature: number;
-                                /** @description percent of attempts whose body is cut to its first half */
-                                truncatedBody: number;
-                            };
-                            /** @description how long a delayed attempt waits, in milliseconds */
-                            delayMs: number;
-                            /** @description set: the same deliveries get the same faults on every run */
-                            seed: string | null;
-                            /** @description when they were last set; null while never set */
-                            updatedAt: string | null;
-                        };
+                        "application/json": components["schemas"]["NotificationFaults"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -4759,26 +4740,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            rates: {
-                                /** @description percent of attempts sent twice */
-                                duplicate: number;
-                                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
-                                reorder: number;
-                                /** @description percent of attempts held back by delayMs before they are sent */
-                                delay: number;
-                                /** @description percent of attempts sent with a wrong signature or hash */
-                                wrongSignature: number;
-                                /** @description percent of attempts whose body is cut to its first half */
-                                truncatedBody: number;
-                            };
-                            /** @description how long a delayed attempt waits, in milliseconds */
-                            delayMs: number;
-                            /** @description set: the same deliveries get the same faults on every run */
-                            seed: string | null;
-                            /** @description when they were last set; null while never set */
-                            updatedAt: string | null;
-                        };
+                        "application/json": components["schemas"]["NotificationFaults"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -4833,7 +4795,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Available, pending, in-transit and fee balances per mode and currency */
+        /**
+         * Balances per mode and currency
+         * @description Available, pending, in-transit and fee balances of the integration, one entry per mode and currency that has moved money (a short list, not paged). Amounts in minor units.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4850,7 +4815,47 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Balance"][];
+                        };
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this caller (another merchant’s resources are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4869,16 +4874,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ledger postings, newest first, with cursor paging and filters */
+        /**
+         * Ledger postings
+         * @description Every posting to the integration’s accounts, newest first, a page at a time, narrowed by every filter given. Amounts are signed, in minor units.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description test or live */
                     mode?: "test" | "live";
+                    /** @description Only this currency */
                     currency?: string;
+                    /** @description Only this kind of transaction */
                     kind?: "payment" | "escrow_hold" | "escrow_release" | "settlement" | "refund" | "refund_reversal" | "payout" | "payout_paid" | "payout_failed" | "disbursement" | "direct_pay" | "wallet_topup";
+                    /** @description Only postings to this balance */
                     account?: "available" | "pending" | "fees" | "in_transit" | "world" | "wallet";
-                    cursor?: string;
+                    /** @description Items per page (1–200, default 50) */
                     limit?: number;
+                    /** @description The nextCursor of the previous page; omit for the first page */
+                    cursor?: string;
                 };
                 header?: never;
                 path: {
@@ -4888,12 +4902,54 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Ledger postings */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["LedgerEntry"][];
+                            /** @description Pass as cursor to read the next page; null when this is the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this caller (another merchant’s resources are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4912,13 +4968,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ledger postings as CSV */
+        /**
+         * Ledger postings as CSV
+         * @description Every posting matching the filters (the same as the ledger list), newest first, amounts in minor units.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description test or live */
                     mode?: "test" | "live";
+                    /** @description Only this currency */
                     currency?: string;
+                    /** @description Only this kind of transaction */
                     kind?: "payment" | "escrow_hold" | "escrow_release" | "settlement" | "refund" | "refund_reversal" | "payout" | "payout_paid" | "payout_failed" | "disbursement" | "direct_pay" | "wallet_topup";
+                    /** @description Only postings to this balance */
                     account?: "available" | "pending" | "fees" | "in_transit" | "world" | "wallet";
                 };
                 header?: never;
@@ -4929,12 +4992,50 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description CSV with a header line */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this caller (another merchant’s resources are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4953,10 +5054,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The integration's payouts and their statuses */
+        /**
+         * The integration's payouts
+         * @description Newest first, a page at a time, narrowed by status and mode. GET …/payouts/{payoutId} lists the payments one settles.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    status?: "pending" | "in_transit" | "paid" | "failed";
+                    mode?: "test" | "live";
+                    /** @description Items per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page; omit for the first page */
+                    cursor?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -4965,12 +5076,54 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Payouts */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Payout"][];
+                            /** @description Pass as cursor to read the next page; null when this is the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this caller (another merchant’s resources are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -4991,7 +5144,7 @@ export interface paths {
         };
         /**
          * One payout and the payments it settles
-         * @description The payout (amount in minor units, status pending → in_transit → paid or failed, masked destination) and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout's payments are marked released: the next payout settles them.
+         * @description The payout and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout's payments are marked released: the next payout settles them.
          */
         get: {
             parameters: {
@@ -5011,26 +5164,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "pending" | "in_transit" | "paid" | "failed";
-                            /** @description in minor units */
-                            amount: number;
-                            currency: string;
-                            /** @enum {string} */
-                            mode: "test" | "live";
-                            destination: string | null;
-                            createdAt: string;
-                            updatedAt: string | null;
-                            payments: {
-                                paymentId: string;
-                                /** @description in minor units */
-                                amount: number;
-                                currency: string;
-                                released: boolean;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["PayoutDetail"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -5086,11 +5220,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every payout, by status */
+        /**
+         * Every payout
+         * @description Payouts of every merchant, newest first, a page at a time, narrowed by status, mode and integration. The day’s file is the live ones still pending.
+         */
         get: {
             parameters: {
                 query?: {
                     status?: "pending" | "in_transit" | "paid" | "failed";
+                    mode?: "test" | "live";
+                    integrationId?: string;
+                    /** @description Items per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page; omit for the first page */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5098,17 +5241,116 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description Payouts */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Payout"][];
+                            /** @description Pass as cursor to read the next page; null when this is the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator/payouts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The day's payout file
+         * @description The live payouts waiting for the bank as CSV, one line per payout with the merchant’s payout account and a TOTAL line per currency (amounts in minor units), as `tollgate payouts export` writes it. The payouts in it become in transit: a second export does not list them again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV with a header line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5124,7 +5366,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a payout paid or failed (a failed payout returns its money to available) */
+        /**
+         * Mark a payout paid or failed
+         * @description Once, from pending or in transit. A failed payout returns its money to available and its payments to the next payout; a payout already paid or failed is a 409.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5148,7 +5393,56 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            payout: components["schemas"]["Payout"];
+                        };
+                    };
+                };
+                /** @description The request is not valid: `issues` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not logged in, or the API token is unknown or revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not allowed: a session write without X-CSRF-Token, a merchant on an operator route, or an unverified email */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such resource for this caller (another merchant’s resources are not found either) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state or existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
             };
         };
@@ -5184,37 +5478,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            frequency: "immediate" | "daily";
-                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-                            minimums: {
-                                /** @description three-letter currency code */
-                                currency: string;
-                                /** @description in minor units */
-                                amount: number;
-                            }[];
-                            account: {
-                                /** @enum {string} */
-                                type: "bank";
-                                bankName: string;
-                                accountName: string;
-                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                                accountNumber: string;
-                                swift?: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "mobile_money";
-                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                                provider: string;
-                                /** @description international format: + then 8 to 15 digits */
-                                phone: string;
-                                accountName: string;
-                            };
-                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-                            nextRunAt: string | null;
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["PayoutSettings"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -5295,37 +5559,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            frequency: "immediate" | "daily";
-                            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-                            minimums: {
-                                /** @description three-letter currency code */
-                                currency: string;
-                                /** @description in minor units */
-                                amount: number;
-                            }[];
-                            account: {
-                                /** @enum {string} */
-                                type: "bank";
-                                bankName: string;
-                                accountName: string;
-                                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                                accountNumber: string;
-                                swift?: string;
-                            } | {
-                                /** @enum {string} */
-                                type: "mobile_money";
-                                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                                provider: string;
-                                /** @description international format: + then 8 to 15 digits */
-                                phone: string;
-                                accountName: string;
-                            };
-                            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-                            nextRunAt: string | null;
-                            updatedAt: string;
-                        };
+                        "application/json": components["schemas"]["PayoutSettings"];
                     };
                 };
                 /** @description The request is not valid: `issues` names each field */
@@ -6229,6 +6463,200 @@ export interface components {
             /** @description A delivery gave up after the last one that got through */
             failing: boolean;
         };
+        /** @description An integration's money in one mode and currency */
+        BalanceInput: {
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description Can be paid out or refunded now, in minor units of currency
+             * @example 9000
+             */
+            available: number;
+            /**
+             * @description Received, waiting for the settlement delay or an escrow release, in minor units of currency
+             * @example 0
+             */
+            pending: number;
+            /**
+             * @description On its way to the payout account, in minor units of currency
+             * @example 0
+             */
+            inTransit: number;
+            /**
+             * @description Fees taken so far, in minor units of currency
+             * @example 250
+             */
+            fees: number;
+        };
+        LedgerEntryInput: {
+            /**
+             * @description The ledger transaction; its postings sum to zero
+             * @example ltx_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            transactionId: string;
+            /**
+             * @description The posting’s place in its transaction
+             * @example 1
+             */
+            seq: number;
+            /**
+             * @description What moved the money
+             * @example payment
+             * @enum {string}
+             */
+            kind: "payment" | "escrow_hold" | "escrow_release" | "settlement" | "refund" | "refund_reversal" | "payout" | "payout_paid" | "payout_failed" | "disbursement" | "direct_pay" | "wallet_topup";
+            /**
+             * @description What it is about: the payment, refund or payout id
+             * @example pay_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            refId: string;
+            /**
+             * @description Which balance it moved
+             * @example available
+             * @enum {string}
+             */
+            account: "available" | "pending" | "fees" | "in_transit" | "world" | "wallet";
+            /** @description The full account id (integration, mode, currency, kind) */
+            accountId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description Signed: positive adds to the account, negative takes from it, in minor units of currency
+             * @example 10000
+             */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description When it was posted (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: number | string;
+        };
+        PayoutInput: {
+            /**
+             * @description Payout id
+             * @example po_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            id: string;
+            /**
+             * @description Integration id
+             * @example int_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            integrationId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description pending → in_transit → paid, or failed (its money returns to available)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "in_transit" | "paid" | "failed";
+            /**
+             * @description Paid out, in minor units of currency
+             * @example 9000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description The payout account, masked; null when no schedule named one
+             * @example bank ****6789
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description When the payout was started (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: number | string;
+            /**
+             * Format: date-time
+             * @description When its status last changed (ISO 8601, UTC), or null
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            updatedAt: number | string | null;
+        };
+        SettledPaymentInput: {
+            /**
+             * @description Payment id
+             * @example pay_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            paymentId: string;
+            /**
+             * @description What it brought to the available balance, in minor units of currency
+             * @example 5750
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /** @description The payout failed: the next payout settles this payment */
+            released: boolean;
+        };
+        PayoutDetailInput: {
+            /**
+             * @description Payout id
+             * @example po_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            id: string;
+            /**
+             * @description Integration id
+             * @example int_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            integrationId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description pending → in_transit → paid, or failed (its money returns to available)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "in_transit" | "paid" | "failed";
+            /**
+             * @description Paid out, in minor units of currency
+             * @example 9000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description The payout account, masked; null when no schedule named one
+             * @example bank ****6789
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description When the payout was started (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: number | string;
+            /**
+             * Format: date-time
+             * @description When its status last changed (ISO 8601, UTC), or null
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            updatedAt: number | string | null;
+            /** @description The payments this payout settles */
+            payments: components["schemas"]["SettledPaymentInput"][];
+        };
         FeeRuleInput: {
             method: string;
             /** @description A currency code, or * for any */
@@ -6305,6 +6733,59 @@ export interface components {
              * @example 2026-12-04T18:55:00.000Z
              */
             decidedAt: number | string | null;
+        };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettingsInput: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+            nextRunAt: string | null;
+            updatedAt: string;
+        };
+        /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
+        NotificationFaultsInput: {
+            rates: {
+                /** @description percent of attempts sent twice */
+                duplicate: number;
+                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
+                reorder: number;
+                /** @description percent of attempts held back by delayMs before they are sent */
+                delay: number;
+                /** @description percent of attempts sent with a wrong signature or hash */
+                wrongSignature: number;
+                /** @description percent of attempts whose body is cut to its first half */
+                truncatedBody: number;
+            };
+            /** @description how long a delayed attempt waits, in milliseconds */
+            delayMs: number;
+            /** @description set: the same deliveries get the same faults on every run */
+            seed: string | null;
+            /** @description when they were last set; null while never set */
+            updatedAt: string | null;
         };
         /** @description An error, as application/problem+json (RFC 9457) */
         Problem: {
@@ -6955,6 +7436,200 @@ export interface components {
             /** @description A delivery gave up after the last one that got through */
             failing: boolean;
         };
+        /** @description An integration's money in one mode and currency */
+        Balance: {
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description Can be paid out or refunded now, in minor units of currency
+             * @example 9000
+             */
+            available: number;
+            /**
+             * @description Received, waiting for the settlement delay or an escrow release, in minor units of currency
+             * @example 0
+             */
+            pending: number;
+            /**
+             * @description On its way to the payout account, in minor units of currency
+             * @example 0
+             */
+            inTransit: number;
+            /**
+             * @description Fees taken so far, in minor units of currency
+             * @example 250
+             */
+            fees: number;
+        };
+        LedgerEntry: {
+            /**
+             * @description The ledger transaction; its postings sum to zero
+             * @example ltx_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            transactionId: string;
+            /**
+             * @description The posting’s place in its transaction
+             * @example 1
+             */
+            seq: number;
+            /**
+             * @description What moved the money
+             * @example payment
+             * @enum {string}
+             */
+            kind: "payment" | "escrow_hold" | "escrow_release" | "settlement" | "refund" | "refund_reversal" | "payout" | "payout_paid" | "payout_failed" | "disbursement" | "direct_pay" | "wallet_topup";
+            /**
+             * @description What it is about: the payment, refund or payout id
+             * @example pay_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            refId: string;
+            /**
+             * @description Which balance it moved
+             * @example available
+             * @enum {string}
+             */
+            account: "available" | "pending" | "fees" | "in_transit" | "world" | "wallet";
+            /** @description The full account id (integration, mode, currency, kind) */
+            accountId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description Signed: positive adds to the account, negative takes from it, in minor units of currency
+             * @example 10000
+             */
+            amount: number;
+            /**
+             * Format: date-time
+             * @description When it was posted (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: string;
+        };
+        Payout: {
+            /**
+             * @description Payout id
+             * @example po_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            id: string;
+            /**
+             * @description Integration id
+             * @example int_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            integrationId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description pending → in_transit → paid, or failed (its money returns to available)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "in_transit" | "paid" | "failed";
+            /**
+             * @description Paid out, in minor units of currency
+             * @example 9000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description The payout account, masked; null when no schedule named one
+             * @example bank ****6789
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description When the payout was started (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its status last changed (ISO 8601, UTC), or null
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            updatedAt: string | null;
+        };
+        SettledPayment: {
+            /**
+             * @description Payment id
+             * @example pay_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            paymentId: string;
+            /**
+             * @description What it brought to the available balance, in minor units of currency
+             * @example 5750
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /** @description The payout failed: the next payout settles this payment */
+            released: boolean;
+        };
+        PayoutDetail: {
+            /**
+             * @description Payout id
+             * @example po_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            id: string;
+            /**
+             * @description Integration id
+             * @example int_0mi8z1k2a3b4c5d6e7f8g9h
+             */
+            integrationId: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description pending → in_transit → paid, or failed (its money returns to available)
+             * @example paid
+             * @enum {string}
+             */
+            status: "pending" | "in_transit" | "paid" | "failed";
+            /**
+             * @description Paid out, in minor units of currency
+             * @example 9000
+             */
+            amount: number;
+            /**
+             * @description ISO 4217 currency code of every amount on this object
+             * @example USD
+             */
+            currency: string;
+            /**
+             * @description The payout account, masked; null when no schedule named one
+             * @example bank ****6789
+             */
+            destination: string | null;
+            /**
+             * Format: date-time
+             * @description When the payout was started (ISO 8601, UTC)
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When its status last changed (ISO 8601, UTC), or null
+             * @example 2026-12-04T18:55:00.000Z
+             */
+            updatedAt: string | null;
+            /** @description The payments this payout settles */
+            payments: components["schemas"]["SettledPayment"][];
+        };
         FeeRule: {
             method: string;
             /** @description A currency code, or * for any */
@@ -7031,6 +7706,59 @@ export interface components {
              * @example 2026-12-04T18:55:00.000Z
              */
             decidedAt: string | null;
+        };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettings: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
+            nextRunAt: string | null;
+            updatedAt: string;
+        };
+        /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
+        NotificationFaults: {
+            rates: {
+                /** @description percent of attempts sent twice */
+                duplicate: number;
+                /** @description percent of attempts followed by the payment's previous notification again (an older state after a newer one) */
+                reorder: number;
+                /** @description percent of attempts held back by delayMs before they are sent */
+                delay: number;
+                /** @description percent of attempts sent with a wrong signature or hash */
+                wrongSignature: number;
+                /** @description percent of attempts whose body is cut to its first half */
+                truncatedBody: number;
+            };
+            /** @description how long a delayed attempt waits, in milliseconds */
+            delayMs: number;
+            /** @description set: the same deliveries get the same faults on every run */
+            seed: string | null;
+            /** @description when they were last set; null while never set */
+            updatedAt: string | null;
         };
     };
     responses: never;

@@ -41,23 +41,13 @@ export function VolumeChart({ points, currency }: { points: DayPoint[]; currency
   return <div ref={box} className="chart" role="img" aria-label={`Payments and amounts in ${currency} per day over the last ${points.length} days`} />;
 }
 
-/** The last `days` days (UTC) with each paid payment counted on the day it was paid. */
-export function dailyVolume(payments: { paidAt: string | null; amount: number; currency: string }[], currency: string, days: number, now: number): DayPoint[] {
+/** The last `days` days (UTC), each with the API's day total (GET /api/stats/home) in one currency, zero when none. */
+export function dailyVolume(volume: { date: string; currency: string; count: number; amount: number }[], currency: string, days: number, now: number): DayPoint[] {
   const out: DayPoint[] = [];
-  const index = new Map<string, DayPoint>();
   for (let i = days - 1; i >= 0; i--) {
     const day = new Date(now - i * 86_400_000).toISOString().slice(0, 10);
-    const p = { day, count: 0, minor: 0 };
-    out.push(p);
-    index.set(day, p);
-  }
-  for (const p of payments) {
-    if (!p.paidAt || p.currency !== currency) continue;
-    const d = index.get(p.paidAt.slice(0, 10));
-    if (d) {
-      d.count += 1;
-      d.minor += p.amount;
-    }
+    const v = volume.find((x) => x.date === day && x.currency === currency);
+    out.push({ day, count: v?.count ?? 0, minor: v?.amount ?? 0 });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /** The small pieces every page is built of: labelled fields, messages, buttons that show progress, tables. */
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { errorText } from '../api/client';
 
 export function Field(props: {
@@ -14,9 +14,12 @@ export function Field(props: {
   placeholder?: string;
   inputMode?: 'numeric' | 'decimal' | 'email' | 'text';
   min?: number;
+  /** The API's (or the form's) message for this field, shown under it. */
+  error?: string | undefined;
 }): ReactNode {
   const id = useId();
   const hintId = props.hint ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
@@ -30,11 +33,17 @@ export function Field(props: {
         placeholder={props.placeholder}
         inputMode={props.inputMode}
         min={props.min}
-        aria-describedby={hintId}
+        aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
+        aria-invalid={props.error ? true : undefined}
       />
       {props.hint && (
         <small id={hintId} className="hint">
           {props.hint}
+        </small>
+      )}
+      {props.error && (
+        <small id={errorId} className="field-error">
+          {props.error}
         </small>
       )}
     </div>
@@ -57,6 +66,22 @@ export function Select(props: { label: string; name: string; options: readonly (
         })}
       </select>
     </div>
+  );
+}
+
+/** One choice of a few, as radio buttons in a fieldset. */
+export function Choice(props: { legend: string; name: string; options: readonly { value: string; label: string }[]; value: string; onChange: (v: string) => void }): ReactNode {
+  const id = useId();
+  return (
+    <fieldset className="choice">
+      <legend>{props.legend}</legend>
+      {props.options.map((o) => (
+        <div key={o.value} className="check">
+          <input id={`${id}-${o.value}`} type="radio" name={props.name} value={o.value} checked={props.value === o.value} onChange={() => props.onChange(o.value)} />
+          <label htmlFor={`${id}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+    </fieldset>
   );
 }
 
@@ -160,4 +185,19 @@ export function formValues(form: HTMLFormElement): Record<string, string> {
     if (typeof v === 'string') out[k] = v;
   });
   return out;
+}
+
+/** Cursor paging: the cursors of the pages read so far; `cursor` is the current page's (none for the first). */
+export function useCursors(): { cursor: string | undefined; reset: () => void; pager: (label: string, nextCursor: string | null | undefined) => ReactNode } {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors.at(-1),
+    reset: () => setCursors([]),
+    pager: (label, nextCursor) => (
+      <nav className="pager" aria-label={label}>
+        <button type="button" className="btn btn-secondary" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
+        <button type="button" className="btn btn-secondary" disabled={!nextCursor} onClick={() => nextCursor && setCursors([...cursors, nextCursor])}>Older</button>
+      </nav>
+    ),
+  };
 }

@@ -10,7 +10,7 @@ export function LoginPage(): ReactNode {
   const navigate = useNavigate();
   const login = useMutation({
     mutationFn: (v: Record<string, string>) =>
-      unwrap<{ csrfToken: string; kind: 'merchant' | 'operator' }>(api.POST('/api/auth/login', { body: { email: v.email ?? '', password: v.password ?? '', as: v.operator ? 'operator' : 'merchant' } })),
+      unwrap(api.POST('/api/auth/login', { body: { email: v.email ?? '', password: v.password ?? '', as: v.operator ? 'operator' : 'merchant' } })),
     onSuccess: (r) => {
       signedIn(r.kind, r.csrfToken);
       void navigate({ to: r.kind === 'operator' ? '/operators' : '/' });

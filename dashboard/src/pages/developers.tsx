@@ -4,13 +4,10 @@ import { Link, useSearch } from '@tanstack/react-router';
 import { createColumnHelper } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
 import { api, unwrap } from '../api/client';
-import type { components } from '../api/schema';
-import { formatMinor, formatTime, type Integration, listOf, parseAmount } from '../api/views';
+import { type ApiToken, CURRENCY_CODES, type Currency, type Customer, formatMinor, isCurrency, formatTime, type Integration, type NotificationEndpoint, parseAmount, type SignatureDiagnosis } from '../api/views';
 import { useChosenIntegration } from '../components/IntegrationPicker';
 import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Pairs, Select } from '../components/ui';
 
-type LogEntry = components['schemas']['RequestLogEntry'];
-type Endpoint = components['schemas']['NotificationEndpoint'];
 
 export function DevelopersPage(): ReactNode {
   const { integration, picker, loading, error } = useChosenIntegration();
@@ -37,25 +34,26 @@ export function DevelopersPage(): ReactNode {
   );
 }
 
-/** A hash or signature check as the API describes it: the string we hashed, both values, where they part. */
-function SignatureDetail({ value }: { value: unknown }): ReactNode {
-  if (value === null || value === undefined) return null;
-  let v = value;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return <Pairs rows={[['Signature we computed', <code className="wrap">{v as string}</code>]]} />;
-    }
-  }
-  if (typeof v !== 'object' || v === null) return <code>{String(v)}</code>;
+/** A failed hash or signature as the API diagnosed it: the likely mistake, the strings hashed, both values, where they part. */
+function Diagnosis({ d }: { d: SignatureDiagnosis }): ReactNode {
+  const diff = d.firstDifference;
+  const byte = (b: string | null) => (b === null ? 'nothing (the string ends)' : `0x${b}`);
   return (
-    <Pairs
-      rows={Object.entries(v as Record<string, unknown>).map(([k, x]) => [
-        k.replace(/([A-Z])/g, ' $1').toLowerCase(),
-        <code className="wrap">{typeof x === 'string' ? x : JSON.stringify(x)}</code>,
-      ])}
-    />
+    <div className="diagnosis">
+      <p className="msg msg-warn">
+        <strong>{d.mistake.replace(/-/g, ' ')}</strong>
+        {d.confirmed ? ' (reproduced exactly)' : ' (most likely)'}: {d.explanation}
+      </p>
+      <Pairs
+        rows={[
+          [`The string we hashed${d.shownFrom ? ` (from byte ${d.shownFrom})` : ''}`, <code className="wrap">{d.oursHashed}</code>],
+          ['The string you most likely hashed', d.theirsHashed === null ? '—' : <code className="wrap">{d.theirsHashed}</code>],
+          ['Our value', <code className="wrap">{d.ourSignature}</code>],
+          ['Your value', <code className="wrap">{d.theirSignature}</code>],
+          ['First differing byte', diff ? `at offset ${diff.offset}: ours ${byte(diff.ours)}, yours ${byte(diff.theirs)}` : 'none: the strings are the same, the key differs'],
+        ]}
+      />
+    </div>
   );
 }
 
@@ -63,37 +61,31 @@ function RequestLog({ integration }: { integration: Integration }): ReactNode {
   const search = useSearch({ strict: false }) as { request?: string };
   const q = useQuery({
     queryKey: ['request-log', integration.id],
-    queryFn: async () => {
-      const answer = await unwrap<{ failedNotLogged?: number }>(api.GET('/api/integrations/{id}/request-log', { params: { path: { id: integration.id }, query: { limit: 100 } as never } }));
-      return { entries: listOf<LogEntry>(answer, 'requests').data, failedNotLogged: answer.failedNotLogged ?? 0 };
-    },
+    queryFn: () => unwrap(api.GET('/api/integrations/{id}/request-log', { params: { path: { id: integration.id }, query: { limit: 100 } } })),
   });
   return (
     <section aria-labelledby="log-h">
       <h2 id="log-h">Request log (test mode)</h2>
       <p className="hint">Every request this integration sent in test mode: what we received, what we answered, and the hash or signature we computed.</p>
-      {q.isPending ? <Loading what="the request log" /> : q.error ? <ErrorBox error={q.error} /> : q.data.entries.length === 0 ? <p className="empty">No test-mode requests yet. Point an SDK at this gateway (see the integration's page) and send one.</p> : (
+      {q.isPending ? <Loading what="the request log" /> : q.error ? <ErrorBox error={q.error} /> : q.data.data.length === 0 ? <p className="empty">No test-mode requests yet. Point an SDK at this gateway (see the integration's page) and send one.</p> : (
         <ul className="log">
           {q.data.failedNotLogged > 0 ? <li className="msg msg-warn">{q.data.failedNotLogged} failed requests were only counted, not stored (rate limit).</li> : null}
-          {q.data.entries.map((e) => {
-            const { id, dialect, method, path, headers, body, responseStatus, responseBody, signature, createdAt, ...rest } = e;
-            return (
-              <li key={id}>
-                <details open={search.request === id}>
-                  <summary>
-                    <span className={`status status-${Math.floor(responseStatus / 100)}xx`}>{responseStatus}</span> {method} <code>{path}</code> · {dialect} · {formatTime(createdAt)}
-                  </summary>
-                  <h3>What we received</h3>
-                  <pre tabIndex={0}>{Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n')}{'\n\n'}{body}</pre>
-                  <h3>What we answered</h3>
-                  <pre tabIndex={0}>{responseBody}</pre>
-                  <h3>Hash or signature</h3>
-                  <SignatureDetail value={signature} />
-                  {Object.keys(rest).length > 0 ? <SignatureDetail value={rest} /> : null}
-                </details>
-              </li>
-            );
-          })}
+          {q.data.data.map((e) => (
+            <li key={e.id}>
+              <details open={search.request === e.id}>
+                <summary>
+                  <span className={`status status-${Math.floor(e.responseStatus / 100)}xx`}>{e.responseStatus}</span> {e.method} <code>{e.path}</code> · {e.dialect} · {formatTime(e.createdAt)}
+                  {e.diagnosis ? ' · signature failed' : ''}
+                </summary>
+                <h3>What we received</h3>
+                <pre tabIndex={0}>{Object.entries(e.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}{'\n\n'}{e.body}</pre>
+                <h3>What we answered</h3>
+                <pre tabIndex={0}>{e.responseBody}</pre>
+                <h3>Hash or signature</h3>
+                {e.diagnosis ? <Diagnosis d={e.diagnosis} /> : e.signature ? <Pairs rows={[['We computed', <code className="wrap">{e.signature}</code>]]} /> : <p className="empty">None checked on this request.</p>}
+              </details>
+            </li>
+          ))}
         </ul>
       )}
     </section>
@@ -103,9 +95,9 @@ function RequestLog({ integration }: { integration: Integration }): ReactNode {
 function Endpoints({ integration }: { integration: Integration }): ReactNode {
   const q = useQuery({
     queryKey: ['endpoints', integration.id],
-    queryFn: async () => (await unwrap<{ data: Endpoint[] }>(api.GET('/api/integrations/{id}/endpoints', { params: { path: { id: integration.id } } }))).data,
+    queryFn: async () => (await unwrap(api.GET('/api/integrations/{id}/endpoints', { params: { path: { id: integration.id } } }))).data,
   });
-  const col = createColumnHelper<Endpoint>();
+  const col = createColumnHelper<NotificationEndpoint>();
   return (
     <section aria-labelledby="ep-h">
       <h2 id="ep-h">Notification endpoints</h2>
@@ -123,7 +115,7 @@ function Endpoints({ integration }: { integration: Integration }): ReactNode {
 }
 
 function SandboxClock({ integration }: { integration: Integration }): ReactNode {
-  const advance = useMutation({ mutationFn: (seconds: number) => unwrap<{ offsetSeconds: number; jobsRun: number }>(api.POST('/api/integrations/{id}/sandbox/advance', { params: { path: { id: integration.id } }, body: { seconds } })) });
+  const advance = useMutation({ mutationFn: (seconds: number) => unwrap(api.POST('/api/integrations/{id}/sandbox/advance', { params: { path: { id: integration.id } }, body: { seconds } })) });
   if (integration.mode !== 'test') return null;
   return (
     <section aria-labelledby="clock-h">
@@ -154,21 +146,11 @@ function SandboxClock({ integration }: { integration: Integration }): ReactNode 
   );
 }
 
-interface Customer {
-  id: string;
-  name: string;
-  email: string;
-  phone: string;
-  balance?: number;
-  balanceMinor?: number;
-  currency: string;
-}
-
 function Customers({ integration }: { integration: Integration }): ReactNode {
   const queryClient = useQueryClient();
   const key = ['customers', integration.id];
-  const q = useQuery({ queryKey: key, queryFn: async () => listOf<Customer>(await unwrap(api.GET('/api/integrations/{id}/customers', { params: { path: { id: integration.id } } })), 'customers').data });
-  const create = useMutation({ mutationFn: (b: { name: string; email: string; phone: string; balance: number; currency: string }) => unwrap(api.POST('/api/integrations/{id}/customers', { params: { path: { id: integration.id } }, body: b as never })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
+  const q = useQuery({ queryKey: key, queryFn: async () => (await unwrap(api.GET('/api/integrations/{id}/customers', { params: { path: { id: integration.id }, query: { limit: 200 } } }))).data });
+  const create = useMutation({ mutationFn: (b: { name: string; email: string; phone: string; balance: number; currency: Currency }) => unwrap(api.POST('/api/integrations/{id}/customers', { params: { path: { id: integration.id } }, body: b })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
   const reload = useMutation({ mutationFn: (b: { customerId: string; amount: number }) => unwrap(api.POST('/api/integrations/{id}/customers/{customerId}/reload', { params: { path: { id: integration.id, customerId: b.customerId } }, body: { amount: b.amount } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
   const [formError, setFormError] = useState<string | null>(null);
   if (integration.mode !== 'test') return null;
@@ -186,7 +168,7 @@ function Customers({ integration }: { integration: Integration }): ReactNode {
             col.accessor('name', { header: 'Name' }),
             col.accessor('email', { header: 'Email' }),
             col.accessor('phone', { header: 'Phone' }),
-            col.accessor((c) => formatMinor(c.balance ?? c.balanceMinor ?? 0, c.currency), { id: 'balance', header: 'Balance' }),
+            col.accessor((c) => formatMinor(c.balance, c.currency), { id: 'balance', header: 'Balance' }),
             col.display({
               id: 'reload',
               header: 'Reload',
@@ -206,7 +188,7 @@ function Customers({ integration }: { integration: Integration }): ReactNode {
         onSubmit={(e) => {
           e.preventDefault();
           const v = formValues(e.currentTarget);
-          const currency = v.currency ?? 'USD';
+          const currency = v.currency && isCurrency(v.currency) ? v.currency : 'USD';
           const balance = parseAmount(v.balance || '0', currency);
           if (balance === null) return setFormError(`Write the balance as a number like 100.00 (${currency}).`);
           setFormError(null);
@@ -218,7 +200,7 @@ function Customers({ integration }: { integration: Integration }): ReactNode {
         <Field label="Email" name="email" type="email" required />
         <Field label="Phone" name="phone" type="tel" required hint="Digits, optionally with a leading +." />
         <Field label="Starting balance" name="balance" inputMode="decimal" defaultValue="100.00" />
-        <Select label="Currency" name="currency" options={['USD', 'ZWG', 'PLN', 'EUR', 'GBP', 'CZK', 'XOF']} defaultValue="USD" />
+        <Select label="Currency" name="currency" options={CURRENCY_CODES} defaultValue="USD" />
         {formError ? <p className="msg msg-error" role="alert">{formError}</p> : null}
         <ErrorBox error={create.error} />
         <Busy busy={create.isPending}>Create customer</Busy>
@@ -227,20 +209,12 @@ function Customers({ integration }: { integration: Integration }): ReactNode {
   );
 }
 
-interface Token {
-  id: string;
-  name: string;
-  createdAt: string | number;
-  lastUsedAt?: string | number | null;
-  prefix?: string;
-}
-
 function Tokens(): ReactNode {
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: ['tokens'], queryFn: async () => listOf<Token>(await unwrap(api.GET('/api/tokens')), 'tokens').data });
-  const create = useMutation({ mutationFn: (name: string) => unwrap<{ token: string }>(api.POST('/api/tokens', { body: { name } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['tokens'] }) });
+  const q = useQuery({ queryKey: ['tokens'], queryFn: async () => (await unwrap(api.GET('/api/tokens', { params: { query: { limit: 200 } } }))).data.filter((t) => t.revokedAt === null) });
+  const create = useMutation({ mutationFn: (name: string) => unwrap(api.POST('/api/tokens', { body: { name } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['tokens'] }) });
   const revoke = useMutation({ mutationFn: (id: string) => unwrap(api.DELETE('/api/tokens/{id}', { params: { path: { id } } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['tokens'] }) });
-  const col = createColumnHelper<Token>();
+  const col = createColumnHelper<ApiToken>();
   return (
     <section aria-labelledby="tok-h">
       <h2 id="tok-h">API tokens</h2>
@@ -253,7 +227,7 @@ function Tokens(): ReactNode {
           columns={[
             col.accessor('name', { header: 'Name' }),
             col.accessor((t) => formatTime(t.createdAt), { id: 'created', header: 'Created' }),
-            col.accessor((t) => formatTime(t.lastUsedAt ?? null), { id: 'used', header: 'Last used' }),
+            col.accessor((t) => formatTime(t.lastUsedAt), { id: 'used', header: 'Last used' }),
             col.display({
               id: 'revoke',
               header: 'Revoke',

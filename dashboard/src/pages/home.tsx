@@ -3,17 +3,12 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import { api, unwrap } from '../api/client';
-import { flattenBalances, useIntegrations, useMe } from '../api/queries';
-import { formatMinor, formatMoney, formatTime, listOf, minorOf, type Payment } from '../api/views';
+import { useIntegrations, useMe } from '../api/queries';
+import { formatMinor, formatTime } from '../api/views';
 import { ErrorBox, Loading, Notice } from '../components/ui';
 import { dailyVolume, VolumeChart } from '../components/VolumeChart';
 import { useMode } from '../state';
 import { PaymentsTable } from './payments';
-
-interface HomeStats {
-  volume: { date: string; mode: string; currency: string; count: number; amount: number }[];
-  alerts: ({ kind: 'endpoint_failing'; integrationId: string; integrationName: string; url: string; failed: number } | { kind: 'golive_decided' })[];
-}
 
 export function HomePage(): ReactNode {
   const mode = useMode();
@@ -21,15 +16,10 @@ export function HomePage(): ReactNode {
   const integrations = useIntegrations();
   const list = integrations.data ?? [];
   const balances = useQueries({
-    queries: list.map((i) => ({ queryKey: ['balances', i.id], queryFn: async () => flattenBalances((await unwrap<{ balances: unknown }>(api.GET('/api/integrations/{id}/balances', { params: { path: { id: i.id } } }))).balances) })),
+    queries: list.map((i) => ({ queryKey: ['balances', i.id], queryFn: async () => (await unwrap(api.GET('/api/integrations/{id}/balances', { params: { path: { id: i.id } } }))).data })),
   });
-  const payments = useQueries({
-    queries: list.map((i) => ({
-      queryKey: ['home-payments', i.id, mode],
-      queryFn: async () => listOf<Payment>(await unwrap(api.GET('/api/integrations/{id}/payments', { params: { path: { id: i.id }, query: { limit: 200, mode } as never } })), 'payments').data.filter((p) => p.mode === mode),
-    })),
-  });
-  const stats = useQuery({ queryKey: ['stats-home'], queryFn: () => unwrap<HomeStats>(api.GET('/api/stats/home', { params: { query: { days: 30 } } })) });
+  const recent = useQuery({ queryKey: ['home-payments', mode], queryFn: async () => (await unwrap(api.GET('/api/payments', { params: { query: { limit: 10, mode } } }))).data });
+  const stats = useQuery({ queryKey: ['stats-home'], queryFn: () => unwrap(api.GET('/api/stats/home', { params: { query: { days: 30 } } })) });
 
   if (me.isPending || integrations.isPending) return <Loading what="your account" />;
   if (me.error || integrations.error) return <ErrorBox error={me.error ?? integrations.error} />;
@@ -42,18 +32,9 @@ export function HomePage(): ReactNode {
     t.pending += b.pending;
     totals.set(b.currency, t);
   }
-  const all = payments.flatMap((q) => q.data ?? []).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-  const flat = all.map((p) => ({ ...minorOf(p.amount, p.currency), paidAt: p.paidAt }));
-  const currencies = [...new Set(flat.map((p) => p.currency))];
-  const chartCurrency = currencies[0] ?? 'USD';
-  const statCurrency = stats.data?.volume.find((v) => v.mode === mode)?.currency;
-  // The API's day totals when it has them; otherwise counted here from the payments read above.
-  const points = stats.data
-    ? dailyVolume([], statCurrency ?? chartCurrency, 30, Date.now()).map((d) => {
-        const v = stats.data.volume.find((x) => x.date.slice(0, 10) === d.day && x.mode === mode && x.currency === (statCurrency ?? chartCurrency));
-        return v ? { day: d.day, count: v.count, minor: v.amount } : d;
-      })
-    : dailyVolume(flat.map((p) => ({ paidAt: p.paidAt, amount: p.minor, currency: p.currency })), chartCurrency, 30, Date.now());
+  const volume = (stats.data?.volume ?? []).filter((v) => v.mode === mode);
+  const currency = volume[0]?.currency ?? [...totals.keys()][0] ?? 'USD';
+  const points = dailyVolume(volume, currency, 30, Date.now());
 
   const alerts: ReactNode[] = [];
   if (me.data && !me.data.emailVerified) alerts.push(<>Verify your email address: open the link we mailed to {me.data.email}. You can resend it from <Link to="/settings">Settings</Link>.</>);
@@ -96,8 +77,8 @@ export function HomePage(): ReactNode {
         )}
       </section>
       <section aria-labelledby="vol-h">
-        <h2 id="vol-h">Last 30 days ({statCurrency ?? chartCurrency})</h2>
-        <VolumeChart points={points} currency={statCurrency ?? chartCurrency} />
+        <h2 id="vol-h">Last 30 days ({currency})</h2>
+        <VolumeChart points={points} currency={currency} />
         <details>
           <summary>The same as a table</summary>
           <div className="table-wrap" role="region" aria-label="Volume per day" tabIndex={0}>
@@ -107,7 +88,7 @@ export function HomePage(): ReactNode {
               </thead>
               <tbody>
                 {points.filter((p) => p.count > 0).map((p) => (
-                  <tr key={p.day}><td>{p.day}</td><td>{p.count}</td><td>{formatMinor(p.minor, statCurrency ?? chartCurrency)}</td></tr>
+                  <tr key={p.day}><td>{p.day}</td><td>{p.count}</td><td>{formatMinor(p.minor, currency)}</td></tr>
                 ))}
               </tbody>
             </table>
@@ -116,7 +97,7 @@ export function HomePage(): ReactNode {
       </section>
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">Recent payments</h2>
-        <PaymentsTable payments={all.slice(0, 10)} />
+        {recent.error ? <ErrorBox error={recent.error} /> : <PaymentsTable payments={recent.data ?? []} />}
         <p><Link to="/payments">All payments</Link></p>
       </section>
     </>

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { createColumnHelper } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
 import { api, unwrap } from '../api/client';
+import type { components } from '../api/schema';
 import { useIntegrations } from '../api/queries';
 import { formatTime, type Integration } from '../api/views';
 import { Busy, Check, DataTable, ErrorBox, Field, formValues, Loading, Notice, Pairs, Select } from '../components/ui';
@@ -107,7 +108,7 @@ function Credentials({ value }: { value: unknown }): ReactNode {
 export function NewIntegrationPage(): ReactNode {
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: (body: ReturnType<typeof settingsBody>) => unwrap<{ integration: Integration; credentials: Record<string, any> }>(api.POST('/api/integrations', { body: body as never })),
+    mutationFn: (body: ReturnType<typeof settingsBody>) => unwrap(api.POST('/api/integrations', { body: { ...body, name: body.name ?? '' } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['integrations'] }),
   });
   if (create.data) {
@@ -179,7 +180,7 @@ export function IntegrationPage(): ReactNode {
   const { id } = useParams({ strict: false }) as { id: string };
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const q = useQuery({ queryKey: ['integration', id], queryFn: async () => (await unwrap<{ integration: Integration }>(api.GET('/api/integrations/{id}', { params: { path: { id } } }))).integration });
+  const q = useQuery({ queryKey: ['integration', id], queryFn: async () => (await unwrap(api.GET('/api/integrations/{id}', { params: { path: { id } } }))).integration });
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['integration', id] });
     void queryClient.invalidateQueries({ queryKey: ['integrations'] });
@@ -187,7 +188,7 @@ export function IntegrationPage(): ReactNode {
   const save = useMutation({ mutationFn: (body: object) => unwrap(api.PATCH('/api/integrations/{id}', { params: { path: { id } }, body: body as never })), onSuccess: refresh });
   const emailKeys = useMutation({ mutationFn: () => unwrap(api.POST('/api/integrations/{id}/email-keys', { params: { path: { id } } })) });
   const rotate = useMutation({ mutationFn: (body: { groups?: string[]; graceSeconds?: number }) => unwrap(api.POST('/api/integrations/{id}/rotate-keys', { params: { path: { id } }, body: body as never })), onSuccess: refresh });
-  const goLive = useMutation({ mutationFn: () => unwrap<{ warnings?: string[] }>(api.POST('/api/integrations/{id}/go-live', { params: { path: { id } } })), onSuccess: refresh });
+  const goLive = useMutation({ mutationFn: () => unwrap(api.POST('/api/integrations/{id}/go-live', { params: { path: { id } } })), onSuccess: refresh });
   const [confirmRotate, setConfirmRotate] = useState(false);
 
   if (q.isPending) return <Loading what="the integration" />;
@@ -298,7 +299,70 @@ export function IntegrationPage(): ReactNode {
           </Busy>
         </p>
       </section>
+      <NotificationFaults integration={i} />
       <Snippets keys={{ zwId: i.paynowZwIntegrationId }} />
     </>
+  );
+}
+
+const FAULTS = [
+  ['duplicate', 'Duplicates', 'sent twice'],
+  ['reorder', 'Reordering', "followed by the payment's previous notification again"],
+  ['delay', 'Delays', 'held back before they are sent'],
+  ['wrongSignature', 'Wrong signature', 'sent with a wrong signature or hash'],
+  ['truncatedBody', 'Truncated body', 'cut to their first half'],
+] as const;
+type Faults = components['schemas']['NotificationFaults'];
+
+/** Adversarial notifications: the switch, the faults and their rates; the API refuses them on a live integration. */
+function NotificationFaults({ integration }: { integration: Integration }): ReactNode {
+  const queryClient = useQueryClient();
+  const key = ['notification-faults', integration.id];
+  const q = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET('/api/integrations/{id}/notification-faults', { params: { path: { id: integration.id } } })) });
+  const save = useMutation({
+    mutationFn: (body: { rates: Faults['rates']; delayMs: number }) => unwrap(api.PUT('/api/integrations/{id}/notification-faults', { params: { path: { id: integration.id } }, body })),
+    onSuccess: (f) => queryClient.setQueryData(key, f),
+  });
+  const [on, setOn] = useState<boolean | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  if (q.isPending) return <Loading what="adversarial notifications" />;
+  if (q.error) return <ErrorBox error={q.error} />;
+  const f = q.data;
+  const enabled = on ?? Object.values(f.rates).some((r) => r > 0);
+  return (
+    <section aria-labelledby="faults-h">
+      <h2 id="faults-h">Adversarial notifications</h2>
+      <p className="hint">Make this integration's test notifications misbehave as real gateways do, to prove your handler survives. Each injected fault is named in the delivery's attempts. Live notifications are never changed.</p>
+      <form
+        key={f.updatedAt ?? 'never'}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const v = formValues(e.currentTarget);
+          const rates = Object.fromEntries(FAULTS.map(([name]) => [name, enabled ? Number(v[name] || 0) : 0])) as Faults['rates'];
+          const delayMs = Number(v.delayMs || f.delayMs);
+          if (Object.values(rates).some((r) => !Number.isInteger(r) || r < 0 || r > 100) || !Number.isInteger(delayMs)) return setFormError('Rates are whole percentages from 0 to 100; the delay is whole milliseconds.');
+          setFormError(null);
+          save.mutate({ rates, delayMs });
+        }}
+      >
+        <div className="check">
+          <input id="faults-on" type="checkbox" checked={enabled} onChange={(e) => setOn(e.target.checked)} />
+          <label htmlFor="faults-on">Inject faults into test notifications</label>
+        </div>
+        {enabled ? (
+          <fieldset>
+            <legend>Faults and their rates (percent of attempts)</legend>
+            {FAULTS.map(([name, label, does]) => (
+              <Field key={name} label={`${label} (%)`} name={name} type="number" min={0} inputMode="numeric" defaultValue={f.rates[name]} hint={`Attempts ${does}.`} />
+            ))}
+            <Field label="Delay (ms)" name="delayMs" type="number" min={0} inputMode="numeric" defaultValue={f.delayMs} hint="How long a delayed attempt waits." />
+          </fieldset>
+        ) : null}
+        {formError ? <p className="msg msg-error" role="alert">{formError}</p> : null}
+        <ErrorBox error={save.error} />
+        {save.isSuccess && !save.isPending ? <Notice tone="ok">{Object.values(save.data.rates).some((r) => r > 0) ? 'Faults on: new test notifications get them.' : 'Faults off.'}</Notice> : null}
+        <Busy busy={save.isPending}>Save adversarial notifications</Busy>
+      </form>
+    </section>
   );
 }

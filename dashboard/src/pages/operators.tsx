@@ -3,8 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createColumnHelper } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
 import { api, unwrap } from '../api/client';
-import { formatMinor, formatTime, type Integration, listOf, type Merchant, parseAmount } from '../api/views';
-import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Select } from '../components/ui';
+import { CURRENCY_CODES, type Currency, type FeeRule, formatMinor, formatTime, type Merchant, parseAmount, type Payout } from '../api/views';
+import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Select, useCursors } from '../components/ui';
 import { METHODS } from './integrations';
 
 export function OperatorsPage(): ReactNode {
@@ -22,7 +22,7 @@ export function OperatorsPage(): ReactNode {
 
 function GoLiveQueue(): ReactNode {
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: ['golive-queue'], queryFn: async () => listOf<Integration & { merchant?: { companyName: string; email: string } }>(await unwrap(api.GET('/api/operator/golive-requests')), 'integrations').data });
+  const q = useQuery({ queryKey: ['golive-queue'], queryFn: async () => (await unwrap(api.GET('/api/operator/golive-requests', { params: { query: { limit: 200 } } }))).data });
   const decide = useMutation({
     mutationFn: (d: { id: string; approve: boolean; reason?: string }) =>
       d.approve ? unwrap(api.POST('/api/operator/integrations/{id}/golive/approve', { params: { path: { id: d.id } } })) : unwrap(api.POST('/api/operator/integrations/{id}/golive/reject', { params: { path: { id: d.id } }, body: { reason: d.reason ?? '' } })),
@@ -37,7 +37,7 @@ function GoLiveQueue(): ReactNode {
             <li key={i.id} className="card">
               <h3>{i.name}</h3>
               <p>
-                {i.merchant ? `${i.merchant.companyName} (${i.merchant.email}) · ` : ''}requested {formatTime(i.goLive.requestedAt)} · <code>{i.id}</code>
+                Merchant <code>{i.merchantId}</code> · requested {formatTime(i.goLive.requestedAt)} · <code>{i.id}</code>
               </p>
               <Busy busy={decide.isPending && decide.variables?.id === i.id && decide.variables.approve} type="button" onClick={() => decide.mutate({ id: i.id, approve: true })}>
                 Approve<span className="sr-only"> {i.name}</span>
@@ -65,11 +65,10 @@ function GoLiveQueue(): ReactNode {
 function Merchants(): ReactNode {
   const [search, setSearch] = useState('');
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: ['op-merchants', search], queryFn: async () => listOf<Merchant & { disabled?: boolean }>(await unwrap(api.GET('/api/operator/merchants', { params: { query: (search ? { q: search } : {}) as never } })), 'merchants').data });
+  const { cursor, reset, pager } = useCursors();
+  const q = useQuery({ queryKey: ['op-merchants', search, cursor], queryFn: () => unwrap(api.GET('/api/operator/merchants', { params: { query: { limit: 50, ...(search ? { q: search } : {}), ...(cursor ? { cursor } : {}) } } })) });
   const disable = useMutation({ mutationFn: (d: { id: string; disabled: boolean }) => d.disabled ? unwrap(api.POST('/api/operator/merchants/{id}/disable', { params: { path: { id: d.id } } })) : unwrap(api.POST('/api/operator/merchants/{id}/enable', { params: { path: { id: d.id } } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['op-merchants'] }) });
-  const s = search.toLowerCase();
-  const rows = (q.data ?? []).filter((m) => !s || m.email.toLowerCase().includes(s) || m.companyName.toLowerCase().includes(s));
-  const col = createColumnHelper<Merchant & { disabled?: boolean }>();
+  const col = createColumnHelper<Merchant>();
   return (
     <section aria-labelledby="mer-h">
       <h2 id="mer-h">Merchants</h2>
@@ -78,6 +77,7 @@ function Merchants(): ReactNode {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
+          reset();
           setSearch(formValues(e.currentTarget).q ?? '');
         }}
       >
@@ -88,7 +88,7 @@ function Merchants(): ReactNode {
         <DataTable
           caption="Merchants"
           empty="No merchants match."
-          data={rows}
+          data={q.data.data}
           columns={[
             col.accessor('companyName', { header: 'Company' }),
             col.accessor('email', { header: 'Email' }),
@@ -106,32 +106,21 @@ function Merchants(): ReactNode {
           ]}
         />
       )}
+      {pager('Merchant pages', q.data?.nextCursor)}
       <ErrorBox error={disable.error} />
     </section>
   );
-}
-
-interface FeeRule {
-  method: string;
-  currency: string;
-  percentBps: number;
-  fixedMinor: number;
-  minMinor?: number | null;
-  maxMinor?: number | null;
 }
 
 function Fees(): ReactNode {
   const queryClient = useQueryClient();
   const q = useQuery({
     queryKey: ['fees'],
-    queryFn: async () => {
-      const a = (await unwrap<{ fees: unknown }>(api.GET('/api/operator/fees'))).fees;
-      return (Array.isArray(a) ? a : Array.isArray((a as { rules?: unknown })?.rules) ? (a as { rules: unknown[] }).rules : []) as FeeRule[];
-    },
+    queryFn: async () => (await unwrap(api.GET('/api/operator/fees'))).fees,
   });
   const set = useMutation({
-    mutationFn: (r: FeeRule) => unwrap(api.PUT('/api/operator/fees/{method}/{currency}', { params: { path: { method: r.method as never, currency: r.currency as never } }, body: { percentBps: r.percentBps, fixedMinor: r.fixedMinor } })),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['fees'] }),
+    mutationFn: (r: FeeRule) => unwrap(api.PUT('/api/operator/fees/{method}/{currency}', { params: { path: { method: r.method as (typeof METHODS)[number], currency: r.currency as Currency | '*' } }, body: { percentBps: r.percentBps, fixedMinor: r.fixedMinor } })),
+    onSuccess: (r) => queryClient.setQueryData(['fees'], r.fees),
   });
   const [err, setErr] = useState<string | null>(null);
   const col = createColumnHelper<FeeRule>();
@@ -160,7 +149,7 @@ function Fees(): ReactNode {
       >
         <h3>Set a fee</h3>
         <Select label="Method" name="method" options={METHODS} defaultValue="card" />
-        <Select label="Currency" name="currency" options={['*', 'USD', 'ZWG', 'PLN', 'EUR', 'GBP', 'CZK', 'XOF']} defaultValue="*" />
+        <Select label="Currency" name="currency" options={['*', ...CURRENCY_CODES]} defaultValue="*" />
         <Field label="Percent of the amount" name="percent" inputMode="decimal" required placeholder="2.50" />
         <Field label="Fixed part" name="fixed" inputMode="decimal" placeholder="0.30" />
         {err ? <p className="msg msg-error" role="alert">{err}</p> : null}
@@ -172,26 +161,37 @@ function Fees(): ReactNode {
   );
 }
 
-interface OpPayout {
-  id: string;
-  status: string;
-  currency: string;
-  amount?: number;
-  amountMinor?: number;
-  integrationId?: string;
-  createdAt: string | number;
-}
-
 function Payouts(): ReactNode {
   const queryClient = useQueryClient();
-  const q = useQuery({ queryKey: ['op-payouts'], queryFn: async () => listOf<OpPayout>(await unwrap(api.GET('/api/operator/payouts', { params: { query: {} } })), 'payouts').data });
-  const mark = useMutation({ mutationFn: (d: { id: string; status: 'paid' | 'failed' }) => unwrap(api.POST('/api/operator/payouts/{id}/mark', { params: { path: { id: d.id } }, body: { status: d.status } })), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['op-payouts'] }) });
-  const col = createColumnHelper<OpPayout>();
+  const q = useQuery({ queryKey: ['op-payouts'], queryFn: async () => (await unwrap(api.GET('/api/operator/payouts', { params: { query: { mode: 'live', limit: 200 } } }))).data });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['op-payouts'] });
+  const mark = useMutation({ mutationFn: (d: { id: string; status: 'paid' | 'failed' }) => unwrap(api.POST('/api/operator/payouts/{id}/mark', { params: { path: { id: d.id } }, body: { status: d.status } })), onSuccess: refresh });
+  const file = useMutation({
+    mutationFn: async () => {
+      const r = await api.POST('/api/operator/payouts/export', { parseAs: 'text' });
+      const csv = await unwrap(Promise.resolve(r));
+      const name = /filename="([^"]+)"/.exec(r.response.headers.get('content-disposition') ?? '')?.[1] ?? 'payouts.csv';
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      return Number(r.response.headers.get('x-payout-count') ?? 0);
+    },
+    onSuccess: refresh,
+  });
+  const col = createColumnHelper<Payout>();
   const open = (q.data ?? []).filter((p) => p.status === 'pending' || p.status === 'in_transit');
+  const waiting = open.filter((p) => p.status === 'pending').length;
   return (
     <section aria-labelledby="po-h">
       <h2 id="po-h">Today's payout file</h2>
-      <p className="hint">Live payouts waiting or in transit. Export the bank file with <code>tollgate payouts export</code>, then mark each one.</p>
+      <p className="hint">Live payouts waiting for the bank or in transit. The file lists the waiting ones with each merchant's account and a total per currency; they become in transit. Mark each one when the bank answers.</p>
+      <Busy busy={file.isPending} kind="secondary" type="button" onClick={() => file.mutate()}>
+        Download the payout file ({waiting} waiting)
+      </Busy>
+      {file.isSuccess ? <Notice tone="ok">Payout file downloaded: {file.data} payout{file.data === 1 ? '' : 's'} now in transit.</Notice> : null}
+      <ErrorBox error={file.error} />
       {q.isPending ? <Loading what="payouts" /> : q.error ? <ErrorBox error={q.error} /> : (
         <DataTable
           caption="Open payouts"
@@ -199,8 +199,9 @@ function Payouts(): ReactNode {
           data={open}
           columns={[
             col.accessor('id', { header: 'Payout' }),
-            col.accessor((p) => formatMinor(p.amount ?? p.amountMinor ?? 0, p.currency), { id: 'amount', header: 'Amount' }),
+            col.accessor((p) => formatMinor(p.amount, p.currency), { id: 'amount', header: 'Amount' }),
             col.accessor('status', { header: 'Status' }),
+            col.accessor((p) => p.destination ?? '—', { id: 'to', header: 'To' }),
             col.display({
               id: 'mark',
               header: 'Mark',
@@ -220,12 +221,43 @@ function Payouts(): ReactNode {
 }
 
 function Health(): ReactNode {
-  const q = useQuery({ queryKey: ['op-health'], queryFn: () => unwrap<Record<string, unknown>>(api.GET('/api/operator/health' as never)), retry: false });
+  const q = useQuery({ queryKey: ['op-health'], queryFn: () => unwrap(api.GET('/api/operator/health')), refetchInterval: 30_000 });
+  const kinds = createColumnHelper<{ kind: string; n: number }>();
+  const dialects = createColumnHelper<{ dialect: string; lastHour: number; lastDay: number }>();
   return (
     <section aria-labelledby="health-h">
       <h2 id="health-h">System health</h2>
-      {q.isPending ? <Loading what="health" /> : q.error ? <p className="hint">This gateway's API does not report system health yet. <a href="/readyz">Readiness</a> answers whether the database is reachable.</p> : (
-        <pre tabIndex={0}>{JSON.stringify(q.data, null, 2)}</pre>
+      {q.isPending ? <Loading what="health" /> : q.error ? <ErrorBox error={q.error} /> : (
+        <>
+          <p className="hint">Measured {formatTime(q.data.at)}; refreshed every 30 s. <a href="/readyz">Readiness</a> says whether the database answers.</p>
+          <ul className="cards">
+            <li className="card">
+              <span className="card-label">Jobs waiting</span>
+              <strong className="card-value">{q.data.jobsWaiting.total}</strong>
+              <span className="card-sub">due now and not yet run</span>
+            </li>
+            <li className={`card${q.data.deliveries.pendingRetrying > 0 ? ' card-warn' : ''}`}>
+              <span className="card-label">Deliveries retrying</span>
+              <strong className="card-value">{q.data.deliveries.pendingRetrying}</strong>
+              <span className="card-sub">pending after a failed attempt</span>
+            </li>
+            <li className={`card${q.data.deliveries.failedRecently > 0 ? ' card-warn' : ''}`}>
+              <span className="card-label">Deliveries failed</span>
+              <strong className="card-value">{q.data.deliveries.failedRecently}</strong>
+              <span className="card-sub">gave up, queued in the last 24 hours</span>
+            </li>
+          </ul>
+          <h3>Jobs waiting by kind</h3>
+          <DataTable caption="Jobs waiting by kind" empty="No jobs are waiting." data={q.data.jobsWaiting.byKind} columns={[kinds.accessor('kind', { header: 'Kind' }), kinds.accessor('n', { header: 'Waiting' })]} />
+          <h3>Requests per dialect</h3>
+          <p className="hint">Payments created through each wire.</p>
+          <DataTable
+            caption="Payments created per dialect"
+            empty="No payments in the last day."
+            data={q.data.dialects}
+            columns={[dialects.accessor('dialect', { header: 'Dialect' }), dialects.accessor('lastHour', { header: 'Last hour' }), dialects.accessor('lastDay', { header: 'Last 24 hours' }), dialects.accessor((d) => (d.lastHour / 60).toFixed(2), { id: 'rate', header: 'Per minute (last hour)' })]}
+          />
+        </>
       )}
     </section>
   );

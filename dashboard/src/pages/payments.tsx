@@ -4,9 +4,9 @@ import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router'
 import { createColumnHelper } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
 import { api, unwrap } from '../api/client';
-import { useIntegrations, usePayments } from '../api/queries';
-import { formatMinor, formatMoney, formatTime, listOf, minorOf, parseAmount, type Payment } from '../api/views';
-import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Pairs, Select } from '../components/ui';
+import { type PaymentFilters, useIntegrations, usePayments } from '../api/queries';
+import { formatMinor, formatTime, type Mode, parseAmount, type Payment } from '../api/views';
+import { Busy, DataTable, ErrorBox, Field, formValues, Loading, Notice, Pairs, Select, useCursors } from '../components/ui';
 import { useMode } from '../state';
 import { METHODS } from './integrations';
 
@@ -16,7 +16,7 @@ const col = createColumnHelper<Payment>();
 export function PaymentsTable({ payments }: { payments: Payment[] }): ReactNode {
   const columns = [
     col.accessor('id', { header: 'Payment', cell: (c) => <Link to="/payments/$id" params={{ id: c.getValue() }}>{c.row.original.reference ?? c.getValue()}</Link> }),
-    col.accessor((p) => formatMoney(p.amount, p.currency), { id: 'amount', header: 'Amount' }),
+    col.accessor((p) => formatMinor(p.amount, p.currency), { id: 'amount', header: 'Amount' }),
     col.accessor('state', { header: 'State', cell: (c) => <span className={`state state-${c.getValue()}`}>{c.getValue()}</span> }),
     col.accessor((p) => p.method ?? '—', { id: 'method', header: 'Method' }),
     col.accessor((p) => formatTime(p.createdAt), { id: 'created', header: 'Created' }),
@@ -24,49 +24,27 @@ export function PaymentsTable({ payments }: { payments: Payment[] }): ReactNode 
   return <DataTable columns={columns} data={payments} caption="Payments" empty="No payments match." />;
 }
 
-type Filters = Record<string, string>;
-
-function applyFilters(list: Payment[], f: Filters): Payment[] {
-  return list.filter((p) => {
-    const m = minorOf(p.amount, p.currency);
-    if (f.state && p.state !== f.state) return false;
-    if (f.method && p.method !== f.method) return false;
-    if (f.reference && !(p.reference ?? '').toLowerCase().includes(f.reference.toLowerCase())) return false;
-    if (f.from && p.createdAt.slice(0, 10) < f.from) return false;
-    if (f.to && p.createdAt.slice(0, 10) > f.to) return false;
-    if (f.amount) {
-      const want = parseAmount(f.amount, m.currency);
-      if (want !== null && want !== m.minor) return false;
-    }
-    return true;
-  });
-}
-
-function toQuery(f: Filters): Record<string, string> {
-  const q: Record<string, string> = {};
+/** The filter form's values as the API's query: dates as whole UTC days, the amount in minor units of the currency. */
+function toQuery(f: Record<string, string>, currency: string): PaymentFilters {
+  const q: PaymentFilters = {};
   if (f.state) q.state = f.state;
-  if (f.method) q.method = f.method;
+  if (f.method) q.method = f.method as PaymentFilters['method'];
   if (f.reference) q.reference = f.reference;
   if (f.from) q.createdFrom = `${f.from}T00:00:00.000Z`;
   if (f.to) q.createdTo = `${f.to}T23:59:59.999Z`;
+  const minor = f.amount ? parseAmount(f.amount, currency) : null;
+  if (minor !== null) {
+    q.amountMin = minor;
+    q.amountMax = minor;
+  }
   return q;
 }
 
-/** The amount filter as minor units in the integration's likely currency, for amountMin and amountMax. */
-function amountQuery(f: Filters, currency: string): Record<string, string> {
-  const minor = f.amount ? parseAmount(f.amount, currency) : null;
-  return minor === null ? {} : { amountMin: String(minor), amountMax: String(minor) };
-}
-
-const csvCell = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v);
-
-export function paymentsCsv(list: Payment[]): string {
-  const head = ['id', 'reference', 'state', 'method', 'currency', 'amount', 'fee', 'net', 'createdAt', 'paidAt'];
-  const rows = list.map((p) => {
-    const a = minorOf(p.amount, p.currency);
-    return [p.id, p.reference ?? '', p.state, p.method ?? '', a.currency, formatMinor(a.minor, a.currency).replace(/ .*/, '').replace(/,/g, ''), String(minorOf(p.fee).minor), String(minorOf(p.net).minor), p.createdAt, p.paidAt ?? ''];
-  });
-  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+/** GET /api/payments.csv with the same filters: the browser downloads it with the session cookie. */
+function csvHref(integrationId: string, mode: Mode, filters: PaymentFilters): string {
+  const q = new URLSearchParams({ integrationId, mode });
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined) q.set(k, String(v));
+  return `/api/payments.csv?${q}`;
 }
 
 export function PaymentsPage(): ReactNode {
@@ -75,39 +53,10 @@ export function PaymentsPage(): ReactNode {
   const navigate = useNavigate();
   const integrations = useIntegrations();
   const integrationId = search.integration ?? integrations.data?.[0]?.id;
-  const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<string[]>([]);
-  const q = usePayments(integrationId, mode, { ...toQuery(filters), ...amountQuery(filters, integrations.data?.find((i) => i.id === integrationId)?.paynowZwCurrency ?? 'USD') }, cursors.at(-1));
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<unknown>(null);
-  const rows = applyFilters(q.data?.data ?? [], filters);
-
-  async function exportCsv() {
-    if (!integrationId) return;
-    setExporting(true);
-    setExportError(null);
-    try {
-      const all: Payment[] = [];
-      let cursor: string | null = null;
-      for (let n = 0; n < 100; n++) {
-        const query: Record<string, unknown> = { limit: 200, mode, ...toQuery(filters), ...(cursor ? { cursor } : {}) };
-        const page: { data: Payment[]; nextCursor: string | null } = listOf<Payment>(await unwrap(api.GET("/api/integrations/{id}/payments", { params: { path: { id: integrationId }, query: query as never } })), "payments");
-        all.push(...page.data.filter((p) => p.mode === mode));
-        cursor = page.nextCursor;
-        if (!cursor) break;
-      }
-      const blob = new Blob([paymentsCsv(applyFilters(all, filters))], { type: 'text/csv' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `payments-${integrationId}-${mode}.csv`;
-      a.click();
-      URL.revokeObjectURL(a.href);
-    } catch (e) {
-      setExportError(e);
-    } finally {
-      setExporting(false);
-    }
-  }
+  const [filters, setFilters] = useState<PaymentFilters>({});
+  const { cursor, reset, pager } = useCursors();
+  const q = usePayments(integrationId, mode, filters, cursor);
+  const currency = integrations.data?.find((i) => i.id === integrationId)?.paynowZwCurrency ?? 'USD';
 
   if (integrations.isPending) return <Loading what="integrations" />;
   if (integrations.error) return <ErrorBox error={integrations.error} />;
@@ -125,8 +74,8 @@ export function PaymentsPage(): ReactNode {
         aria-label="Filter payments"
         onSubmit={(e) => {
           e.preventDefault();
-          setCursors([]);
-          setFilters(formValues(e.currentTarget));
+          reset();
+          setFilters(toQuery(formValues(e.currentTarget), currency));
         }}
       >
         <Select
@@ -134,7 +83,7 @@ export function PaymentsPage(): ReactNode {
           name="integration"
           value={integrationId}
           onChange={(v) => {
-            setCursors([]);
+            reset();
             void navigate({ to: '/payments', search: { integration: v } as never });
           }}
           options={(integrations.data ?? []).map((i) => ({ value: i.id, label: i.name }))}
@@ -147,42 +96,20 @@ export function PaymentsPage(): ReactNode {
         <Field label="To" name="to" type="date" />
         <div className="filter-actions">
           <button type="submit" className="btn btn-primary">Apply filters</button>
-          <Busy busy={exporting} kind="secondary" type="button" onClick={() => void exportCsv()}>Export CSV</Busy>
+          <a className="btn btn-secondary" href={csvHref(integrationId, mode, filters)} download>Export CSV</a>
         </div>
       </form>
-      <ErrorBox error={exportError} />
-      {q.isPending ? <Loading what="payments" /> : q.error ? <ErrorBox error={q.error} /> : <PaymentsTable payments={rows} />}
-      <nav className="pager" aria-label="Pages">
-        <button type="button" className="btn btn-secondary" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button type="button" className="btn btn-secondary" disabled={!q.data?.nextCursor} onClick={() => q.data?.nextCursor && setCursors([...cursors, q.data.nextCursor])}>Older</button>
-      </nav>
+      {q.isPending ? <Loading what="payments" /> : q.error ? <ErrorBox error={q.error} /> : <PaymentsTable payments={q.data.data} />}
+      {pager('Pages', q.data?.nextCursor)}
     </>
   );
-}
-
-interface Detail {
-  payment: Payment;
-  events: { version: number; from: string | null; to: string; reason: string | null; at: string }[];
-  refunds: { id: string; amount?: number; amountMinor?: number; currency: string; status: string; reason: string | null; createdAt: string }[];
-}
-
-interface DeliveryView {
-  id: string;
-  url: string;
-  status: string;
-  attempts: number;
-  eventVersion: number;
-  dialect: string;
-  body: string;
-  createdAt: string;
-  attemptLog: { attempt: number; attemptedAt: string; url: string; statusCode: number | null; latencyMs: number; error: string | null; responseHead: string | null }[];
 }
 
 export function PaymentPage(): ReactNode {
   const { id } = useParams({ strict: false }) as { id: string };
   const queryClient = useQueryClient();
-  const detail = useQuery({ queryKey: ['payment', id], queryFn: () => unwrap<Detail>(api.GET('/api/payments/{id}', { params: { path: { id } } })) });
-  const deliveries = useQuery({ queryKey: ['deliveries', id], queryFn: async () => listOf<DeliveryView>(await unwrap(api.GET('/api/payments/{id}/deliveries', { params: { path: { id } } })), 'deliveries').data });
+  const detail = useQuery({ queryKey: ['payment', id], queryFn: () => unwrap(api.GET('/api/payments/{id}', { params: { path: { id } } })) });
+  const deliveries = useQuery({ queryKey: ['deliveries', id], queryFn: async () => (await unwrap(api.GET('/api/payments/{id}/deliveries', { params: { path: { id }, query: { limit: 200 } } }))).data });
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ['payment', id] });
     void queryClient.invalidateQueries({ queryKey: ['deliveries', id] });
@@ -195,8 +122,8 @@ export function PaymentPage(): ReactNode {
   if (detail.isPending) return <Loading what="the payment" />;
   if (detail.error) return <ErrorBox error={detail.error} />;
   const { payment: p, events, refunds } = detail.data;
-  const amount = minorOf(p.amount, p.currency);
-  const refunded = minorOf(p.refunded, amount.currency).minor;
+  const amount = { minor: p.amount, currency: p.currency };
+  const refunded = p.refunded;
   const refundable = ['paid', 'partially_refunded'].includes(p.state) && refunded < amount.minor;
   return (
     <>
@@ -206,9 +133,9 @@ export function PaymentPage(): ReactNode {
       <Pairs
         rows={[
           ['State', <span className={`state state-${p.state}`}>{p.state}</span>],
-          ['Amount', formatMoney(p.amount, p.currency)],
-          ['Fee', formatMoney(p.fee, amount.currency)],
-          ['Net', formatMoney(p.net, amount.currency)],
+          ['Amount', formatMinor(p.amount, p.currency)],
+          ['Fee', `${formatMinor(p.fee, p.currency)} (paid by the ${p.feePaidBy})`],
+          ['Net', formatMinor(p.net, p.currency)],
           ['Refunded', formatMinor(refunded, amount.currency)],
           ['Method', p.method ?? '—'],
           ['Customer', [p.customer?.name, p.customer?.email, p.customer?.phone].filter(Boolean).join(' · ') || '—'],
@@ -252,7 +179,7 @@ export function PaymentPage(): ReactNode {
           <ul>
             {refunds.map((r) => (
               <li key={r.id}>
-                {formatMinor(r.amount ?? r.amountMinor ?? 0, r.currency)}: {r.status} {formatTime(r.createdAt)} {r.reason ? `(${r.reason})` : ''}
+                {formatMinor(r.amount, r.currency)}: {r.status} {formatTime(r.createdAt)} {r.reason ? `(${r.reason})` : ''}
               </li>
             ))}
           </ul>
@@ -297,6 +224,7 @@ export function PaymentPage(): ReactNode {
                 {d.attemptLog.map((a) => (
                   <li key={a.attempt}>
                     Attempt {a.attempt} at {formatTime(a.attemptedAt)}: {a.statusCode ?? a.error ?? 'no answer'} in {a.latencyMs} ms
+                    {a.fault ? <span className="badge badge-test"> injected: {a.fault}</span> : null}
                     {a.responseHead ? <pre tabIndex={0}>{a.responseHead}</pre> : null}
                   </li>
                 ))}
@@ -310,18 +238,18 @@ export function PaymentPage(): ReactNode {
         {redeliver.isSuccess ? <Notice tone="ok">Sent again: the new attempt appears here in a few seconds.</Notice> : null}
         <ErrorBox error={redeliver.error} />
       </section>
-      <PaymentRequestLog integrationId={p.integrationId} paymentId={p.id} reference={p.reference} />
+      <PaymentRequestLog integrationId={p.integrationId} paymentId={p.id} />
     </>
   );
 }
 
-/** The test-mode requests that mention this payment (by id or reference). */
-function PaymentRequestLog({ integrationId, paymentId, reference }: { integrationId: string; paymentId: string; reference: string | null }): ReactNode {
+/** The test-mode requests that name this payment (the API matches them). */
+function PaymentRequestLog({ integrationId, paymentId }: { integrationId: string; paymentId: string }): ReactNode {
   const q = useQuery({
     queryKey: ['request-log', integrationId, paymentId],
-    queryFn: async () => listOf<{ id: string; method: string; path: string; body: string; responseBody: string; responseStatus: number; createdAt: string | number }>(await unwrap(api.GET('/api/integrations/{id}/request-log', { params: { path: { id: integrationId }, query: { limit: 200, paymentId } as never } })), 'requests').data,
+    queryFn: async () => (await unwrap(api.GET('/api/integrations/{id}/request-log', { params: { path: { id: integrationId }, query: { limit: 200, paymentId } } }))).data,
   });
-  const mine = (q.data ?? []).filter((e) => [paymentId, reference].some((k) => k && (e.body.includes(k) || e.responseBody.includes(k) || e.path.includes(k))));
+  const mine = q.data ?? [];
   return (
     <section aria-labelledby="reqlog-h">
       <h2 id="reqlog-h">Requests about this payment</h2>

@@ -1,11 +1,12 @@
 /** What a merchant reads of their money: ledger entries with cursor paging and filters, CSV, payouts; an operator's mark of a payout. */
 import { TollgateError } from '../../core/errors.js';
-import { findPayout, type Payout, type PayoutStatus } from '../../store/repos/payouts.js';
+import { findPayout, type Payout, type PayoutFilter, type PayoutStatus } from '../../store/repos/payouts.js';
 
 export type { Payout, PayoutStatus };
 import { type LedgerEntry, listEntries } from '../../store/repos/ledger.js';
-import { listPayouts, payoutPayments } from '../../store/repos/payouts.js';
+import { listPayouts, payoutPage, payoutPayments } from '../../store/repos/payouts.js';
 import type { ServiceDeps } from '../deps.js';
+import { decodeCursor as decodePageCursor, type Page, type PageRequest, pageOf } from '../paging.js';
 import { requireIntegration } from './access.js';
 import { finishPayout } from './payouts.js';
 
@@ -26,19 +27,20 @@ function decodeCursor(cursor: string): { at: number; tx: string; seq: number } {
 
 const encodeCursor = (e: LedgerEntry) => Buffer.from(`${e.createdAt}|${e.transactionId}|${e.seq}`, 'utf8').toString('base64url');
 
-/** One page of an integration's entries, newest first; nextCursor when there may be more. */
-export async function ledgerEntries(deps: ServiceDeps, merchantId: string, integrationId: string, f: EntryFilter): Promise<{ entries: LedgerEntry[]; nextCursor: string | null }> {
+/** One page of an integration's entries, newest first; nextCursor only when more exist. */
+export async function ledgerEntries(deps: ServiceDeps, merchantId: string, integrationId: string, f: EntryFilter): Promise<Page<LedgerEntry>> {
   await requireIntegration(deps, merchantId, integrationId);
-  const entries = await listEntries(deps.store.db, integrationId, {
+  const rows = await listEntries(deps.store.db, integrationId, {
     ...(f.mode && { mode: f.mode }),
     ...(f.currency && { currency: f.currency }),
     ...(f.kind && { kind: f.kind }),
     ...(f.account && { accountKind: f.account }),
     ...(f.cursor && { before: decodeCursor(f.cursor) }),
-    limit: f.limit,
+    limit: f.limit + 1,
   });
-  const last = entries[entries.length - 1];
-  return { entries, nextCursor: entries.length === f.limit && last ? encodeCursor(last) : null };
+  const data = rows.slice(0, f.limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null };
 }
 
 /** A CSV field, quoted when it holds a comma, quote or line break. */
@@ -49,16 +51,22 @@ export async function ledgerCsv(deps: ServiceDeps, merchantId: string, integrati
   const lines = ['created_at,transaction_id,seq,kind,ref_id,account,mode,currency,amount_minor'];
   for (let cursor: string | null | undefined; ; ) {
     const page = await ledgerEntries(deps, merchantId, integrationId, { ...f, ...(cursor && { cursor }), limit: 1000 });
-    for (const e of page.entries) lines.push([new Date(e.createdAt).toISOString(), e.transactionId, e.seq, e.kind, e.refId, e.accountId, e.mode, e.currency, e.amountMinor].map(csvField).join(','));
+    for (const e of page.data) lines.push([new Date(e.createdAt).toISOString(), e.transactionId, e.seq, e.kind, e.refId, e.accountId, e.mode, e.currency, e.amountMinor].map(csvField).join(','));
     cursor = page.nextCursor;
     if (!cursor) break;
   }
   return `${lines.join('\n')}\n`;
 }
 
-export async function integrationPayouts(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<Payout[]> {
+/** A page of payouts, newest first. */
+export async function payoutsPage(deps: ServiceDeps, filter: PayoutFilter, req: PageRequest): Promise<Page<Payout>> {
+  const rows = await payoutPage(deps.store.db, filter, decodePageCursor(req.cursor), req.limit);
+  return pageOf(rows, req.limit, (p) => ({ at: p.createdAt, id: p.id }), (p) => p);
+}
+
+export async function integrationPayouts(deps: ServiceDeps, merchantId: string, integrationId: string, filter: Omit<PayoutFilter, 'integrationId' | 'merchantId'>, req: PageRequest): Promise<Page<Payout>> {
   await requireIntegration(deps, merchantId, integrationId);
-  return listPayouts(deps.store.db, { integrationId });
+  return payoutsPage(deps, { ...filter, integrationId }, req);
 }
 
 /** One payout of the merchant's integration and the payments it settles (released ones too: a failed payout lists what it would have settled). */

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import { accountId } from '../../core/ledger.js';
+import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
 import type { PayoutsTable } from '../tables/payments.js';
 
@@ -28,13 +29,31 @@ export async function setPayoutStatus(db: Db, id: string, from: PayoutStatus[], 
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function listPayouts(db: Db, filter: { merchantId?: string; integrationId?: string; status?: PayoutStatus; mode?: 'test' | 'live' }): Promise<Payout[]> {
+export interface PayoutFilter {
+  merchantId?: string | undefined;
+  integrationId?: string | undefined;
+  status?: PayoutStatus | undefined;
+  mode?: 'test' | 'live' | undefined;
+}
+
+function filtered(db: Db, filter: PayoutFilter) {
   let q = db.selectFrom('payouts').selectAll();
   if (filter.merchantId) q = q.where('merchant_id', '=', filter.merchantId);
   if (filter.integrationId) q = q.where('integration_id', '=', filter.integrationId);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.mode) q = q.where('mode', '=', filter.mode);
-  const rows = await q.orderBy('created_at').orderBy('id').execute();
+  return q;
+}
+
+/** Every payout matching the filter, oldest first (the payout run, the export, the CLI). */
+export async function listPayouts(db: Db, filter: PayoutFilter): Promise<Payout[]> {
+  const rows = await filtered(db, filter).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toPayout);
+}
+
+/** Newest first after `before`, at most `limit` + 1 (the extra one says a next page exists). */
+export async function payoutPage(db: Db, filter: PayoutFilter, before: Keyset | undefined, limit: number): Promise<Payout[]> {
+  const rows = await keysetPage(filtered(db, filter), 'created_at', 'id', before, limit).execute();
   return rows.map(toPayout);
 }
 

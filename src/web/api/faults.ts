@@ -20,7 +20,7 @@ const faults = z.object({
   delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).describe('how long a delayed attempt waits, in milliseconds'),
   seed: z.string().max(100).nullable().describe('set: the same deliveries get the same faults on every run'),
   updatedAt: z.string().nullable().describe('when they were last set; null while never set'),
-});
+}).meta({ id: 'NotificationFaults', description: 'The adversarial faults injected into a test integration\'s notifications, each at a rate in percent of attempts' });
 
 /** Adversarial notifications: the faults the worker injects into a test integration's deliveries. */
 export function registerFaultRoutes(root: FastifyInstance, deps: ServiceDeps): void {

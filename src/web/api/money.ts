@@ -3,45 +3,149 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACCOUNT_KINDS, TRANSACTION_KINDS } from '../../core/ledger.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { merchantBalances } from '../../services/money/balances.js';
-import { allPayouts, integrationPayouts, ledgerCsv, ledgerEntries, markPayout, payoutDetail } from '../../services/money/reports.js';
+import { type Balance, merchantBalances } from '../../services/money/balances.js';
+import { exportPayouts } from '../../services/money/payout-run.js';
+import { integrationPayouts, ledgerCsv, ledgerEntries, markPayout, type Payout, payoutDetail, payoutsPage } from '../../services/money/reports.js';
+import type { LedgerEntry } from '../../store/repos/ledger.js';
 import { requireMerchant, requireOperator } from './auth.js';
 import { integrationId } from './schemas.js';
-import { MERCHANT_RESOURCE, problems } from './shapes.js';
+import { currency, id, instant, instantOrNull, MERCHANT_RESOURCE, minor, page, pageQuery, problems } from './shapes.js';
+
+const mode = z.enum(['test', 'live']);
+const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed'] as const;
+
+const balance = z
+  .object({
+    mode,
+    currency,
+    available: minor('Can be paid out or refunded now', 9000),
+    pending: minor('Received, waiting for the settlement delay or an escrow release', 0),
+    inTransit: minor('On its way to the payout account', 0),
+    fees: minor('Fees taken so far', 250),
+  })
+  .meta({ id: 'Balance', description: "An integration's money in one mode and currency" });
+
+const ledgerEntry = z
+  .object({
+    transactionId: z.string().meta({ description: 'The ledger transaction; its postings sum to zero', example: 'ltx_0mi8z1k2a3b4c5d6e7f8g9h' }),
+    seq: z.number().int().meta({ description: 'The posting’s place in its transaction', example: 1 }),
+    kind: z.enum(TRANSACTION_KINDS).meta({ description: 'What moved the money', example: 'payment' }),
+    refId: z.string().meta({ description: 'What it is about: the payment, refund or payout id', example: 'pay_0mi8z1k2a3b4c5d6e7f8g9h' }),
+    account: z.enum(ACCOUNT_KINDS).meta({ description: 'Which balance it moved', example: 'available' }),
+    accountId: z.string().meta({ description: 'The full account id (integration, mode, currency, kind)' }),
+    mode,
+    currency,
+    amount: minor('Signed: positive adds to the account, negative takes from it', 10_000),
+    createdAt: instant('When it was posted'),
+  })
+  .meta({ id: 'LedgerEntry' });
+
+const payout = z
+  .object({
+    id: id('po', 'Payout'),
+    integrationId: id('int', 'Integration'),
+    mode,
+    status: z.enum(PAYOUT_STATUSES).meta({ description: 'pending → in_transit → paid, or failed (its money returns to available)', example: 'paid' }),
+    amount: minor('Paid out', 9000),
+    currency,
+    destination: z.string().nullable().meta({ description: 'The payout account, masked; null when no schedule named one', example: 'bank ****6789' }),
+    createdAt: instant('When the payout was started'),
+    updatedAt: instantOrNull('When its status last changed'),
+  })
+  .meta({ id: 'Payout' });
+
+const settled = z
+  .object({
+    paymentId: id('pay', 'Payment'),
+    amount: minor('What it brought to the available balance', 5750),
+    currency,
+    released: z.boolean().meta({ description: 'The payout failed: the next payout settles this payment' }),
+  })
+  .meta({ id: 'SettledPayment' });
+
+const payoutDetailView = payout.extend({ payments: z.array(settled).meta({ description: 'The payments this payout settles' }) }).meta({ id: 'PayoutDetail' });
 
 const entryFilter = z
   .object({
-    mode: z.enum(['test', 'live']).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-    kind: z.enum(TRANSACTION_KINDS).optional(),
-    account: z.enum(ACCOUNT_KINDS).optional(),
+    mode: mode.optional().meta({ description: 'test or live' }),
+    currency: z.string().regex(/^[A-Z]{3}$/).optional().meta({ description: 'Only this currency' }),
+    kind: z.enum(TRANSACTION_KINDS).optional().meta({ description: 'Only this kind of transaction' }),
+    account: z.enum(ACCOUNT_KINDS).optional().meta({ description: 'Only postings to this balance' }),
   })
   .strict();
 
-/** A merchant's money: balances, ledger entries (paged, filtered, CSV), payouts; the operator marks payouts. */
+const payoutFilter = z.object({ status: z.enum(PAYOUT_STATUSES).optional(), mode: mode.optional() });
+
+const balanceView = (b: Balance) => ({ mode: b.mode, currency: b.currency, available: b.availableMinor, pending: b.pendingMinor, inTransit: b.inTransitMinor, fees: b.feesMinor });
+const entryView = (e: LedgerEntry) => ({
+  transactionId: e.transactionId,
+  seq: e.seq,
+  kind: e.kind as (typeof TRANSACTION_KINDS)[number],
+  refId: e.refId,
+  account: e.accountId.split(':')[4] as (typeof ACCOUNT_KINDS)[number],
+  accountId: e.accountId,
+  mode: e.mode,
+  currency: e.currency,
+  amount: e.amountMinor,
+  createdAt: e.createdAt,
+});
+const payoutView = (p: Payout) => ({ id: p.id, integrationId: p.integrationId, mode: p.mode, status: p.status, amount: p.amountMinor, currency: p.currency, destination: p.destination, createdAt: p.createdAt, updatedAt: p.updatedAt });
+
+/** A merchant's money: balances, ledger entries (paged, filtered, CSV), payouts; the operator's payouts. */
 export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/integrations/:id/balances', { schema: { tags: ['money'], summary: 'Available, pending, in-transit and fee balances per mode and currency', params: integrationId } }, async (request) => {
-    return { balances: await merchantBalances(deps, requireMerchant(request), request.params.id) };
-  });
+  app.get('/api/integrations/:id/balances', {
+    schema: {
+      tags: ['money'],
+      summary: 'Balances per mode and currency',
+      description: 'Available, pending, in-transit and fee balances of the integration, one entry per mode and currency that has moved money (a short list, not paged). Amounts in minor units.',
+      params: integrationId,
+      response: { 200: z.object({ data: z.array(balance) }), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request) => ({ data: (await merchantBalances(deps, requireMerchant(request), request.params.id)).map(balanceView) }));
 
   app.get('/api/integrations/:id/ledger', {
     schema: {
       tags: ['money'],
-      summary: 'Ledger postings, newest first, with cursor paging and filters',
+      summary: 'Ledger postings',
+      description: 'Every posting to the integration’s accounts, newest first, a page at a time, narrowed by every filter given. Amounts are signed, in minor units.',
       params: integrationId,
-      querystring: entryFilter.extend({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      querystring: entryFilter.extend(pageQuery.shape),
+      response: { 200: page(ledgerEntry, 'Ledger postings'), ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => ledgerEntries(deps, requireMerchant(request), request.params.id, request.query));
+  }, async (request) => {
+    const r = await ledgerEntries(deps, requireMerchant(request), request.params.id, request.query);
+    return { data: r.data.map(entryView), nextCursor: r.nextCursor };
+  });
 
-  app.get('/api/integrations/:id/ledger.csv', { schema: { tags: ['money'], summary: 'Ledger postings as CSV', params: integrationId, querystring: entryFilter } }, async (request, reply) => {
+  app.get('/api/integrations/:id/ledger.csv', {
+    schema: {
+      tags: ['money'],
+      summary: 'Ledger postings as CSV',
+      description: 'Every posting matching the filters (the same as the ledger list), newest first, amounts in minor units.',
+      params: integrationId,
+      querystring: entryFilter,
+      response: { 200: z.string().meta({ 'x-content-type': 'text/csv', description: 'CSV with a header line' }), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request, reply) => {
     const csv = await ledgerCsv(deps, requireMerchant(request), request.params.id, request.query);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="ledger-${request.params.id}.csv"`).send(csv);
   });
 
-  app.get('/api/integrations/:id/payouts', { schema: { tags: ['money'], summary: "The integration's payouts and their statuses", params: integrationId } }, async (request) => {
-    return { payouts: await integrationPayouts(deps, requireMerchant(request), request.params.id) };
+  app.get('/api/integrations/:id/payouts', {
+    schema: {
+      tags: ['money'],
+      summary: "The integration's payouts",
+      description: 'Newest first, a page at a time, narrowed by status and mode. GET …/payouts/{payoutId} lists the payments one settles.',
+      params: integrationId,
+      querystring: payoutFilter.extend(pageQuery.shape),
+      response: { 200: page(payout, 'Payouts'), ...problems(...MERCHANT_RESOURCE) },
+    },
+  }, async (request) => {
+    const { limit, cursor, ...filter } = request.query;
+    const r = await integrationPayouts(deps, requireMerchant(request), request.params.id, filter, { limit, cursor });
+    return { data: r.data.map(payoutView), nextCursor: r.nextCursor };
   });
 
   const payoutId = z.string().regex(/^po_[0-9a-z]{21}$/, 'must be a payout id (po_…)');
@@ -49,53 +153,56 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     schema: {
       tags: ['money'],
       summary: 'One payout and the payments it settles',
-      description: 'The payout (amount in minor units, status pending → in_transit → paid or failed, masked destination) and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout\'s payments are marked released: the next payout settles them.',
+      description: "The payout and each payment it settles with the amount it brought to the available balance, in minor units. A failed payout's payments are marked released: the next payout settles them.",
       params: integrationId.extend({ payoutId }),
-      response: {
-        200: z.object({
-          id: z.string(),
-          status: z.enum(['pending', 'in_transit', 'paid', 'failed']),
-          amount: z.number().int().describe('in minor units'),
-          currency: z.string(),
-          mode: z.enum(['test', 'live']),
-          destination: z.string().nullable(),
-          createdAt: z.string(),
-          updatedAt: z.string().nullable(),
-          payments: z.array(z.object({ paymentId: z.string(), amount: z.number().int().describe('in minor units'), currency: z.string(), released: z.boolean() })),
-        }),
-        ...problems(...MERCHANT_RESOURCE),
-      },
+      response: { 200: payoutDetailView, ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
     const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), request.params.id, request.params.payoutId);
-    const iso = (t: number) => new Date(t).toISOString();
-    return {
-      id: p.id,
-      status: p.status,
-      amount: p.amountMinor,
-      currency: p.currency,
-      mode: p.mode,
-      destination: p.destination,
-      createdAt: iso(p.createdAt),
-      updatedAt: p.updatedAt === null ? null : iso(p.updatedAt),
-      payments: payments.map((x) => ({ paymentId: x.paymentId, amount: x.amountMinor, currency: p.currency, released: x.released })),
-    };
+    return { ...payoutView(p), payments: payments.map((x) => ({ paymentId: x.paymentId, amount: x.amountMinor, currency: p.currency, released: x.released })) };
   });
 
-  app.get('/api/operator/payouts', { schema: { tags: ['operator'], summary: 'Every payout, by status', querystring: z.object({ status: z.enum(['pending', 'in_transit', 'paid', 'failed']).optional() }).strict() } }, async (request) => {
+  app.get('/api/operator/payouts', {
+    schema: {
+      tags: ['operator', 'money'],
+      summary: 'Every payout',
+      description: 'Payouts of every merchant, newest first, a page at a time, narrowed by status, mode and integration. The day’s file is the live ones still pending.',
+      querystring: payoutFilter.extend({ integrationId: integrationId.shape.id.optional() }).extend(pageQuery.shape),
+      response: { 200: page(payout, 'Payouts'), ...problems(400, 401, 403) },
+    },
+  }, async (request) => {
     requireOperator(request);
-    return { payouts: await allPayouts(deps, request.query) };
+    const { limit, cursor, ...filter } = request.query;
+    const r = await payoutsPage(deps, filter, { limit, cursor });
+    return { data: r.data.map(payoutView), nextCursor: r.nextCursor };
+  });
+
+  app.post('/api/operator/payouts/export', {
+    schema: {
+      tags: ['operator', 'money'],
+      summary: "The day's payout file",
+      description:
+        'The live payouts waiting for the bank as CSV, one line per payout with the merchant’s payout account and a TOTAL line per currency (amounts in minor units), as `tollgate payouts export` writes it. The payouts in it become in transit: a second export does not list them again.',
+      response: { 200: z.string().meta({ 'x-content-type': 'text/csv', description: 'CSV with a header line' }), ...problems(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    requireOperator(request);
+    const { csv, count } = await exportPayouts(deps);
+    const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="payouts-${day}.csv"`).header('x-payout-count', String(count)).send(csv);
   });
 
   app.post('/api/operator/payouts/:id/mark', {
     schema: {
-      tags: ['operator'],
-      summary: 'Mark a payout paid or failed (a failed payout returns its money to available)',
+      tags: ['operator', 'money'],
+      summary: 'Mark a payout paid or failed',
+      description: 'Once, from pending or in transit. A failed payout returns its money to available and its payments to the next payout; a payout already paid or failed is a 409.',
       params: z.object({ id: payoutId }),
       body: z.object({ status: z.enum(['paid', 'failed']) }).strict(),
+      response: { 200: z.object({ payout }), ...problems(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
     requireOperator(request);
-    return { payout: await markPayout(deps, request.params.id, request.body.status) };
+    return { payout: payoutView(await markPayout(deps, request.params.id, request.body.status)) };
   });
 }

@@ -37,7 +37,7 @@ const settings = z.object({
   account,
   nextRunAt: z.string().nullable().describe('a daily schedule\'s next run (00:00 UTC); null for immediate'),
   updatedAt: z.string(),
-});
+}).meta({ id: 'PayoutSettings', description: 'The payout schedule: how often, from what amount per currency, to which account' });
 
 const view = (s: PayoutSchedule) => ({
   frequency: s.frequency,
