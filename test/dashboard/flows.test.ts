@@ -284,7 +284,7 @@ for (const kind of testDatabases()) {
       const open = table(page, 'Open payouts');
       await open.getByText('77.00 USD').waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download the payout file \(1 waiting\)/ }).click()]);
-      const file = readFileSync(await download.path(), 'utf8').trim().split('\n');
+      const file = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
       assert.match(file[0]!, /^payout_id,merchant_id,integration_id,account_type,/);
       assert.match(file[1]!, new RegExp(`^po_[0-9a-z]{21},${dana.id},${state.liveId},mobile_money,ecocash,Dana Moyo,\\+263771234567,,USD,7700,`));
       assert.equal(file[2], 'TOTAL,,,,,,,,USD,7700,');

@@ -17,7 +17,7 @@ import type { ServiceDeps } from '../deps.js';
 import { scheduleJobs } from '../jobs.js';
 import { minimumFor, nextDailyRun, type PayoutSchedule, scheduleView } from './payout-schedule.js';
 import { finishPayout, startPayout } from './payouts.js';
-import { csvField } from './reports.js';
+import { csvLine } from '../../core/csv.js';
 
 export { MINIMUM_PAYOUT_MINOR } from './payout-schedule.js';
 
@@ -124,7 +124,7 @@ export async function advanceTestPayout(deps: ServiceDeps, payoutId: string, to:
  */
 export async function exportPayouts(deps: ServiceDeps): Promise<{ csv: string; count: number }> {
   const now = deps.clock.now();
-  const lines = ['payout_id,merchant_id,integration_id,account_type,bank_or_provider,account_name,account_number,swift,currency,amount_minor,created_at'];
+  const lines = [csvLine(['payout_id', 'merchant_id', 'integration_id', 'account_type', 'bank_or_provider', 'account_name', 'account_number', 'swift', 'currency', 'amount_minor', 'created_at'])];
   const totals = new Map<string, number>();
   const { all } = await schedulesByMerchant(deps);
   let count = 0;
@@ -133,10 +133,10 @@ export async function exportPayouts(deps: ServiceDeps): Promise<{ csv: string; c
     // The account as it is now: the bank needs the whole number, which the payout keeps only masked.
     const a = all.get(p.merchantId)?.account;
     const to = !a ? ['', '', '', '', ''] : a.type === 'bank' ? ['bank', a.bankName, a.accountName, a.accountNumber, a.swift ?? ''] : ['mobile_money', a.provider, a.accountName, a.phone, ''];
-    lines.push([p.id, p.merchantId, p.integrationId, ...to, p.currency, p.amountMinor, new Date(p.createdAt).toISOString()].map(csvField).join(','));
+    lines.push(csvLine([p.id, p.merchantId, p.integrationId, ...to, p.currency, p.amountMinor, new Date(p.createdAt).toISOString()]));
     totals.set(p.currency, (totals.get(p.currency) ?? 0) + p.amountMinor);
     count++;
   }
-  for (const [currency, total] of [...totals].sort()) lines.push(`TOTAL,,,,,,,,${currency},${total},`);
-  return { csv: `${lines.join('\n')}\n`, count };
+  for (const [currency, total] of [...totals].sort()) lines.push(csvLine(['TOTAL', '', '', '', '', '', '', '', currency, total, '']));
+  return { csv: lines.join(''), count };
 }

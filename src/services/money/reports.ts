@@ -1,4 +1,5 @@
 /** What a merchant reads of their money: ledger entries with cursor paging and filters, CSV, payouts; an operator's mark of a payout. */
+import { csvLine } from '../../core/csv.js';
 import { TollgateError } from '../../core/errors.js';
 import { findPayout, type Payout, type PayoutFilter, type PayoutStatus } from '../../store/repos/payouts.js';
 
@@ -43,19 +44,16 @@ export async function ledgerEntries(deps: ServiceDeps, merchantId: string, integ
   return { data, nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null };
 }
 
-/** A CSV field, quoted when it holds a comma, quote or line break. */
-export const csvField = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-
 /** Every entry matching the filter as CSV, one line per posting, oldest last as listed. */
 export async function ledgerCsv(deps: ServiceDeps, merchantId: string, integrationId: string, f: Omit<EntryFilter, 'cursor' | 'limit'>): Promise<string> {
-  const lines = ['created_at,transaction_id,seq,kind,ref_id,account,mode,currency,amount_minor'];
+  const lines = [csvLine(['created_at', 'transaction_id', 'seq', 'kind', 'ref_id', 'account', 'mode', 'currency', 'amount_minor'])];
   for (let cursor: string | null | undefined; ; ) {
     const page = await ledgerEntries(deps, merchantId, integrationId, { ...f, ...(cursor && { cursor }), limit: 1000 });
-    for (const e of page.data) lines.push([new Date(e.createdAt).toISOString(), e.transactionId, e.seq, e.kind, e.refId, e.accountId, e.mode, e.currency, e.amountMinor].map(csvField).join(','));
+    for (const e of page.data) lines.push(csvLine([new Date(e.createdAt).toISOString(), e.transactionId, e.seq, e.kind, e.refId, e.accountId, e.mode, e.currency, e.amountMinor]));
     cursor = page.nextCursor;
     if (!cursor) break;
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('');
 }
 
 /** A page of payouts, newest first. */
