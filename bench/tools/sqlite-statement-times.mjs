@@ -1,4 +1,5 @@
-// Preload that times every better-sqlite3 statement by its text and prints the top 25 at exit:
+// Preload that times every better-sqlite3 statement by its text (writes outside a transaction marked
+// [autocommit]) and prints the top 25 at exit:
 // node --import ./bench/tools/sqlite-statement-times.mjs --import tsx bench/core.ts
 import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/package.json');
@@ -9,9 +10,11 @@ const stats = new Map();
 for (const m of ['run', 'all', 'get', 'iterate']) {
   const orig = proto[m];
   proto[m] = function (...a) {
+    // A write outside a transaction (BEGIN and COMMIT aside) commits alone: one more wait for the disk.
+    const auto = !this.readonly && !this.database.inTransaction && !/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(this.source);
     const t = performance.now();
     try { return orig.apply(this, a); } finally {
-      const k = this.source.replace(/\s+/g, ' ').slice(0, 110);
+      const k = (auto ? '[autocommit] ' : '') + this.source.replace(/\s+/g, ' ').slice(0, 110);
       const s = stats.get(k) ?? { n: 0, ms: 0 }; s.n++; s.ms += performance.now() - t; stats.set(k, s);
     }
   };

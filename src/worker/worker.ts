@@ -89,6 +89,10 @@ export function createWorker(w: WorkerDeps): Worker {
   const maxInHand = concurrency * 2;
   const { deps } = w;
   const postgres = deps.store.kind === 'postgres';
+  // On SQLite a claim of its own waits for the disk on the one thread, so settles claim too. On
+  // PostgreSQL a claim is a short statement of its own; inside a group it would hold its rows and
+  // connection until the group commits (four workers on one queue then stalled their destinations).
+  const claimInSettle = !postgres;
   const global = new Limiter(concurrency);
   const destinations = new KeyedLimiter(perDestination);
   const inHand = new Map<string, Job>();
@@ -101,6 +105,9 @@ export function createWorker(w: WorkerDeps): Worker {
   let stopped = true;
   let draining = 0;
   let lastDepth = 0;
+  /** When jobs were last claimed (performance.now()): the idle loop does not claim again before idleMs. */
+  let lastClaim = Number.NEGATIVE_INFINITY;
+  const idleMs = w.idleMs ?? 200;
 
   const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
 
@@ -151,17 +158,27 @@ export function createWorker(w: WorkerDeps): Worker {
     else await rescheduleJob(tx, job.id, owner, result.runAt, result.error);
   };
 
+  /** How many jobs a claim may take now: none while stopping or draining (drain claims itself). */
+  const room = (): number => (stopped || draining > 0 ? 0 : Math.min(batch, maxInHand - inHand.size));
+
   /**
    * Records what the jobs finished at one moment learned and removes or reschedules them, in one
-   * transaction. If that fails, each is settled alone, so only the one whose writes fail runs
-   * again, after the error backoff.
+   * transaction; on SQLite, when no claim was made for idleMs, that transaction also claims the jobs
+   * due. If it fails, each job is settled alone, so only the one whose writes fail runs again, after
+   * the error backoff.
    */
   const settle = async (ran: Ran[]): Promise<void> => {
     if (ran.length === 0) return;
     try {
-      await deps.store.transaction(async (tx) => {
+      const claimed = await deps.store.transaction(async (tx) => {
         for (const r of ran) await write(tx, r);
+        // At most one claim per idleMs: jobs claimed at every settle would each come back as a settle of their own.
+        const limit = claimInSettle && performance.now() - lastClaim >= idleMs ? room() : 0;
+        return limit > 0 ? claimDueJobs(tx, postgres, { now: deps.clock.now(), limit, owner, leaseMs }) : [];
       });
+      launchAll(claimed);
+      // A full batch: more may be due, claim again at once rather than after the next outcome.
+      if (claimed.length === batch && !running) loop(true);
     } catch (err) {
       if (ran.length > 1) {
         await Promise.all(ran.map((r) => settle([r])));
@@ -213,18 +230,24 @@ export function createWorker(w: WorkerDeps): Worker {
           clearInterval(renewer);
           renewer = undefined;
         }
-        // Room again after a full claim: claim now rather than after the idle wait.
-        if (!stopped && !running && inHand.size === maxInHand - 1) loop();
+        // Room for a batch again after the hand was full: claim now rather than after the idle wait.
+        if (!stopped && !running && inHand.size === maxInHand - batch) loop(true);
       });
     tasks.add(task);
   };
 
   const version = (j: Job) => Number((j.payload as { version?: unknown }).version ?? 0);
 
-  /** Claims up to `room` due jobs and launches them, a payment's in the order of its changes. */
-  const claim = async (room: number): Promise<number> => {
-    const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit: room, owner, leaseMs });
+  /** Launches claimed jobs, a payment's in the order of its changes. */
+  function launchAll(jobs: Job[]): void {
+    lastClaim = performance.now();
     for (const job of jobs.sort((a, b) => version(a) - version(b))) launch(job);
+  }
+
+  /** Claims up to `limit` due jobs and launches them. */
+  const claim = async (limit: number): Promise<number> => {
+    const jobs = await claimDueJobs(deps.store.db, postgres, { now: deps.clock.now(), limit, owner, leaseMs });
+    launchAll(jobs);
     return jobs.length;
   };
 
@@ -237,29 +260,38 @@ export function createWorker(w: WorkerDeps): Worker {
     }
   };
 
-  /** Claims while there is work due and room for it; a full claim is followed by another at once. */
+  /**
+   * Claims while there is work due and room for it; a full batch is followed by another at once. A
+   * claim for less than a batch is not repeated: with the hand nearly full, each finished job would
+   * otherwise cost a claim (and on SQLite a wait for the disk) of its own.
+   */
   const tick = async (): Promise<void> => {
     for (;;) {
-      const room = Math.min(batch, maxInHand - inHand.size);
-      if (stopped || room <= 0) return;
-      if ((await claim(room)) < room) return;
+      const limit = room();
+      if (limit <= 0) return;
+      if ((await claim(limit)) < batch) return;
     }
   };
 
-  const loop = (): void => {
+  /**
+   * Claims (unless `now` is false and a settle claimed within idleMs: while outcomes are recorded,
+   * their transactions claim), does the housekeeping, and comes back idleMs after the last claim.
+   */
+  function loop(now = false): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
     running = (async () => {
-      await tick();
+      if (now || performance.now() - lastClaim >= idleMs) await tick();
       await housekeeping();
     })()
       .catch((err: unknown) => w.log.error({ err }, 'worker pass failed'))
       .then(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(loop, w.idleMs ?? 200);
+        const wait = lastClaim + idleMs - performance.now();
+        if (!stopped) timer = setTimeout(loop, wait > 0 ? wait : idleMs);
       });
-  };
+  }
 
   const settled = async (): Promise<void> => {
     while (tasks.size > 0) await Promise.allSettled([...tasks]);

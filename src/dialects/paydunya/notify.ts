@@ -43,16 +43,17 @@ export function receiptUrl(publicUrl: string, p: Payment): string {
 
 /**
  * The confirm payload (spec §3.2): always `invoice.total_amount`; `customer`, `receipt_url`,
- * `receipt_identifier` and `provider_reference` once completed; maps as `{}` never `[]`.
+ * `receipt_identifier` and `provider_reference` once completed; maps as `{}` never `[]`. `hash` is
+ * masterKeyHash's, or empty in an IPN stored to be signed when sent.
  */
-export function confirmPayload(p: Payment, masterKey: string, publicUrl: string): JsonObject {
+export function confirmPayload(p: Payment, hash: string, publicUrl: string): JsonObject {
   const w = wireData(p);
   const status = TO_WIRE[p.state];
   const completed = status === 'completed';
   const payload: JsonObject = {
     response_code: '00',
     response_text: 'Transaction Found',
-    hash: masterKeyHash(masterKey),
+    hash,
     invoice: { token: p.publicId ?? '', items: w.invoice.items, taxes: w.invoice.taxes, total_amount: p.amountMinor, description: w.invoice.description },
     custom_data: w.custom_data,
     actions: w.actions,
@@ -78,9 +79,9 @@ export const providerRef = (transactionId: string | null): string => (transactio
  * A disbursement's callback, once it is sent. The spec has only a third party's log of its fields
  * (§3.6 d) and leaves its encoding and any hash open: we send those flat fields form-encoded (what
  * PHP's `$_POST` and every form parser read) with `hash`, the IPN's hex SHA-512 of the master key, so a
- * receiver checks it as it checks an IPN.
+ * receiver checks it as it checks an IPN (empty here, filled when sent).
  */
-export function transferCallback(t: Disbursement, masterKey: string): string {
+export function transferCallback(t: Disbursement, hash: string): string {
   return buildQuery({
     status: t.status,
     token: t.token,
@@ -89,7 +90,7 @@ export function transferCallback(t: Disbursement, masterKey: string): string {
     transaction_id: t.transactionId ?? '',
     disburse_id: t.externalId ?? '',
     disburse_tx_id: providerRef(t.transactionId),
-    hash: masterKeyHash(masterKey),
+    hash,
   });
 }
 
@@ -102,22 +103,39 @@ function storedPublicUrl(p: Payment): string {
 }
 
 /**
+ * The body with the empty value of its form field `field` (as encoded in the body) filled with the
+ * master key's hash. Values are encoded, so `&` and `=` in the body separate fields and keys only.
+ */
+function fillHash(body: string, field: string, masterKey: string): string {
+  const empty = `${field}=`;
+  for (let at = body.indexOf(empty); at >= 0; at = body.indexOf(empty, at + 1)) {
+    const end = at + empty.length;
+    if ((at === 0 || body[at - 1] === '&') && (end === body.length || body[end] === '&')) return body.slice(0, end) + masterKeyHash(masterKey) + body.slice(end);
+  }
+  throw new Error(`no empty ${field} to sign`);
+}
+
+/**
  * The IPN: the confirm payload as form-encoded `data[...]` fields POSTed to `actions.callback_url` when
  * the invoice ends (completed, cancelled or failed); any 2xx is delivered; retried on seed 001's schedule.
- * A sent disbursement's callback (transferCallback) goes the same way.
+ * A sent disbursement's callback (transferCallback) goes the same way. Both are stored with an empty
+ * hash (`signing.field` names it), filled by each attempt from the master key of that moment.
  */
 export const pdFormatter: NotificationFormatter = {
   retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
   isDelivered: is2xx,
-  render({ payment, event, credentials }) {
+  render({ payment, event }) {
     const to = TO_WIRE[event.to];
     if (event.from === null || to === 'pending' || !payment.notifyUrl) return [];
     if (TO_WIRE[event.from] === to) return [];
-    const body = buildQuery({ data: confirmPayload(payment, credentials.paydunya.masterKey, storedPublicUrl(payment)) });
-    return [{ url: payment.notifyUrl, body, headers: FORM }];
+    const body = buildQuery({ data: confirmPayload(payment, '', storedPublicUrl(payment)) });
+    return [{ url: payment.notifyUrl, body, headers: FORM, signing: { field: 'data%5Bhash%5D' } }];
   },
-  renderTransfer({ transfer, credentials }) {
+  renderTransfer({ transfer }) {
     if (!transfer.callbackUrl) return [];
-    return [{ url: transfer.callbackUrl, body: transferCallback(transfer, credentials.paydunya.masterKey), headers: FORM }];
+    return [{ url: transfer.callbackUrl, body: transferCallback(transfer, ''), headers: FORM, signing: { field: 'hash' } }];
+  },
+  sign({ body, signing, credentials }) {
+    return { body: fillHash(body, signing.field ?? '', credentials.paydunya.masterKey) };
   },
 };

@@ -17,7 +17,7 @@ import { findCustomer, mailOneTimeCode } from '../../services/sandbox/codes.js';
 import { diagnosePdKeys, type PdReceived } from './diagnose.js';
 import { diagnosisKeys, testIntegrationByMasterKey } from '../../services/sandbox/diagnosis-keys.js';
 import { badKeys, CODES, fromService, invalid, invoiceNotFound, PdError } from './errors.js';
-import { confirmPayload, type PdWireData, providerRef, receiptUrl, wireData } from './notify.js';
+import { confirmPayload, masterKeyHash, type PdWireData, providerRef, receiptUrl, wireData } from './notify.js';
 import { TO_WIRE } from './status.js';
 import { francs, isObject, type JsonObject, newInvoiceToken, normaliseList, num, parseBody, text, withToken } from './wire.js';
 
@@ -240,7 +240,7 @@ export function pdRoutes(deps: ServiceDeps) {
   const confirm = (mode: 'test' | 'live') =>
     route(mode, async (request, caller) => {
       const p = await ownInvoice(caller, (request.params as { token: string }).token);
-      return confirmPayload(p, caller.masterKey, deps.publicUrl);
+      return confirmPayload(p, masterKeyHash(caller.masterKey), deps.publicUrl);
     });
 
   const oprCreate = (mode: 'test' | 'live') =>
@@ -277,7 +277,7 @@ export function pdRoutes(deps: ServiceDeps) {
       if (!opr || !constantTimeEqual(sha256Hex(`${oprToken}:${code}`), opr.codeHash)) throw new PdError(CODES.badCode, 'Invalid confirmation code');
       if (TO_WIRE[p.state] !== 'pending') throw invalid(`The invoice is already ${TO_WIRE[p.state]}`);
       const paid = (await startPayment(deps, p.id, 'wallet', { customerAlias: opr.alias })).payment;
-      const full = confirmPayload(paid, caller.masterKey, deps.publicUrl);
+      const full = confirmPayload(paid, masterKeyHash(caller.masterKey), deps.publicUrl);
       return {
         response_code: '00',
         response_text: 'Transaction completed successfully',

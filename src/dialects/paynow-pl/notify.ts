@@ -23,6 +23,6 @@ export const plFormatter: NotificationFormatter = {
   // Signed when sent: a Signature-Key rotated without grace signs the queued retries too.
   sign({ body, signing, credentials }) {
     const key = signing.mode === 'live' ? credentials.paynowPl.production.signatureKey : credentials.paynowPl.sandbox.signatureKey;
-    return { Signature: bodySignature(key, body) };
+    return { headers: { Signature: bodySignature(key, body) } };
   },
 };

@@ -1,9 +1,9 @@
 import type { Currency } from '../../core/money.js';
 import { is2xx, type NotificationFormatter } from '../../services/notify/formatter.js';
 import type { Payment } from '../../services/payments/queries.js';
-import { signPairs } from './signature.js';
+import { hashValues, signPairs, valuesToHash } from './signature.js';
 import { TO_WIRE } from './status.js';
-import { encodeForm, formatAmount, type Pair } from './wire.js';
+import { encodeForm, formatAmount, type Pair, parseForm } from './wire.js';
 
 const MIN = 60_000;
 
@@ -64,18 +64,20 @@ export function statusMessage(payment: Payment, key: string): string {
   return encodeForm(signPairs(statusPairs(payment), key));
 }
 
-/** Status updates POSTed form-encoded and hashed to the result URL on every change after creation. */
+/**
+ * Status updates POSTed form-encoded and hashed to the result URL on every change after creation.
+ * Stored without their hash: each attempt appends it, under the integration key of that moment, so
+ * the bytes sent are statusMessage's and a key rotated without grace signs the queued retries.
+ */
 export const zwFormatter: NotificationFormatter = {
   retryDelaysMs: ZW_RETRY_DELAYS_MS,
   isDelivered: is2xx,
-  render({ payment, event, credentials }) {
+  render({ payment, event }) {
     if (event.from === null || !payment.notifyUrl) return [];
-    return [
-      {
-        url: payment.notifyUrl,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: statusMessage(payment, credentials.paynowZw.integrationKey),
-      },
-    ];
+    return [{ url: payment.notifyUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encodeForm(statusPairs(payment)), signing: {} }];
+  },
+  // The stored form decodes back to the values it was encoded from: the hash is over those, then the key.
+  sign({ body, credentials }) {
+    return { body: `${body}&hash=${hashValues(valuesToHash(parseForm(body)), credentials.paynowZw.integrationKey)}` };
   },
 };

@@ -33,8 +33,9 @@ export function retryDelay(schedule: readonly number[], attempt: number, retryAf
 }
 
 /**
- * The request of one attempt: the stored one, with the signature headers its wire computes now, from
- * the integration's current keys, when the delivery was stored unsigned.
+ * The request of one attempt: the stored one, signed now by its wire (headers, or a hash in the body)
+ * with the integration's current keys, when the delivery was stored unsigned. A delivery stored
+ * signed (`signing` null: rows older than signing at send time) goes as it was stored.
  */
 export async function attemptRequest(deps: ServiceDeps, delivery: Delivery, at: number): Promise<{ headers: Record<string, string>; body: string }> {
   if (!delivery.signing) return { headers: delivery.headers, body: delivery.body };
@@ -42,7 +43,8 @@ export async function attemptRequest(deps: ServiceDeps, delivery: Delivery, at: 
   const integration = await integrationById(deps, delivery.integrationId);
   if (!formatter?.sign || !integration) throw new Error(`delivery ${delivery.id} cannot be signed: no ${formatter ? 'integration' : 'formatter'}`);
   const credentials = await signingCredentialSet(deps, integration, at);
-  return { headers: { ...delivery.headers, ...formatter.sign({ headers: delivery.headers, body: delivery.body, signing: delivery.signing, credentials, at }) }, body: delivery.body };
+  const signed = formatter.sign({ headers: delivery.headers, body: delivery.body, signing: delivery.signing, credentials, at });
+  return { headers: { ...delivery.headers, ...signed.headers }, body: signed.body ?? delivery.body };
 }
 
 export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | undefined> {

@@ -28,17 +28,26 @@ export interface RenderedNotification {
   headers: Record<string, string>;
   /** The exact bytes to send, as UTF-8 text; signatures are computed over them. */
   body: string;
-  /** Set when the wire signs in headers: what `sign` needs later (the payment's mode); stored with the delivery. */
+  /**
+   * Set when the request is signed at send time: what `sign` needs later (the payment's mode, where
+   * the hash goes); stored with the delivery, whose body is then unsigned.
+   */
   signing?: Record<string, string>;
 }
 
-/** What signing one attempt sees: the stored request, the integration's keys at that moment, its time. */
+/** What signing one attempt sees: the stored (unsigned) request, the integration's keys at that moment, its time. */
 export interface SigningContext {
   headers: Record<string, string>;
   body: string;
   signing: Record<string, string>;
   credentials: CredentialSet;
   at: number;
+}
+
+/** What signing adds to one attempt: signature headers, or the body with its signature inside (a form's hash field). */
+export interface AttemptSignature {
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 /**
@@ -48,10 +57,11 @@ export interface SigningContext {
 export interface NotificationFormatter {
   render(ctx: NotificationContext): RenderedNotification[];
   /**
-   * The signature headers of one attempt, computed when it is sent (a signed timestamp is the
-   * attempt's; a key rotated since the change signs it). For notifications rendered with `signing`.
+   * The signature of one attempt, computed when it is sent (a signed timestamp is the attempt's; a
+   * key rotated since the change signs it), over exactly the bytes sent. For notifications rendered
+   * with `signing`.
    */
-  sign?(ctx: SigningContext): Record<string, string>;
+  sign?(ctx: SigningContext): AttemptSignature;
   /** The callback of a sent transfer; a wire without transfers leaves it out. */
   renderTransfer?(ctx: TransferNotificationContext): RenderedNotification[];
   /** Delay before each attempt, the first included (0 = at once); its length is the attempt limit. */

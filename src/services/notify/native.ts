@@ -48,6 +48,6 @@ export const nativeFormatter: NotificationFormatter = {
     const secret = credentials.tollgate.webhookSecret;
     const pl = signing.mode === 'live' ? credentials.paynowPl.production : credentials.paynowPl.sandbox;
     const key = secret ? Buffer.from(secret.slice('whsec_'.length), 'base64') : pl.signatureKey;
-    return { 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${standardWebhookSignature(key, id, timestamp, body)}` };
+    return { headers: { 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${standardWebhookSignature(key, id, timestamp, body)}` } };
   },
 };
