@@ -4,6 +4,9 @@
  * that must not go negative are debited by a guarded UPDATE, so the database refuses an overdraft
  * whatever the concurrency; the refusal is TollgateError('insufficient_funds') and undoes the caller's
  * whole transaction.
+ *
+ * Zero postings are dropped (a payment whose fee is its whole amount credits the merchant nothing), and
+ * a movement left with none moves no money and writes nothing: no ledger transaction is ever empty.
  */
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
@@ -25,8 +28,10 @@ export interface Movement {
   refuse?: () => Error;
 }
 
-export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string> {
+/** The ledger transaction's id, or null when the movement moved nothing (every posting zero). */
+export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string | null> {
   const lines = mergedPostings(m.postings);
+  if (lines.length === 0) return null;
   for (const l of lines) {
     if (l.account.currency !== m.currency || l.account.mode !== m.mode) throw new TollgateError('internal', 'a ledger transaction moves one currency in one mode');
   }

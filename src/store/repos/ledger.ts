@@ -79,15 +79,16 @@ export async function replayedBalances(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.account_id, Number(r.total)]));
 }
 
-/** Transactions whose postings do not sum to zero (or that have fewer than two). */
+/** Transactions whose postings do not sum to zero, or that have fewer than two (none at all included). */
 export async function unbalancedTransactions(db: Db): Promise<string[]> {
   const rows = await db
-    .selectFrom('ledger_postings')
-    .select('transaction_id')
-    .groupBy('transaction_id')
-    .having((eb) => eb.or([eb(eb.fn.sum('amount_minor'), '!=', 0), eb(eb.fn.countAll(), '<', 2)]))
+    .selectFrom('ledger_transactions as t')
+    .leftJoin('ledger_postings as p', 'p.transaction_id', 't.id')
+    .select('t.id')
+    .groupBy('t.id')
+    .having((eb) => eb.or([eb(eb.fn.coalesce(eb.fn.sum('p.amount_minor'), sql.lit(0)), '!=', 0), eb(eb.fn.count('p.seq'), '<', 2)]))
     .execute();
-  return rows.map((r) => r.transaction_id);
+  return rows.map((r) => r.id);
 }
 
 /** Per currency and mode, the sum over every posting: zero in a whole ledger. */
