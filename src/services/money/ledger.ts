@@ -5,17 +5,18 @@
  * whatever the concurrency; the refusal is TollgateError('insufficient_funds') and undoes the caller's
  * whole transaction.
  *
- * Only guarded debits touch an account's row; every other posting (credits, which cannot overdraw,
- * and the outside world's side) is a delta row beside it that nobody waits on, folded into the running
- * total by the next guarded debit of that account or by the recurring `ledger_fold` job. A payment thus
- * locks no account row, and concurrent payments of one integration do not queue on its accounts.
+ * On PostgreSQL only guarded debits touch an account's row; every other posting (credits, which cannot
+ * overdraw, and the outside world's side) is a delta row beside it that nobody waits on, folded into the
+ * running total by the next guarded debit of that account or by the recurring `ledger_fold` job. A
+ * payment thus locks no account row, and concurrent payments of one integration do not queue on its
+ * accounts. SQLite's one writer queues nothing, so there credits add to the totals at once.
  *
  * Zero postings are dropped (a payment whose fee is its whole amount credits the merchant nothing), and
  * a movement left with none moves no money and writes nothing: no ledger transaction is ever empty.
  */
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
-import { accountsWithDeltas, addDeltas, debitGuarded, ensureAccounts, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
+import { accountsWithDeltas, creditAccounts, debitGuarded, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -57,8 +58,7 @@ export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'id
   const now = deps.clock.now();
   const guarded = (l: (typeof lines)[number]) => l.amountMinor < 0 && !mayGoNegative(l.account.kind);
   const credits = lines.filter((l) => !guarded(l));
-  await ensureAccounts(tx, credits.map((l) => ({ id: l.id, key: l.account })), now);
-  await addDeltas(tx, credits.map((l) => ({ accountId: l.id, amountMinor: l.amountMinor })));
+  await creditAccounts(tx, credits.map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })), now);
   // In account-id order, the order every transaction takes its row locks in: no deadlock between two movements.
   for (const l of lines) {
     if (guarded(l) && !(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
