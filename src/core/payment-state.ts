@@ -26,7 +26,8 @@ export const TRANSITIONS = {
   pending: ['paid', 'failed', 'cancelled', 'expired'],
   paid: ['awaiting_delivery', 'partially_refunded', 'refunded', 'disputed'],
   awaiting_delivery: ['delivered', 'disputed'],
-  delivered: ['disputed'],
+  // A delivered escrow payment's money is available again, so it is refunded like a paid one.
+  delivered: ['partially_refunded', 'refunded', 'disputed'],
   partially_refunded: ['refunded', 'disputed'],
   failed: [],
   cancelled: [],

@@ -26,6 +26,8 @@ export const JOB_PAYLOADS = {
   payout_step: z.object({ payoutId: z.string(), to: z.enum(['in_transit', 'paid', 'failed']), outcome: z.enum(['paid', 'failed']) }),
   /** A paid payment's money moves from pending to available once the settlement delay has passed. */
   settle: z.object({ paymentId: z.string() }),
+  /** The recurring fold of ledger credits into their accounts' running totals (one row, fixed id: migration 0018). */
+  ledger_fold: z.object({}),
 } as const;
 export type JobKind = keyof typeof JOB_PAYLOADS;
 export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;

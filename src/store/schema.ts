@@ -4,7 +4,7 @@ import type { AuditLogTable, CredentialsTable, IntegrationsTable } from './table
 import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, DeliveryForwardsTable, JobsTable, NotificationFaultsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
-import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable, PayoutPaymentsTable, PayoutSchedulesTable } from './tables/ledger.js';
+import type { LedgerAccountDeltasTable, LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable, PayoutPaymentsTable, PayoutSchedulesTable } from './tables/ledger.js';
 import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
@@ -33,6 +33,7 @@ export interface Database {
   request_log_batches: RequestLogBatchesTable;
   request_log_counts: RequestLogCountsTable;
   ledger_accounts: LedgerAccountsTable;
+  ledger_account_deltas: LedgerAccountDeltasTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_postings: LedgerPostingsTable;
   payout_schedules: PayoutSchedulesTable;

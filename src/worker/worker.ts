@@ -7,7 +7,7 @@ import { type MailTransport, sendDueMail } from '../services/mail/sender.js';
 import { claimDueJobs, countDueJobs, finishJob, type Job, renewLeases, rescheduleJob } from '../store/repos/jobs.js';
 import type { Tx } from '../store/schema.js';
 import { deliver } from './handlers/deliver.js';
-import { payoutStep, payoutTick, settle } from './handlers/money.js';
+import { ledgerFold, payoutStep, payoutTick, settle } from './handlers/money.js';
 import { expire, refund, timer } from './handlers/payments.js';
 import type { HandlerContext, Handlers, JobResult } from './handlers/types.js';
 import type { HttpSender } from './http-sender.js';
@@ -44,7 +44,7 @@ export interface WorkerDeps {
   perDestination?: number;
 }
 
-const HANDLERS: Handlers = { deliver, timer, expire, refund, payout_tick: payoutTick, payout_step: payoutStep, settle };
+const HANDLERS: Handlers = { deliver, timer, expire, refund, payout_tick: payoutTick, payout_step: payoutStep, settle, ledger_fold: ledgerFold };
 
 /** A job its handler has run, with what it asked for. */
 interface Ran {

@@ -67,7 +67,7 @@ export async function startTestServer(kind: DbKind, options: TestServerOptions =
   };
 }
 
-const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments', 'payment_events', 'jobs', 'deliveries', 'delivery_attempts', 'idempotency_keys', 'refunds', 'fictitious_customers', 'sandbox_clocks', 'request_log_batches', 'payouts', 'disbursements', 'ledger_accounts', 'ledger_transactions', 'ledger_postings'] as const;
+const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments', 'payment_events', 'jobs', 'deliveries', 'delivery_attempts', 'idempotency_keys', 'refunds', 'fictitious_customers', 'sandbox_clocks', 'request_log_batches', 'payouts', 'disbursements', 'ledger_accounts', 'ledger_account_deltas', 'ledger_transactions', 'ledger_postings'] as const;
 
 /**
  * Every row of every table but `except`, as text: equal snapshots mean the request changed nothing

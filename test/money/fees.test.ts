@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createOperator } from '../../src/services/merchants/accounts.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
+import { transitionPayment } from '../../src/services/payments/transition.js';
 import { ApiClient, assertProblem } from '../helpers/client.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { cliOnFreshDatabase } from './cli.js';
@@ -66,6 +67,28 @@ for (const kind of testDatabases()) {
       const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.data.map((e: any) => `${e.account}:${e.amount}`);
       assert.deepEqual(entries.sort(), ['available:1000', 'fees:100', 'world:-1100']);
       assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
+    });
+
+    test('a fee of the whole amount: the merchant is credited nothing, escrow moves nothing, a refund is refused; no empty transaction', async () => {
+      assert.equal((await op.request('PUT', '/api/operator/fees/card/PLN', { percentBps: 10_000, fixedMinor: 0 })).status, 200);
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
+      assert.equal((await shop.api.patch(`/api/integrations/${integrationId}`, { absorbFees: true })).status, 200);
+      const p = await createPaymentOk(shop.api, integrationId, { amount: 3_000, currency: 'PLN' });
+      assert.equal((await pay(shop.api, p.id, CARD_OK)).body.payment.state, 'paid');
+      assert.deepEqual([(await detail(shop.api, p.id)).payment.net, (await detail(shop.api, p.id)).payment.fee], [0, 3_000]);
+      for (const to of ['awaiting_delivery', 'delivered'] as const) await transitionPayment(shop.s.app.deps, p.id, { to, reason: 'escrow' });
+      assertProblem(await shop.api.post(`/api/payments/${p.id}/refunds`, { amount: 1 }), 422, 'insufficient_funds');
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.kind}:${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      assert.deepEqual(entries.sort(), ['payment:fees:3000', 'payment:world:-3000'], 'the zero credit and the escrow of nothing post nothing');
+      const txs = await shop.s.store.db.selectFrom('ledger_transactions').select('kind').where('ref_id', '=', p.id).execute();
+      assert.deepEqual(txs.map((t) => t.kind), ['payment']);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'PLN', availableMinor: 0, pendingMinor: 0, inTransitMinor: 0, feesMinor: 3_000 }]);
+      const report = await verifyLedger(shop.s.app.deps);
+      assert.equal(report.ok, true, JSON.stringify(report));
+      // verify itself catches a transaction with no postings.
+      await shop.s.store.db.insertInto('ledger_transactions').values({ id: 'ltx_empty', integration_id: integrationId, mode: 'test', currency: 'PLN', kind: 'payment', ref_id: 'pay_none', created_at: 1 }).execute();
+      assert.deepEqual((await verifyLedger(shop.s.app.deps)).unbalancedTransactions, ['ltx_empty']);
+      await shop.s.store.db.deleteFrom('ledger_transactions').where('id', '=', 'ltx_empty').execute();
     });
   });
 }

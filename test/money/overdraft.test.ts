@@ -11,6 +11,8 @@ import { createRefund } from '../../src/services/payments/refunds.js';
 import { createDisbursement, creditAccount, submitDisbursement } from '../../src/services/payments/transfers.js';
 import { createFictitiousCustomer, sandboxPayout } from '../../src/services/sandbox/controls.js';
 import { merchantBalances } from '../../src/services/money/balances.js';
+import { foldLedger } from '../../src/services/money/ledger.js';
+import { verifyLedger } from '../../src/services/money/verify.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { createPaymentOk, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
 
@@ -82,6 +84,31 @@ for (const kind of testDatabases()) {
         assert.deepEqual(outcomes(results), { ok: 1, refused: 1 }, `round ${round}`);
         assert.equal(await available(integrationId), 0);
       }
+    });
+
+    test('credits folded while payments, payouts and folds race: the balance never overdraws and nothing is lost or taken twice', async () => {
+      const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
+      const deps = shop.s.app.deps;
+      const payIn = async () => {
+        const p = await createPaymentOk(shop.api, integrationId, { amount: 500, currency: 'USD' });
+        assert.equal((await pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' })).body.payment.state, 'paid');
+      };
+      const payOut = () => sandboxPayout(deps, shop.merchantId, integrationId, 'USD', 500);
+      const racing = await Promise.allSettled([
+        ...Array.from({ length: 20 }, payIn),
+        ...Array.from({ length: 20 }, payOut),
+        ...Array.from({ length: 5 }, () => foldLedger(deps)),
+      ]);
+      const raced = outcomes(racing.slice(20, 40));
+      assert.deepEqual(outcomes(racing.slice(0, 20)), { ok: 20, refused: 0 });
+      // What the race left is paid out now, one at a time: in all, exactly the twenty credits.
+      let after = 0;
+      while ((await Promise.allSettled([payOut()]))[0]!.status === 'fulfilled') after++;
+      assert.equal(raced.ok + after, 20, `${raced.ok} during the race, ${after} after`);
+      assert.equal(await available(integrationId), 0);
+      await foldLedger(deps);
+      assert.equal((await shop.s.store.db.selectFrom('ledger_account_deltas').select('account_id').execute()).length, 0, 'a fold leaves no credit behind');
+      assert.equal((await verifyLedger(deps)).ok, true);
     });
   });
 }

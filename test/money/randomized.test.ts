@@ -1,9 +1,10 @@
 /**
- * A randomized run of the money (issue 18): payments, refunds, escrow holds and releases, payouts by
- * schedule and by hand, failed payouts, direct pays to customers, settlement delays and the worker
- * draining at random moments, interleaved in small concurrent bursts; then every balance equals the
- * replay of its entries, every currency sums to zero, no guarded balance is negative. The seed is
- * printed on failure; TOLLGATE_TEST_SEED replays one.
+ * A randomized run of the money (issue 18): payments by card and from fictitious customers' wallets,
+ * refunds, escrow holds and releases, payouts by schedule and by hand, failed payouts, direct pays and
+ * disbursements to customers, wallet reloads, settlement delays, a running worker beside drains at
+ * random moments, and that worker stopped and replaced while jobs are due; interleaved in small
+ * concurrent bursts. Then every balance equals the replay of its entries, every currency sums to zero,
+ * no guarded balance is negative. The seed is printed on failure; TOLLGATE_TEST_SEED replays one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -15,15 +16,18 @@ import { markPayout } from '../../src/services/money/reports.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { createRefund } from '../../src/services/payments/refunds.js';
 import { transitionPayment } from '../../src/services/payments/transition.js';
-import { creditAccount } from '../../src/services/payments/transfers.js';
-import { createFictitiousCustomer, sandboxPayout } from '../../src/services/sandbox/controls.js';
+import { createDisbursement, creditAccount, submitDisbursement } from '../../src/services/payments/transfers.js';
+import { createFictitiousCustomer, reloadFictitiousCustomer, sandboxPayout } from '../../src/services/sandbox/controls.js';
 import { accountBalances } from '../../src/store/repos/ledger.js';
 import { listPayouts } from '../../src/store/repos/payouts.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { advance, createPaymentOk, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
 import { mulberry32 } from '../../src/core/random.js';
+import { createHttpSender } from '../../src/worker/http-sender.js';
+import { createWorker, type Worker } from '../../src/worker/worker.js';
+import pino from 'pino';
 
-const OPERATIONS = 1_500;
+const OPERATIONS = 1_000;
 
 /** Refusals the rules allow (no money, wrong state, a race lost); anything else fails the run. */
 function expectedRefusal(err: unknown): void {
@@ -35,7 +39,7 @@ for (const kind of testDatabases()) {
   describe(`randomized money on ${kind}`, () => {
     let shop: Shop;
     before(async () => {
-      shop = await openShop(kind, { config: { settlementDelaySeconds: 60 } });
+      shop = await openShop(kind, { config: { settlementDelaySeconds: 60 }, enabledMethods: ['card', 'wallet'] });
     });
     after(async () => {
       await shop.s.stop();
@@ -46,9 +50,20 @@ for (const kind of testDatabases()) {
       const rnd = mulberry32(seed);
       const pick = <T>(xs: readonly T[]): T | undefined => xs[Math.floor(rnd() * xs.length)];
       const deps = shop.s.app.deps;
-      const integrations = [shop.integrationId, (await newIntegration(deps, shop.merchantId)).integrationId];
+      const integrations = [shop.integrationId, (await newIntegration(deps, shop.merchantId, { enabledMethods: ['card', 'wallet'] })).integrationId];
       const aliases = ['r1@example.test', 'r2@example.test'];
-      for (const id of integrations) for (const [i, alias] of aliases.entries()) await createFictitiousCustomer(deps, shop.merchantId, id, { name: `R ${i}`, email: alias, phone: `+22170000001${i}`, balanceMinor: 0, currency: 'USD' });
+      const customers: { integrationId: string; customerId: string; alias: string }[] = [];
+      for (const id of integrations) {
+        for (const [i, alias] of aliases.entries()) customers.push({ integrationId: id, alias, customerId: (await createFictitiousCustomer(deps, shop.merchantId, id, { name: `R ${i}`, email: alias, phone: `+22170000001${i}`, balanceMinor: 20_000, currency: 'USD' })).id });
+      }
+      // A worker of its own runs beside the drains of `advance`; a restart replaces it while jobs are due.
+      const http = createHttpSender({ allowPrivate: true });
+      const newWorker = () => {
+        const w = createWorker({ deps, http, log: pino({ level: 'silent' }), mailTransport: undefined, idleMs: 5 });
+        w.start();
+        return w;
+      };
+      let worker: Worker = newWorker();
       await setPayoutSchedule(deps, shop.merchantId, { frequency: 'immediate', minimums: [{ currency: 'USD', amountMinor: 5_000 }], account: { type: 'bank', bankName: 'B', accountName: 'R', accountNumber: '12345678' } });
       const payments: { id: string; integrationId: string }[] = [];
       const counts: Record<string, number> = {};
@@ -62,7 +77,9 @@ for (const kind of testDatabases()) {
             const integrationId = pick(integrations) as string;
             const p = pick(payments);
             const amount = 100 + Math.floor(rnd() * 5_000);
-            const op = r < 0.3 ? 'payment' : r < 0.45 ? 'refund' : r < 0.55 ? 'escrow' : r < 0.65 ? 'payout' : r < 0.75 ? 'direct_pay' : r < 0.8 ? 'run' : r < 0.85 ? 'fail_payout' : 'time';
+            const c = pick(customers.filter((x) => x.integrationId === integrationId)) as (typeof customers)[number];
+            const op =
+              r < 0.25 ? 'payment' : r < 0.33 ? 'wallet_pay' : r < 0.45 ? 'refund' : r < 0.53 ? 'escrow' : r < 0.6 ? 'payout' : r < 0.66 ? 'direct_pay' : r < 0.71 ? 'disburse' : r < 0.74 ? 'reload' : r < 0.78 ? 'run' : r < 0.82 ? 'fail_payout' : r < 0.85 ? 'restart' : 'time';
             counts[op] = (counts[op] ?? 0) + 1;
             ops.push(
               (async () => {
@@ -71,11 +88,28 @@ for (const kind of testDatabases()) {
                   const paid = await pay(shop.api, created.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
                   assert.equal(paid.status, 200, paid.text);
                   payments.push({ id: created.id, integrationId });
+                } else if (op === 'wallet_pay') {
+                  const created = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
+                  const paid = await pay(shop.api, created.id, { method: 'wallet', customerAlias: c.alias });
+                  // A wallet that cannot pay (read before, or lost the race in the guarded debit) is refused.
+                  if (paid.status === 200) payments.push({ id: created.id, integrationId });
+                  else assert.ok(paid.status === 422 && paid.body.code === 'refused' && /insufficient balance/.test(paid.body.detail), paid.text);
                 } else if (op === 'refund' && p) await createRefund(deps, shop.merchantId, p.id, { amountMinor: 1 + Math.floor(rnd() * 2_000) });
                 else if (op === 'escrow' && p) await transitionPayment(deps, p.id, { to: rnd() < 0.5 ? 'awaiting_delivery' : 'delivered', reason: 'random' });
                 else if (op === 'payout') await sandboxPayout(deps, shop.merchantId, integrationId, 'USD', amount);
                 else if (op === 'direct_pay') await creditAccount(deps, (await integrationById(deps, integrationId))!, 'test', pick(aliases) as string, amount, 'USD');
-                else if (op === 'run') await runPayouts(deps);
+                else if (op === 'disburse') {
+                  const integration = (await integrationById(deps, integrationId))!;
+                  const d = await createDisbursement(deps, integration, 'test', { accountAlias: rnd() < 0.8 ? c.alias : 'nobody@example.test', amountMinor: amount, currency: 'USD', withdrawMode: 'orange-money-senegal', callbackUrl: null, externalId: null });
+                  await submitDisbursement(deps, integration, 'test', d.token, 'paydunya');
+                } else if (op === 'reload') await reloadFictitiousCustomer(deps, shop.merchantId, integrationId, c.customerId, amount);
+                else if (op === 'restart') {
+                  // Jobs fall due, then the worker stops and a new one takes over what it left.
+                  shop.s.clock.advance(Math.floor(rnd() * 40_000));
+                  const old = worker;
+                  worker = newWorker();
+                  await old.stop();
+                } else if (op === 'run') await runPayouts(deps);
                 else if (op === 'fail_payout') {
                   const open = await listPayouts(deps.store.db, { status: 'in_transit' });
                   const victim = pick(open);
@@ -87,6 +121,7 @@ for (const kind of testDatabases()) {
           await Promise.all(ops);
           done += burst;
         }
+        await worker.stop();
         await advance(shop.s, 120_000);
         const report = await verifyLedger(deps);
         assert.deepEqual({ mismatches: report.mismatches, unbalancedTransactions: report.unbalancedTransactions, unbalancedCurrencies: report.unbalancedCurrencies }, { mismatches: [], unbalancedTransactions: [], unbalancedCurrencies: [] });
@@ -95,10 +130,18 @@ for (const kind of testDatabases()) {
         // Each payment is settled by at most one payout that has not failed.
         const settled = await deps.store.db.selectFrom('payout_payments').select('payment_id').where('released', '=', 0).execute();
         assert.equal(new Set(settled.map((r) => r.payment_id)).size, settled.length);
-        assert.ok((counts.payment ?? 0) > 100, JSON.stringify(counts));
+        assert.ok((counts.payment ?? 0) > 100 && (counts.restart ?? 0) > 10, JSON.stringify(counts));
+        // Wallets moved both ways: paid from and paid into.
+        const walletKinds = await deps.store.db.selectFrom('ledger_transactions').select('kind').distinct().where('kind', 'in', ['payment', 'disbursement', 'direct_pay', 'wallet_topup']).execute();
+        assert.equal(walletKinds.length, 4);
+        const fromWallets = await deps.store.db.selectFrom('ledger_postings').select('transaction_id').where('account_id', 'like', '%:wallet:%').where('amount_minor', '<', 0).limit(1).execute();
+        assert.equal(fromWallets.length, 1, 'some payment was paid from a wallet');
       } catch (err) {
+        await worker.stop();
         (err as Error).message = `seed ${seed} (TOLLGATE_TEST_SEED=${seed} replays it): ${(err as Error).message}`;
         throw err;
+      } finally {
+        await http.close();
       }
     });
   });

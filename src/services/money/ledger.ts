@@ -4,14 +4,37 @@
  * that must not go negative are debited by a guarded UPDATE, so the database refuses an overdraft
  * whatever the concurrency; the refusal is TollgateError('insufficient_funds') and undoes the caller's
  * whole transaction.
+ *
+ * On PostgreSQL only guarded debits touch an account's row; every other posting (credits, which cannot
+ * overdraw, and the outside world's side) is a delta row beside it that nobody waits on, folded into the
+ * running total by the next guarded debit of that account or by the recurring `ledger_fold` job. A
+ * payment thus locks no account row, and concurrent payments of one integration do not queue on its
+ * accounts. SQLite's one writer queues nothing, so there credits add to the totals at once.
+ *
+ * Zero postings are dropped (a payment whose fee is its whole amount credits the merchant nothing), and
+ * a movement left with none moves no money and writes nothing: no ledger transaction is ever empty.
  */
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
-import { addToAccount, debitGuarded, insertLedgerTransaction } from '../../store/repos/ledger.js';
+import { accountsWithDeltas, creditAccounts, debitGuarded, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
 export type { AccountKey, Posting, TransactionKind };
+
+/** How often the `ledger_fold` job folds credits into running totals, and how many accounts one pass takes. */
+export const LEDGER_FOLD_MS = 10_000;
+const FOLD_BATCH = 500;
+
+/**
+ * Folds pending credits into their accounts' running totals, one account per transaction (a short row
+ * lock each, in id order), so that reading a balance sums few delta rows. Returns how many it folded.
+ */
+export async function foldLedger(deps: Pick<ServiceDeps, 'store'>): Promise<number> {
+  const ids = await accountsWithDeltas(deps.store.db, FOLD_BATCH);
+  for (const id of ids) await deps.store.transaction((tx) => foldAccount(tx, id));
+  return ids.length;
+}
 
 export interface Movement {
   kind: TransactionKind;
@@ -25,19 +48,20 @@ export interface Movement {
   refuse?: () => Error;
 }
 
-export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string> {
+/** The ledger transaction's id, or null when the movement moved nothing (every posting zero). */
+export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string | null> {
   const lines = mergedPostings(m.postings);
+  if (lines.length === 0) return null;
   for (const l of lines) {
     if (l.account.currency !== m.currency || l.account.mode !== m.mode) throw new TollgateError('internal', 'a ledger transaction moves one currency in one mode');
   }
   const now = deps.clock.now();
+  const guarded = (l: (typeof lines)[number]) => l.amountMinor < 0 && !mayGoNegative(l.account.kind);
+  const credits = lines.filter((l) => !guarded(l));
+  await creditAccounts(tx, credits.map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })), now);
   // In account-id order, the order every transaction takes its row locks in: no deadlock between two movements.
   for (const l of lines) {
-    if (l.amountMinor < 0 && !mayGoNegative(l.account.kind)) {
-      if (!(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
-    } else {
-      await addToAccount(tx, l.id, l.account, l.amountMinor, now);
-    }
+    if (guarded(l) && !(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
   }
   const id = deps.ids.next('ledgerTx');
   await insertLedgerTransaction(

@@ -59,7 +59,7 @@ interface RefundMoney {
 }
 
 /** A refund leaves the available balance when it is made; refused when the balance cannot cover it. */
-export function postRefund(tx: Tx, deps: Deps, r: RefundMoney): Promise<string> {
+export function postRefund(tx: Tx, deps: Deps, r: RefundMoney): Promise<string | null> {
   const a = accountsOf(r.integrationId, r.mode, r.currency);
   return postMovement(tx, deps, {
     kind: 'refund',
@@ -73,7 +73,7 @@ export function postRefund(tx: Tx, deps: Deps, r: RefundMoney): Promise<string> 
 }
 
 /** A cancelled refund's money comes back: a reversing transaction, the refund's own never changes. */
-export function postRefundReversal(tx: Tx, deps: Deps, r: RefundMoney): Promise<string> {
+export function postRefundReversal(tx: Tx, deps: Deps, r: RefundMoney): Promise<string | null> {
   const a = accountsOf(r.integrationId, r.mode, r.currency);
   return postMovement(tx, deps, { kind: 'refund_reversal', refId: r.id, integrationId: r.integrationId, mode: r.mode, currency: r.currency, postings: transfer(a.world, a.available, r.amountMinor) });
 }

@@ -56,7 +56,7 @@ export async function finishPayout(tx: Tx, deps: Deps, payout: { id: string; int
 }
 
 /** Test money sent from the available balance to a customer's wallet (or out, when the alias names nobody we simulate). */
-export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'disbursement'; refId: string; integrationId: string; currency: string; amountMinor: number; customerId: string | undefined }): Promise<string> {
+export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'disbursement'; refId: string; integrationId: string; currency: string; amountMinor: number; customerId: string | undefined }): Promise<string | null> {
   const a = accountsOf(t.integrationId, 'test', t.currency);
   return postMovement(tx, deps, {
     kind: t.kind,
@@ -70,7 +70,7 @@ export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'di
 }
 
 /** Money given to a fictitious customer from outside (their opening balance, a reload). */
-export function topUpWallet(tx: Tx, deps: Deps, c: { refId: string; integrationId: string; customerId: string; currency: string; amountMinor: number }): Promise<string> {
+export function topUpWallet(tx: Tx, deps: Deps, c: { refId: string; integrationId: string; customerId: string; currency: string; amountMinor: number }): Promise<string | null> {
   const a = accountsOf(c.integrationId, 'test', c.currency);
   return postMovement(tx, deps, { kind: 'wallet_topup', refId: c.refId, integrationId: c.integrationId, mode: 'test', currency: c.currency, postings: transfer(a.world, a.wallet(c.customerId), c.amountMinor) });
 }

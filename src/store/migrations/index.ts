@@ -14,6 +14,7 @@ import * as m0012 from './0012-payout-schedules.js';
 import * as m0014 from './0014-merchant-disable.js';
 import * as m0016 from './0016-listen-forwards.js';
 import * as m0017 from './0017-notification-faults.js';
+import * as m0018 from './0018-ledger-deltas.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-merchant-disable': m0014,
   '0016-listen-forwards': m0016,
   '0017-notification-faults': m0017,
+  '0018-ledger-deltas': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,7 @@ import type { Diagnosis } from '../../core/diagnosis.js';
 import type { Db } from '../schema.js';
 import type { FictitiousCustomersTable, StoredRequestLogEntry } from '../tables/sandbox.js';
 import { insertRows } from '../insert.js';
+import { balanceOf } from './ledger.js';
 
 export interface FictitiousCustomer {
   id: string;
@@ -34,7 +35,7 @@ function customers(db: Db) {
   return db
     .selectFrom('fictitious_customers as c')
     .leftJoin('ledger_accounts as w', 'w.customer_id', 'c.id')
-    .select(['c.id', 'c.integration_id', 'c.name', 'c.email', 'c.phone', 'c.balance_minor', 'c.currency', 'c.created_at', 'w.balance_minor as wallet_minor']);
+    .select(['c.id', 'c.integration_id', 'c.name', 'c.email', 'c.phone', 'c.balance_minor', 'c.currency', 'c.created_at', balanceOf('w').as('wallet_minor')]);
 }
 
 export async function listFictitiousCustomers(db: Db, integrationId: string): Promise<FictitiousCustomer[]> {

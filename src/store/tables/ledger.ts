@@ -14,6 +14,12 @@ export interface LedgerAccountsTable {
   created_at: number;
 }
 
+/** Credits not yet in their account's running total (0018): the total is balance_minor plus these. */
+export interface LedgerAccountDeltasTable {
+  account_id: string;
+  amount_minor: number;
+}
+
 export interface LedgerTransactionsTable {
   id: string;
   integration_id: string;

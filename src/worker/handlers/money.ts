@@ -1,5 +1,6 @@
 import { PAYOUT_TICK_MS } from '../../services/money/payout-schedule.js';
 import { advanceTestPayout, runScheduledPayouts } from '../../services/money/payout-run.js';
+import { foldLedger, LEDGER_FOLD_MS } from '../../services/money/ledger.js';
 import { settlePayment } from '../../services/money/settlement.js';
 import { DONE, type Handler } from './types.js';
 
@@ -17,4 +18,10 @@ export const payoutStep: Handler<'payout_step'> = async (ctx, p) => {
 export const settle: Handler<'settle'> = async (ctx, p) => {
   await settlePayment(ctx.deps, p.paymentId);
   return DONE;
+};
+
+/** Folds ledger credits into running totals, then comes back. */
+export const ledgerFold: Handler<'ledger_fold'> = async (ctx) => {
+  await foldLedger(ctx.deps);
+  return { done: false, runAt: ctx.deps.clock.now() + LEDGER_FOLD_MS, error: null };
 };

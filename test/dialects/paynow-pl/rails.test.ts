@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { verifyLedger } from '../../../src/services/money/verify.js';
+import { transitionPayment } from '../../../src/services/payments/transition.js';
 import { sandboxPayout } from '../../../src/services/sandbox/controls.js';
 import { testDatabases } from '../../helpers/dbs.js';
-import { transitionPayment } from '../../../src/services/payments/transition.js';
 import { advance, assertError, blikBody, dbState, openShop, paymentBody, type Shop, storedPayment } from './harness.js';
 
 const HOUR = 3_600_000;
@@ -224,6 +225,37 @@ for (const kind of testDatabases()) {
       await confirmed(500);
       assert.equal((await refund(id, '{"amount":500}')).status, 201);
       assertError(await refund(id, '{"amount":1}'), 400, 'INSUFFICIENT_BALANCE_FUNDS', 'Insufficient funds on balance');
+    });
+
+    test('a delivered escrow payment is refunded from the available balance, and refused when that cannot cover it', async () => {
+      // Pays out the whole available balance and says how much that was (an empty one is a validation refusal).
+      const balance = () => sandboxPayout(shop.s.app.deps, shop.merchantId, shop.integrationId, 'PLN').then((o) => o.paidOut, (e) => (e.code === 'validation' ? 0 : Promise.reject(e)));
+      await balance();
+      const id = await confirmed(2000);
+      const internal = (await storedPayment(shop.s, id))!.id;
+      await transitionPayment(shop.s.app.deps, internal, { to: 'awaiting_delivery', reason: 'escrow' });
+      // In escrow the money is pending: nothing available to refund from.
+      const held = await refund(id, '{"amount":100}');
+      assert.equal(held.status, 400, held.text);
+      assert.equal(held.json.errors[0].errorType, 'VALIDATION_ERROR');
+      await transitionPayment(shop.s.app.deps, internal, { to: 'delivered', reason: 'delivered' });
+      assert.equal(await shop.pl.status(id), 'CONFIRMED');
+      const part = await refund(id, '{"amount":800}');
+      assert.equal(part.status, 201, part.text);
+      await advance(shop.s, 3_000);
+      assert.equal((await shop.pl.v3('GET', `/v3/refunds/${part.json.refundId}/status`)).json.status, 'SUCCESSFUL');
+      assert.equal((await storedPayment(shop.s, id))!.state, 'partially_refunded');
+      // The rest of the payment is 1200, but a payout leaves nothing available to take it from.
+      assert.equal(await balance(), 1200);
+      const before = await dbState(shop.s);
+      assertError(await refund(id, '{"amount":1200}'), 400, 'INSUFFICIENT_BALANCE_FUNDS', 'Insufficient funds on balance');
+      assert.equal(await dbState(shop.s), before);
+      await confirmed(1200);
+      const rest = await refund(id, '{"amount":1200}');
+      assert.equal(rest.status, 201, rest.text);
+      await advance(shop.s, 3_000);
+      assert.equal((await storedPayment(shop.s, id))!.state, 'refunded');
+      assert.equal((await verifyLedger(shop.s.app.deps)).ok, true);
     });
   });
 }
