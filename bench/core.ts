@@ -20,6 +20,7 @@ import { createKeyring } from '../src/core/crypto.js';
 import { randomIds } from '../src/core/ids.js';
 import type { ServiceDeps } from '../src/services/deps.js';
 import { registerMerchant } from '../src/services/merchants/accounts.js';
+import { AuthCache } from '../src/services/merchants/auth-cache.js';
 import { createIntegration } from '../src/services/merchants/integrations.js';
 import { createPayment } from '../src/services/payments/create.js';
 import { transitionPayment } from '../src/services/payments/transition.js';
@@ -125,7 +126,7 @@ async function runOn(dbName: string, databaseUrl: string | undefined): Promise<R
   await migrateToLatest(store);
   const keyring = createKeyring(Buffer.alloc(32, 7));
   const log = pino({ level: 'silent' });
-  const deps: ServiceDeps = { store, keyring, clock: systemClock, ids: randomIds, log, publicUrl: 'http://127.0.0.1:1', formatters: wireFormatters() };
+  const deps: ServiceDeps = { store, keyring, authCache: new AuthCache(systemClock), clock: systemClock, ids: randomIds, log, publicUrl: 'http://127.0.0.1:1', formatters: wireFormatters() };
   const rx = await receiver();
   const { merchant } = await registerMerchant(deps, { email: `bench-${dbName}@example.test`, password: 'benchmark password', companyName: 'Bench' }, { verified: true });
   const { integration } = await createIntegration(deps, merchant.id, { name: 'bench', notificationUrl: rx.url }, { kind: 'system', id: null });
