@@ -7,7 +7,8 @@
  * Then head-of-line: while 20 endpoints accept connections and never answer (8 notifications queued
  * for each), how long after its commit a notification to a fast endpoint arrives (p50, p99).
  *
- * Options: BENCH_OPS (default 2000 per run), BENCH_DBS=sqlite,postgres, BENCH_HOL=0 skips head-of-line.
+ * Options: BENCH_OPS (default 2000 per run), BENCH_DBS=sqlite,postgres, BENCH_HOL=0 skips head-of-line,
+ * BENCH_CLIENTS=1,16,64 (default 1,64), BENCH_GROUP_COMMIT=0 gives each transaction its own commit.
  */
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,6 +21,7 @@ import { createKeyring } from '../src/core/crypto.js';
 import { randomIds } from '../src/core/ids.js';
 import type { ServiceDeps } from '../src/services/deps.js';
 import { registerMerchant } from '../src/services/merchants/accounts.js';
+import { AuthCache } from '../src/services/merchants/auth-cache.js';
 import { createIntegration } from '../src/services/merchants/integrations.js';
 import { createPayment } from '../src/services/payments/create.js';
 import { transitionPayment } from '../src/services/payments/transition.js';
@@ -31,7 +33,8 @@ import { tempDir } from '../test/helpers/dbs.js';
 import { closedLoop, fmt, machine, onEachDatabase, percentile, type RunStats, say } from './lib.js';
 
 const OPS = Number(process.env.BENCH_OPS ?? 2000);
-const CLIENTS = [1, 64];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,64').split(',').map(Number);
+const GROUP_COMMIT = process.env.BENCH_GROUP_COMMIT !== '0';
 
 interface Row {
   db: string;
@@ -121,11 +124,11 @@ async function headOfLine(deps: ServiceDeps, integ: Parameters<typeof createPaym
 
 async function runOn(dbName: string, databaseUrl: string | undefined): Promise<Row[]> {
   const dataDir = tempDir('tollgate-bench-');
-  const store = openStore({ dataDir, databaseUrl, poolSize: 64 });
+  const store = openStore({ dataDir, databaseUrl, poolSize: 64, groupCommit: GROUP_COMMIT });
   await migrateToLatest(store);
   const keyring = createKeyring(Buffer.alloc(32, 7));
   const log = pino({ level: 'silent' });
-  const deps: ServiceDeps = { store, keyring, clock: systemClock, ids: randomIds, log, publicUrl: 'http://127.0.0.1:1', formatters: wireFormatters() };
+  const deps: ServiceDeps = { store, keyring, authCache: new AuthCache(systemClock), clock: systemClock, ids: randomIds, log, publicUrl: 'http://127.0.0.1:1', formatters: wireFormatters() };
   const rx = await receiver();
   const { merchant } = await registerMerchant(deps, { email: `bench-${dbName}@example.test`, password: 'benchmark password', companyName: 'Bench' }, { verified: true });
   const { integration } = await createIntegration(deps, merchant.id, { name: 'bench', notificationUrl: rx.url }, { kind: 'system', id: null });
@@ -168,7 +171,7 @@ async function runOn(dbName: string, databaseUrl: string | undefined): Promise<R
 const holRows: Array<{ db: string; p50: number; p99: number; n: number }> = [];
 const results = await onEachDatabase(runOn);
 
-console.log(`\nbench:core — ${OPS} payments per run (create, then paid; 2 notifications each) on ${machine()}\n`);
+console.log(`\nbench:core — ${OPS} payments per run (create, then paid; 2 notifications each)${GROUP_COMMIT ? '' : ', group commit off'} on ${machine()}\n`);
 console.log('| database | clients | payments/s | p50 ms | p99 ms | notifications/s | ceiling (bare txn pairs/s) | % of ceiling |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {

@@ -14,6 +14,7 @@ import { paydunya } from './dialects/paydunya/index.js';
 import { paynowPl } from './dialects/paynow-pl/index.js';
 import { paynowZw } from './dialects/paynow-zw/index.js';
 import { smtpTransport } from './services/mail/sender.js';
+import { AuthCache } from './services/merchants/auth-cache.js';
 import type { Principal } from './services/merchants/sessions.js';
 import type { Store } from './store/database.js';
 import { API_BODY_LIMIT, managementApi } from './web/api/plugin.js';
@@ -72,11 +73,13 @@ const DIALECTS: readonly Dialect[] = [paynowZw, paynowPl, paydunya];
 /** Builds every part of one gateway. No module-level state: two apps can live in one process. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store, keyring, log } = options;
+  const clock = options.clock ?? systemClock;
   const deps: { -readonly [K in keyof ServiceDeps]: ServiceDeps[K] } = {
     store,
     keyring,
+    authCache: new AuthCache(clock),
     log,
-    clock: options.clock ?? systemClock,
+    clock,
     ids: options.ids ?? randomIds,
     publicUrl: config.publicUrl,
     formatters: wireFormatters(),

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Keyring } from './core/crypto.js';
 import { checkKeyring, loadMasterKey } from './services/secrets/master-key.js';
-import { openStore, type Store } from './store/database.js';
+import { openStore, type Store, type StoreOptions } from './store/database.js';
 import { migrateToLatest } from './store/migrate.js';
 import { putMetaOnce } from './store/repos/meta.js';
 
@@ -41,9 +41,9 @@ function ensureWritableDir(dir: string): void {
  * What serve and every CLI command do first: check the data directory, reach the database,
  * bring the schema up to date, and open the secrets with the master key.
  */
-export async function openRuntime(config: Config, say: (line: string) => void): Promise<Runtime> {
+export async function openRuntime(config: Config, say: (line: string) => void, storeOptions: Pick<StoreOptions, 'rerunUnits'> = {}): Promise<Runtime> {
   ensureWritableDir(config.dataDir);
-  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...storeOptions });
   try {
     try {
       await sql`select 1`.execute(store.db);

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { announceListening, openRuntime } from './bootstrap.js';
 import { type Config, withListeningPort } from './config.js';
-import { dropAuthCachesOfThisProcess, onAuthChange } from './services/merchants/auth-cache.js';
+import type { AuthCache } from './services/merchants/auth-cache.js';
 
 /** The one message the serving processes exchange: "merchant, integration or credential data changed". */
 const AUTH_CHANGED = 'tollgate:auth-changed';
@@ -25,13 +25,13 @@ export function isServingProcess(): boolean {
  * drops this one's copies when another did; and ends with its supervisor (`shutdown` finishes the
  * requests in flight and exits).
  */
-export function joinSupervisor(shutdown: () => void): void {
+export function joinSupervisor(shutdown: () => void, authCache: AuthCache): void {
   // The callback swallows a send on a channel that has just closed (the supervisor is going away).
-  onAuthChange(() => {
+  authCache.onChange(() => {
     if (process.connected) process.send?.(AUTH_CHANGED, undefined, undefined, () => {});
   });
   process.on('message', (message) => {
-    if (message === AUTH_CHANGED) dropAuthCachesOfThisProcess();
+    if (message === AUTH_CHANGED) authCache.dropAll();
   });
   // A supervisor that died (kill -9) must not leave its processes holding the port. Node would exit
   // the process at once on disconnect; marked as expected, it finishes its requests first.

@@ -20,6 +20,8 @@ export interface ServeOptions {
   clock?: Clock;
   /** Tests capture log lines to prove no secret is ever written. */
   log?: Logger;
+  /** Tests run every transaction's unit twice, so an effect outside the database shows (RerunnableUnit). */
+  rerunUnits?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface ServeOptions {
  */
 export async function serve(config: Config, say: (line: string) => void, options: ServeOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel);
-  const runtime = await openRuntime(config, say);
+  const runtime = await openRuntime(config, say, { rerunUnits: options.rerunUnits ?? false });
   let app: App;
   try {
     app = await buildApp({ config, store: runtime.store, keyring: runtime.keyring, log, ...(options.clock && { clock: options.clock }) });
@@ -83,7 +85,7 @@ export async function serve(config: Config, say: (line: string) => void, options
       },
     );
   };
-  if (supervised) joinSupervisor(shutdown);
+  if (supervised) joinSupervisor(shutdown, app.deps.authCache);
   if (options.handleSignals !== false) {
     const onSignal = (signal: string) => {
       if (!supervised) say(`${signal} received: finishing in-flight requests`);

@@ -7,6 +7,7 @@ import { randomIds } from '../core/ids.js';
 import { systemClock } from '../core/clock.js';
 import { TollgateError } from '../core/errors.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { AuthCache } from '../services/merchants/auth-cache.js';
 import { findMerchantByEmail } from '../store/repos/merchants.js';
 
 /** Options every command shares with `serve`. */
@@ -41,6 +42,7 @@ export async function withServices<T>(io: CliIo, opts: GlobalOptions, fn: (deps:
   const deps: ServiceDeps = {
     store: runtime.store,
     keyring: runtime.keyring,
+    authCache: new AuthCache(systemClock),
     clock: systemClock,
     ids: randomIds,
     log: pino({ level: 'silent' }),

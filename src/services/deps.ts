@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import type { Keyring } from '../core/crypto.js';
 import type { IdGenerator } from '../core/ids.js';
 import type { Store } from '../store/database.js';
+import type { AuthCache } from './merchants/auth-cache.js';
 import type { Formatters } from './notify/formatter.js';
 import type { RequestLogLimits } from './sandbox/request-log.js';
 
@@ -12,6 +13,8 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly keyring: Keyring;
+  /** What wire authentication reads, kept briefly; one per app. */
+  readonly authCache: AuthCache;
   readonly log: Logger;
   /** Base for links put into mails and responses. */
   readonly publicUrl: string;

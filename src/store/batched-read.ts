@@ -1,6 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import { createLoader } from '../core/batch.js';
-import { inTransaction } from './database.js';
+import { inTransaction } from './group-commit.js';
 import type { Db } from './schema.js';
 
 /** Keys per statement: one array parameter, so only the size of the answer grows. */

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Insertable, PostgresAdapter } from 'kysely';
-import { UNREAD_MARK, unreadCount } from './database.js';
+import { UNREAD_MARK, unreadCount } from './statement-kinds.js';
 import type { Database, Db } from './schema.js';
 
 /** Distinct statement texts kept per database dialect. */

@@ -54,7 +54,7 @@ export async function startTestServer(kind: DbKind, options: TestServerOptions =
   const config = loadConfig({}, { dataDir, databaseUrl, port: 0, demo: options.demo ?? false, logLevel: 'silent', worker: options.worker ?? false, allowPrivateCallbacks: options.allowPrivateCallbacks ?? true, ...throttleConfig(options.loginThrottle), metricsToken: options.metricsToken, ...options.config });
   const clock = new ManualClock(options.clockStart ?? Date.now());
   const lines: string[] = [];
-  const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }) });
+  const running = await serve(config, (l) => lines.push(l), { handleSignals: false, clock, log: options.log ?? pino({ level: 'silent' }), rerunUnits: true });
   return {
     url: running.url,
     app: running.app,

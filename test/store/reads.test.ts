@@ -1,7 +1,7 @@
 /**
  * The store's fast reads, on each database in one process as the gateway runs them: queries compiled
  * once and bound per call (store/prepared.ts), lookups batched across requests (store/batched-read.ts),
- * and SQLite's reuse of compiled statements (store/database.ts).
+ * and SQLite's reuse of compiled statements (store/sqlite.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

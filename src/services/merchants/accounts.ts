@@ -21,7 +21,6 @@ import {
 import { findOperator, findOperatorByEmail, insertOperator, type Operator } from '../../store/repos/operators.js';
 import type { ServiceDeps } from '../deps.js';
 import { enqueueMail } from '../mail/outbox.js';
-import { cachedAuth } from './auth-cache.js';
 import { checkPasswordPolicy, dummyHash, hashPassword, verifyPassword } from './passwords.js';
 
 export const MAX_FAILED_LOGINS = 10;
@@ -283,8 +282,8 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
 
 /** The addresses a merchant logs in with (Paynow Zimbabwe test mode requires authemail to be one). */
 export async function merchantLoginEmails(deps: ServiceDeps, merchantId: string): Promise<string[]> {
-  return cachedAuth(deps.store, `emails:${merchantId}`, async () => {
-    const m = await findMerchant(deps.store.db, merchantId);
+  return deps.authCache.read(`emails:${merchantId}`, deps.store.db, async (db) => {
+    const m = await findMerchant(db, merchantId);
     return m ? [m.email.toLowerCase()] : [];
   });
 }

@@ -18,7 +18,7 @@ import {
 import { findIntegrationAnyMerchant, findIntegrationByNumber, type Integration, type Mode } from '../../store/repos/integrations.js';
 import type { Store } from '../../store/database.js';
 import type { Db, Tx } from '../../store/schema.js';
-import { cachedAuth } from './auth-cache.js';
+import type { AuthCache } from './auth-cache.js';
 
 interface CredDeps {
   ids: IdGenerator;
@@ -107,6 +107,7 @@ function currentSet<C extends { slot: string; expiresAt: number | null }>(integr
 export interface AuthReader {
   store: Store;
   keyring: Keyring;
+  authCache: AuthCache;
 }
 
 interface LiveCredential {
@@ -120,9 +121,8 @@ interface LiveCredential {
  * `db` is the transaction when called inside one (SQLite has a single connection: reading beside it would wait forever).
  */
 async function liveCredentials(r: AuthReader, integrationId: string, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
-  const all = await cachedAuth(r.store, `credentials:${integrationId}`, async () =>
+  const all = await r.authCache.read(`credentials:${integrationId}`, db, async (db) =>
     (await activeCredentials(db, integrationId, now)).map((c) => ({ slot: c.slot, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt })),
-    db,
   );
   return all.filter((c) => c.expiresAt === null || c.expiresAt > now);
 }
@@ -134,7 +134,7 @@ export async function verifyingValues(r: AuthReader, integrationId: string, slot
 
 /** An integration by id, as the wires and the payment flow read it (cached briefly); `db` as for liveCredentials. */
 export function integrationById(r: AuthReader, id: string, db: Db = r.store.db): Promise<Integration | undefined> {
-  return cachedAuth(r.store, `integration:${id}`, () => findIntegrationAnyMerchant(db, id), db);
+  return r.authCache.read(`integration:${id}`, db, (db) => findIntegrationAnyMerchant(db, id));
 }
 
 /** The current value of each slot, for signing what we send (cached briefly, unlike currentCredentialSet). */
@@ -165,9 +165,9 @@ async function byLookup(
   value: string,
   now: number,
 ): Promise<{ slot: CredentialSlot; integration: Integration } | undefined> {
-  const cred = await cachedAuth(r.store, `lookup:${slots.join('|')}:${value}`, async () => {
+  const cred = await r.authCache.read(`lookup:${slots.join('|')}:${value}`, r.store.db, async (db) => {
     for (const slot of slots) {
-      const c = await findCredentialByLookup(r.store.db, slot, r.keyring.lookupHash(slot, value), now);
+      const c = await findCredentialByLookup(db, slot, r.keyring.lookupHash(slot, value), now);
       if (c) return { slot, integrationId: c.integrationId, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt };
     }
     return undefined;
@@ -244,7 +244,7 @@ async function integrationKeysByNumber(
 
 /** Paynow Zimbabwe: the integration named by its numeric id, with the keys that verify now. */
 export async function authenticateIntegrationNumber(r: AuthReader, number: number, now: number): Promise<Authenticated<{ integrationKeys: string[] }>> {
-  const integration = Number.isSafeInteger(number) && number > 0 ? await cachedAuth(r.store, `number:${number}`, () => findIntegrationByNumber(r.store.db, number)) : undefined;
+  const integration = Number.isSafeInteger(number) && number > 0 ? await r.authCache.read(`number:${number}`, r.store.db, (db) => findIntegrationByNumber(db, number)) : undefined;
   if (!integration) return { ok: false, reason: 'unknown_credentials' };
   return integrationKeysByNumber(r, integration, now);
 }

@@ -34,7 +34,7 @@ const PAID_STATE = 'paid';
  */
 export async function requestGoLive(deps: ServiceDeps, merchantId: string, id: string, actor: Actor): Promise<IntegrationView> {
   const now = deps.clock.now();
-  await authTransaction(deps.store, async (tx) => {
+  await authTransaction(deps, async (tx) => {
     const merchant = await findMerchant(tx, merchantId);
     const integration = await findIntegration(tx, merchantId, id);
     if (!merchant || !integration) throw new TollgateError('not_found', `integration ${id} not found`);
@@ -70,7 +70,7 @@ export async function decideGoLive(
   actor: Actor,
 ): Promise<IntegrationView> {
   const now = deps.clock.now();
-  const merchantId = await authTransaction(deps.store, async (tx) => {
+  const merchantId = await authTransaction(deps, async (tx) => {
     const integration = await findIntegrationAnyMerchant(tx, id);
     if (!integration) throw new TollgateError('not_found', `integration ${id} not found`);
     if (integration.goLive.state !== 'requested') throw new TollgateError('invalid_state', 'this integration has no go-live request waiting');

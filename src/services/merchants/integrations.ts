@@ -141,7 +141,7 @@ export async function createIntegration(
     const id = deps.ids.next('integration');
     const number = chosen.number ?? generateIntegrationNumber();
     try {
-      const creds = await authTransaction(deps.store, async (tx) => {
+      const creds = await authTransaction(deps, async (tx) => {
         const to = await companyEmail(tx, merchantId);
         await insertIntegration(tx, {
           id,
@@ -215,7 +215,7 @@ export async function updateIntegrationSettings(
     ...(input.disabled !== undefined && { disabled_at: input.disabled ? now : null }),
     ...(input.paynowZwCurrency !== undefined && { zw_currency: input.paynowZwCurrency }),
   };
-  await authTransaction(deps.store, async (tx) => {
+  await authTransaction(deps, async (tx) => {
     if (!(await updateIntegration(tx, merchantId, id, patch, now))) {
       throw new TollgateError('not_found', `integration ${id} not found`);
     }
@@ -246,7 +246,7 @@ export async function rotateIntegrationKeys(
     ]);
   }
   const now = deps.clock.now();
-  const result = await authTransaction(deps.store, async (tx) => {
+  const result = await authTransaction(deps, async (tx) => {
     const integration = await findIntegration(tx, merchantId, id);
     if (!integration) throw new TollgateError('not_found', `integration ${id} not found`);
     await rotateCredentials(tx, deps, id, groups, graceMs, now);
@@ -289,7 +289,7 @@ export async function merchantAuditPage(deps: ServiceDeps, merchantId: string, p
 /** A shop's URLs (Paynow.pl's PATCH /configuration/shop/urls): where customers return, where notifications go. */
 export async function setShopUrls(deps: ServiceDeps, integration: Integration, urls: { continueUrl?: string | null; notificationUrl?: string | null }, actor: Actor): Promise<void> {
   const now = deps.clock.now();
-  await authTransaction(deps.store, async (tx) => {
+  await authTransaction(deps, async (tx) => {
     await updateIntegration(
       tx,
       integration.merchantId,

@@ -1,7 +1,6 @@
 import { type Delivery, listPaymentDeliveries } from '../../store/repos/deliveries.js';
 import { findFaultSettings } from '../../store/repos/notification-faults.js';
 import type { ServiceDeps } from '../deps.js';
-import { cachedAuth } from '../merchants/auth-cache.js';
 import { type AttemptOutcome, attemptRequest } from './deliveries.js';
 import { decideFaults, type Fault, NO_FAULT_RATES, type OutgoingRequest, seededRandom, withTruncatedBody, withWrongSignature } from './faults.js';
 
@@ -19,7 +18,7 @@ export async function sendWithFaults(
   post: (r: OutgoingRequest) => Promise<AttemptOutcome>,
 ): Promise<{ outcome: AttemptOutcome; fault: string | null }> {
   // Read on every test delivery: kept with what wire authentication caches, dropped when they change.
-  const settings = await cachedAuth(deps.store, `notification-faults:${delivery.integrationId}`, () => findFaultSettings(deps.store.db, delivery.integrationId));
+  const settings = await deps.authCache.read(`notification-faults:${delivery.integrationId}`, deps.store.db, (db) => findFaultSettings(db, delivery.integrationId));
   const rates = { ...NO_FAULT_RATES, ...settings?.rates };
   const random = settings?.seed ? seededRandom(`${settings.seed}:${delivery.id}:${delivery.attempts + 1}`) : Math.random;
   const faults = settings ? decideFaults(rates, random) : [];

@@ -56,6 +56,6 @@ export async function setNotificationFaults(
   const now = await notificationFaults(deps, merchantId, integrationId);
   const next = { rates: { ...now.rates, ...change.rates }, delayMs: change.delayMs ?? now.delayMs, seed: change.seed === undefined ? now.seed : change.seed, updatedAt: deps.clock.now() };
   // The worker reads them through the auth cache (fault-injection.ts): a change drops its copies.
-  await authTransaction(deps.store, (tx) => saveFaultSettings(tx, integrationId, next));
+  await authTransaction(deps, (tx) => saveFaultSettings(tx, integrationId, next));
   return notificationFaults(deps, merchantId, integrationId);
 }
