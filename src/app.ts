@@ -15,6 +15,7 @@ import { paynowPl } from './dialects/paynow-pl/index.js';
 import { paynowZw } from './dialects/paynow-zw/index.js';
 import { smtpTransport } from './services/mail/sender.js';
 import { AuthCache } from './services/merchants/auth-cache.js';
+import { RequestRates } from './services/request-rates.js';
 import type { Principal } from './services/merchants/sessions.js';
 import type { Store } from './store/database.js';
 import { API_BODY_LIMIT, managementApi } from './web/api/plugin.js';
@@ -74,6 +75,7 @@ const DIALECTS: readonly Dialect[] = [paynowZw, paynowPl, paydunya];
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store, keyring, log } = options;
   const clock = options.clock ?? systemClock;
+  const requestRates = new RequestRates(store, clock, log);
   const deps: { -readonly [K in keyof ServiceDeps]: ServiceDeps[K] } = {
     store,
     keyring,
@@ -90,8 +92,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       failedPerMinute: config.requestLogFailedPerMinute,
     },
     settlementDelayMs: config.settlementDelaySeconds * 1000,
+    requestRates,
   };
   const metrics = createMetrics();
+  requestRates.start();
 
   let seq = 0;
   // Several processes (serve --processes N) may number their requests in the same millisecond.
@@ -134,7 +138,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   const loginThrottle = await createLoginThrottle(server, config.loginThrottle);
-  registerMetricsRoutes(server, metrics, deps, config.metricsToken);
+  // A wire's prefix first: PayDunya's /api/v1/ sits under the management API's /api/.
+  const channelOf = (url: string): string | undefined => dialectOfPath(DIALECTS, url)?.name ?? (url.toLowerCase().startsWith('/api/') ? 'management' : undefined);
+  registerMetricsRoutes(server, metrics, deps, config.metricsToken, channelOf);
   registerHealthRoutes(server, store);
   registerAssets(server);
   await registerVerifyEmailPage(server, deps, loginThrottle);
@@ -177,6 +183,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await server.close();
       await worker.stop();
       await http.close();
+      await requestRates.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../core/ids.js';
 import type { Store } from '../store/database.js';
 import type { AuthCache } from './merchants/auth-cache.js';
 import type { Formatters } from './notify/formatter.js';
+import type { RequestRates } from './request-rates.js';
 import type { RequestLogLimits } from './sandbox/request-log.js';
 
 /** What every service is built from; assembled once in buildApp. */
@@ -24,4 +25,6 @@ export interface ServiceDeps {
   readonly requestLog?: RequestLogLimits;
   /** How long a paid payment's money stays pending before it is available (ms); 0 or absent: at once. */
   readonly settlementDelayMs?: number;
+  /** This serving process's request counts (absent in CLI contexts, which read only what was flushed). */
+  readonly requestRates?: RequestRates;
 }

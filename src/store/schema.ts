@@ -5,7 +5,7 @@ import type { MailOutboxTable, MetaTable } from './tables/mail.js';
 import type { DeliveriesTable, DeliveryAttemptsTable, DeliveryForwardsTable, JobsTable, NotificationFaultsTable } from './tables/jobs.js';
 import type { DisbursementsTable, IdempotencyKeysTable, PaymentEventsTable, PaymentsTable, PayoutsTable, RefundsTable } from './tables/payments.js';
 import type { LedgerAccountDeltasTable, LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable, PayoutPaymentsTable, PayoutSchedulesTable } from './tables/ledger.js';
-import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, SandboxClocksTable } from './tables/sandbox.js';
+import type { FictitiousCustomersTable, RequestLogBatchesTable, RequestLogCountsTable, RequestRatesTable, SandboxClocksTable } from './tables/sandbox.js';
 
 export interface Database {
   meta: MetaTable;
@@ -32,6 +32,7 @@ export interface Database {
   sandbox_clocks: SandboxClocksTable;
   request_log_batches: RequestLogBatchesTable;
   request_log_counts: RequestLogCountsTable;
+  request_rates: RequestRatesTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_account_deltas: LedgerAccountDeltasTable;
   ledger_transactions: LedgerTransactionsTable;

@@ -47,13 +47,18 @@ function metricsRefusal(token: string | undefined, authorization: string | undef
   return { status: 401, text: '/metrics needs the bearer token set in TOLLGATE_METRICS_TOKEN' };
 }
 
-/** Counts every response by its route pattern (not its URL, so ids do not explode the label space). */
-export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps, token: string | undefined): void {
+/**
+ * Counts every response by its route pattern (not its URL, so ids do not explode the label space), and
+ * into the request rates by channel: `channelOf` names the wire or the management API a URL belongs to.
+ */
+export function registerMetricsRoutes(app: FastifyInstance, metrics: Metrics, deps: ServiceDeps, token: string | undefined, channelOf: (url: string) => string | undefined): void {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    const channel = channelOf(request.url);
+    if (channel !== undefined) deps.requestRates?.count(channel, reply.statusCode);
     done();
   });
   app.get('/metrics', async (request, reply) => {

@@ -3920,7 +3920,7 @@ export interface paths {
         };
         /**
          * System health
-         * @description Jobs waiting (due now, by kind), notifications retrying or failed in the last 24 hours, and payments created per dialect in the last hour and day.
+         * @description Jobs waiting (due now, by kind), notifications retrying or failed in the last 24 hours, request rates per channel (each wire and the management API) with their 4xx and 5xx answers, and payments created per dialect in the last hour and day. Request counts are of the whole gateway: every serving process adds its counts to the database once a minute, so another process's last minute can show a few seconds late.
          */
         get: {
             parameters: {
@@ -3957,9 +3957,35 @@ export interface paths {
                                 /** @description Deliveries that gave up, queued in the last 24 hours */
                                 failedRecently: number;
                             };
-                            dialects: {
+                            requests: {
+                                /**
+                                 * Format: date-time
+                                 * @description Start of the last whole minute (ISO 8601, UTC)
+                                 * @example 2026-12-04T18:55:00.000Z
+                                 */
+                                minuteFrom: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Start of the last hour (60 whole minutes) (ISO 8601, UTC)
+                                 * @example 2026-12-04T18:55:00.000Z
+                                 */
+                                hourFrom: string;
+                                /**
+                                 * Format: date-time
+                                 * @description End of both: the start of the current minute (ISO 8601, UTC)
+                                 * @example 2026-12-04T18:55:00.000Z
+                                 */
+                                to: string;
+                                /** @description Every channel, counted or not */
+                                channels: components["schemas"]["ChannelRates"][];
+                            };
+                            /** @description Payments created per dialect (dialects without any in the last day left out) */
+                            paymentsCreated: {
+                                /** @description The wire a payment was created through (tollgate: the management API) */
                                 dialect: string;
+                                /** @description Payments created in the last hour */
                                 lastHour: number;
+                                /** @description Payments created in the last 24 hours */
                                 lastDay: number;
                             }[];
                         };
@@ -6734,6 +6760,49 @@ export interface components {
              */
             decidedAt: number | string | null;
         };
+        /**
+         * @example {
+         *       "channel": "paynow_zw",
+         *       "lastMinute": {
+         *         "requests": 42,
+         *         "clientErrors": 1,
+         *         "serverErrors": 0
+         *       },
+         *       "lastHour": {
+         *         "requests": 2310,
+         *         "clientErrors": 17,
+         *         "serverErrors": 2,
+         *         "perMinute": 38.5
+         *       }
+         *     }
+         */
+        ChannelRatesInput: {
+            /**
+             * @description A wire (by its paths) or the management API (/api/ outside the wires)
+             * @enum {string}
+             */
+            channel: "paynow_zw" | "paynow_pl" | "paydunya" | "management";
+            /** @description In the last whole minute: its requests are its rate per minute */
+            lastMinute: {
+                /** @description Requests answered */
+                requests: number;
+                /** @description Of them, answered with a 4xx status */
+                clientErrors: number;
+                /** @description Of them, answered with a 5xx status */
+                serverErrors: number;
+            };
+            /** @description In the 60 whole minutes before the current one */
+            lastHour: {
+                /** @description Requests answered */
+                requests: number;
+                /** @description Of them, answered with a 4xx status */
+                clientErrors: number;
+                /** @description Of them, answered with a 5xx status */
+                serverErrors: number;
+                /** @description Requests per minute over the hour, to two decimals */
+                perMinute: number;
+            };
+        };
         /** @description The payout schedule: how often, from what amount per currency, to which account */
         PayoutSettingsInput: {
             /** @enum {string} */
@@ -7706,6 +7775,49 @@ export interface components {
              * @example 2026-12-04T18:55:00.000Z
              */
             decidedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "channel": "paynow_zw",
+         *       "lastMinute": {
+         *         "requests": 42,
+         *         "clientErrors": 1,
+         *         "serverErrors": 0
+         *       },
+         *       "lastHour": {
+         *         "requests": 2310,
+         *         "clientErrors": 17,
+         *         "serverErrors": 2,
+         *         "perMinute": 38.5
+         *       }
+         *     }
+         */
+        ChannelRates: {
+            /**
+             * @description A wire (by its paths) or the management API (/api/ outside the wires)
+             * @enum {string}
+             */
+            channel: "paynow_zw" | "paynow_pl" | "paydunya" | "management";
+            /** @description In the last whole minute: its requests are its rate per minute */
+            lastMinute: {
+                /** @description Requests answered */
+                requests: number;
+                /** @description Of them, answered with a 4xx status */
+                clientErrors: number;
+                /** @description Of them, answered with a 5xx status */
+                serverErrors: number;
+            };
+            /** @description In the 60 whole minutes before the current one */
+            lastHour: {
+                /** @description Requests answered */
+                requests: number;
+                /** @description Of them, answered with a 4xx status */
+                clientErrors: number;
+                /** @description Of them, answered with a 5xx status */
+                serverErrors: number;
+                /** @description Requests per minute over the hour, to two decimals */
+                perMinute: number;
+            };
         };
         /** @description The payout schedule: how often, from what amount per currency, to which account */
         PayoutSettings: {

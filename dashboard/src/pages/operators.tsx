@@ -224,6 +224,8 @@ function Health(): ReactNode {
   const q = useQuery({ queryKey: ['op-health'], queryFn: () => unwrap(api.GET('/api/operator/health')), refetchInterval: 30_000 });
   const kinds = createColumnHelper<{ kind: string; n: number }>();
   const dialects = createColumnHelper<{ dialect: string; lastHour: number; lastDay: number }>();
+  type Counts = { requests: number; clientErrors: number; serverErrors: number };
+  const rates = createColumnHelper<{ channel: string; lastMinute: Counts; lastHour: Counts & { perMinute: number } }>();
   return (
     <section aria-labelledby="health-h">
       <h2 id="health-h">System health</h2>
@@ -250,12 +252,26 @@ function Health(): ReactNode {
           <h3>Jobs waiting by kind</h3>
           <DataTable caption="Jobs waiting by kind" empty="No jobs are waiting." data={q.data.jobsWaiting.byKind} columns={[kinds.accessor('kind', { header: 'Kind' }), kinds.accessor('n', { header: 'Waiting' })]} />
           <h3>Requests per dialect</h3>
-          <p className="hint">Payments created through each wire.</p>
+          <p className="hint">Requests answered by every process of this gateway, per wire and for the management API: in the last whole minute, and per minute over the last hour, with the errors among them.</p>
+          <DataTable
+            caption="Request rates per dialect"
+            empty="No channels."
+            data={q.data.requests.channels}
+            columns={[
+              rates.accessor('channel', { header: 'Dialect' }),
+              rates.accessor((r) => r.lastMinute.requests, { id: 'minute', header: 'Requests/min, last minute' }),
+              rates.accessor((r) => r.lastHour.perMinute.toFixed(2), { id: 'hour', header: 'Requests/min, last hour' }),
+              rates.accessor((r) => `${r.lastMinute.clientErrors} / ${r.lastMinute.serverErrors}`, { id: 'minute-errors', header: 'Errors 4xx / 5xx, last minute' }),
+              rates.accessor((r) => `${r.lastHour.clientErrors} / ${r.lastHour.serverErrors}`, { id: 'hour-errors', header: 'Errors 4xx / 5xx, last hour' }),
+            ]}
+          />
+          <h3>Payments created per dialect</h3>
+          <p className="hint">Payments created through each wire (tollgate: the management API).</p>
           <DataTable
             caption="Payments created per dialect"
             empty="No payments in the last day."
-            data={q.data.dialects}
-            columns={[dialects.accessor('dialect', { header: 'Dialect' }), dialects.accessor('lastHour', { header: 'Last hour' }), dialects.accessor('lastDay', { header: 'Last 24 hours' }), dialects.accessor((d) => (d.lastHour / 60).toFixed(2), { id: 'rate', header: 'Per minute (last hour)' })]}
+            data={q.data.paymentsCreated}
+            columns={[dialects.accessor('dialect', { header: 'Dialect' }), dialects.accessor('lastHour', { header: 'Last hour' }), dialects.accessor('lastDay', { header: 'Last 24 hours' }), dialects.accessor((d) => (d.lastHour / 60).toFixed(2), { id: 'rate', header: 'Payments/min (last hour)' })]}
           />
         </>
       )}

@@ -2,9 +2,12 @@ import { countDueJobs } from '../../store/repos/jobs.js';
 import { listIntegrations } from '../../store/repos/integrations.js';
 import { type DailyVolume, dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
 import type { ServiceDeps } from '../deps.js';
+import { RATE_CHANNELS, storedRates } from '../request-rates.js';
 import { integrationEndpoints } from '../notify/delivery-lists.js';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 /** A day's volume as the API shows it: the day as an ISO date. */
 export type DayVolume = Omit<DailyVolume, 'day'> & { date: string };
@@ -35,20 +38,38 @@ export async function homeStats(deps: ServiceDeps, merchantId: string, days: num
   return { from: new Date(from).toISOString(), volume, alerts };
 }
 
-/** The operator's system health: work waiting, notifications in trouble, and payments per dialect per hour and day. */
+/**
+ * The operator's system health: work waiting, notifications in trouble, requests per channel (each wire
+ * and the management API, every process of the gateway) in the last whole minute and the 60 before now's,
+ * and payments created per dialect per hour and day.
+ */
 export async function systemHealth(deps: ServiceDeps) {
   const now = deps.clock.now();
-  const [jobs, deliveries, lastHour, lastDay] = await Promise.all([
+  const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  const rates = (from: number) => deps.requestRates?.totals(from, minute) ?? storedRates(deps.store, from, minute);
+  const [jobs, deliveries, lastHour, lastDay, minuteRates, hourRates] = await Promise.all([
     countDueJobs(deps.store.db, now),
     deliveryCounts(deps.store.db, now - DAY_MS),
-    paymentsPerDialect(deps.store.db, now - 3_600_000),
+    paymentsPerDialect(deps.store.db, now - HOUR_MS),
     paymentsPerDialect(deps.store.db, now - DAY_MS),
+    rates(minute - MINUTE_MS),
+    rates(minute - HOUR_MS),
   ]);
   const dialects = [...new Set([...lastHour, ...lastDay].map((d) => d.dialect))].sort();
+  const none = { requests: 0, clientErrors: 0, serverErrors: 0 };
   return {
     at: now,
     jobsWaiting: { total: jobs.reduce((s, j) => s + j.n, 0), byKind: jobs },
     deliveries,
-    dialects: dialects.map((d) => ({ dialect: d, lastHour: lastHour.find((x) => x.dialect === d)?.n ?? 0, lastDay: lastDay.find((x) => x.dialect === d)?.n ?? 0 })),
+    requests: {
+      minuteFrom: minute - MINUTE_MS,
+      hourFrom: minute - HOUR_MS,
+      to: minute,
+      channels: RATE_CHANNELS.map((channel) => {
+        const hour = hourRates.get(channel) ?? none;
+        return { channel, lastMinute: minuteRates.get(channel) ?? none, lastHour: { ...hour, perMinute: Math.round((hour.requests / 60) * 100) / 100 } };
+      }),
+    },
+    paymentsCreated: dialects.map((d) => ({ dialect: d, lastHour: lastHour.find((x) => x.dialect === d)?.n ?? 0, lastDay: lastDay.find((x) => x.dialect === d)?.n ?? 0 })),
   };
 }

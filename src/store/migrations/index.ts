@@ -15,6 +15,7 @@ import * as m0014 from './0014-merchant-disable.js';
 import * as m0016 from './0016-listen-forwards.js';
 import * as m0017 from './0017-notification-faults.js';
 import * as m0018 from './0018-ledger-deltas.js';
+import * as m0024 from './0024-request-rates.js';
 
 /** Every migration, in order. Names sort; the Migrator refuses them out of order. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-listen-forwards': m0016,
   '0017-notification-faults': m0017,
   '0018-ledger-deltas': m0018,
+  '0024-request-rates': m0024,
 };
 
 export const migrationProvider: MigrationProvider = {

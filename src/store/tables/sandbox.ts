@@ -35,6 +35,15 @@ export interface RequestLogCountsTable {
   last_at: number;
 }
 
+/** Requests served in one minute (epoch ms of its start) on one channel, summed over every process. */
+export interface RequestRatesTable {
+  minute_at: number;
+  channel: string;
+  requests: number;
+  client_errors: number;
+  server_errors: number;
+}
+
 /** One request in a batch's JSON (short keys: a busy sandbox writes thousands a second). */
 export interface StoredRequestLogEntry {
   id: string;

@@ -39,6 +39,23 @@ const alert = z
   ])
   .meta({ id: 'Alert' });
 
+const requestCounts = {
+  requests: z.number().int().meta({ description: 'Requests answered' }),
+  clientErrors: z.number().int().meta({ description: 'Of them, answered with a 4xx status' }),
+  serverErrors: z.number().int().meta({ description: 'Of them, answered with a 5xx status' }),
+};
+
+const channelRates = z
+  .object({
+    channel: z.enum(['paynow_zw', 'paynow_pl', 'paydunya', 'management']).meta({ description: 'A wire (by its paths) or the management API (/api/ outside the wires)' }),
+    lastMinute: z.object(requestCounts).meta({ description: 'In the last whole minute: its requests are its rate per minute' }),
+    lastHour: z.object({ ...requestCounts, perMinute: z.number().meta({ description: 'Requests per minute over the hour, to two decimals' }) }).meta({ description: 'In the 60 whole minutes before the current one' }),
+  })
+  .meta({
+    id: 'ChannelRates',
+    example: { channel: 'paynow_zw', lastMinute: { requests: 42, clientErrors: 1, serverErrors: 0 }, lastHour: { requests: 2310, clientErrors: 17, serverErrors: 2, perMinute: 38.5 } },
+  });
+
 /** The merchant's home figures and the operator's system health. */
 export function registerStatsRoutes(root: FastifyInstance, deps: ServiceDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -57,7 +74,8 @@ export function registerStatsRoutes(root: FastifyInstance, deps: ServiceDeps): v
     schema: {
       tags: ['operator'],
       summary: 'System health',
-      description: 'Jobs waiting (due now, by kind), notifications retrying or failed in the last 24 hours, and payments created per dialect in the last hour and day.',
+      description:
+        'Jobs waiting (due now, by kind), notifications retrying or failed in the last 24 hours, request rates per channel (each wire and the management API) with their 4xx and 5xx answers, and payments created per dialect in the last hour and day. Request counts are of the whole gateway: every serving process adds its counts to the database once a minute, so another process\'s last minute can show a few seconds late.',
       response: {
         200: z.object({
           at: instant('When measured'),
@@ -66,7 +84,21 @@ export function registerStatsRoutes(root: FastifyInstance, deps: ServiceDeps): v
             pendingRetrying: z.number().int().meta({ description: 'Pending deliveries whose attempts failed so far' }),
             failedRecently: z.number().int().meta({ description: 'Deliveries that gave up, queued in the last 24 hours' }),
           }),
-          dialects: z.array(z.object({ dialect: z.string(), lastHour: z.number().int(), lastDay: z.number().int() })),
+          requests: z.object({
+            minuteFrom: instant('Start of the last whole minute'),
+            hourFrom: instant('Start of the last hour (60 whole minutes)'),
+            to: instant('End of both: the start of the current minute'),
+            channels: z.array(channelRates).meta({ description: 'Every channel, counted or not' }),
+          }),
+          paymentsCreated: z
+            .array(
+              z.object({
+                dialect: z.string().meta({ description: 'The wire a payment was created through (tollgate: the management API)' }),
+                lastHour: z.number().int().meta({ description: 'Payments created in the last hour' }),
+                lastDay: z.number().int().meta({ description: 'Payments created in the last 24 hours' }),
+              }),
+            )
+            .meta({ description: 'Payments created per dialect (dialects without any in the last day left out)' }),
         }),
         ...problems(400, 401, 403),
       },
