@@ -99,7 +99,7 @@ for (const kind of testDatabases()) {
           .replace('{method}', 'card')
           .replace('{currency}', 'USD');
       for (const [method, path] of operatorOps) {
-        const body = method === 'GET' ? undefined : path.endsWith('/fees/{method}/{currency}') ? { percentBps: 0, fixedMinor: 0 } : path.endsWith('/reject') ? { reason: 'no' } : path.endsWith('/mark') ? { status: 'paid' } : {};
+        const body = method === 'GET' ? undefined : path.endsWith('/fees/{method}/{currency}') ? { percentBps: 0, fixed: 0 } : path.endsWith('/reject') ? { reason: 'no' } : path.endsWith('/mark') ? { status: 'paid' } : {};
         const r = await A.api.request(method, fill(path), body);
         assertProblem(r, 403, 'forbidden');
       }

@@ -32,13 +32,13 @@ for (const kind of testDatabases()) {
     const balances = async (integrationId: string) => (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.data;
 
     test('the operator sets a fee per method and currency; a bad rule is refused and changes nothing', async () => {
-      const r = await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 300, fixedMinor: 25, minMinor: 100, maxMinor: 5_000 });
+      const r = await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 300, fixed: 25, minimum: 100, maximum: 5_000 });
       assert.equal(r.status, 200, r.text);
-      assert.deepEqual(r.body.fees, [{ method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 25, minMinor: 100, maxMinor: 5_000 }]);
-      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixedMinor: 0, minMinor: 9, maxMinor: 5 }), 400, 'validation', /minimum/);
-      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 10_001, fixedMinor: 0 }), 400, 'validation');
-      assert.equal((await shop.api.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixedMinor: 0 })).status, 403, 'a merchant cannot set fees');
-      assert.equal((await op.get('/api/operator/fees')).body.fees.length, 1);
+      assert.deepEqual(r.body, { data: [{ method: 'card', currency: 'XOF', percentBps: 300, fixed: 25, minimum: 100, maximum: 5_000 }] });
+      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixed: 0, minimum: 9, maximum: 5 }), 400, 'validation', /minimum/);
+      assertProblem(await op.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 10_001, fixed: 0 }), 400, 'validation');
+      assert.equal((await shop.api.request('PUT', '/api/operator/fees/card/XOF', { percentBps: 0, fixed: 0 })).status, 403, 'a merchant cannot set fees');
+      assert.equal((await op.get('/api/operator/fees')).body.data.length, 1);
     });
 
     test('absorbed: a paid payment leaves available = amount − fee and fees = fee (default 2.5 % on cards)', async () => {
@@ -70,7 +70,7 @@ for (const kind of testDatabases()) {
     });
 
     test('a fee of the whole amount: the merchant is credited nothing, escrow moves nothing, a refund is refused; no empty transaction', async () => {
-      assert.equal((await op.request('PUT', '/api/operator/fees/card/PLN', { percentBps: 10_000, fixedMinor: 0 })).status, 200);
+      assert.equal((await op.request('PUT', '/api/operator/fees/card/PLN', { percentBps: 10_000, fixed: 0 })).status, 200);
       const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
       assert.equal((await shop.api.patch(`/api/integrations/${integrationId}`, { absorbFees: true })).status, 200);
       const p = await createPaymentOk(shop.api, integrationId, { amount: 3_000, currency: 'PLN' });
@@ -78,11 +78,11 @@ for (const kind of testDatabases()) {
       assert.deepEqual([(await detail(shop.api, p.id)).payment.net, (await detail(shop.api, p.id)).payment.fee], [0, 3_000]);
       for (const to of ['awaiting_delivery', 'delivered'] as const) await transitionPayment(shop.s.app.deps, p.id, { to, reason: 'escrow' });
       assertProblem(await shop.api.post(`/api/payments/${p.id}/refunds`, { amount: 1 }), 422, 'insufficient_funds');
-      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.entries.map((e: any) => `${e.kind}:${e.accountId.split(':').pop()}:${e.amountMinor}`);
+      const entries = (await shop.api.get(`/api/integrations/${integrationId}/ledger`)).body.data.map((e: any) => `${e.kind}:${e.account}:${e.amount}`);
       assert.deepEqual(entries.sort(), ['payment:fees:3000', 'payment:world:-3000'], 'the zero credit and the escrow of nothing post nothing');
       const txs = await shop.s.store.db.selectFrom('ledger_transactions').select('kind').where('ref_id', '=', p.id).execute();
       assert.deepEqual(txs.map((t) => t.kind), ['payment']);
-      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'PLN', availableMinor: 0, pendingMinor: 0, inTransitMinor: 0, feesMinor: 3_000 }]);
+      assert.deepEqual(await balances(integrationId), [{ mode: 'test', currency: 'PLN', available: 0, pending: 0, inTransit: 0, fees: 3_000 }]);
       const report = await verifyLedger(shop.s.app.deps);
       assert.equal(report.ok, true, JSON.stringify(report));
       // verify itself catches a transaction with no postings.
@@ -99,11 +99,11 @@ describe('tollgate fees show|set', () => {
     assert.equal(await cli('fees', 'show'), 0, err.join('\n'));
     assert.ok(out.includes('card          *   2.50 % + 0  (default)'), out.join('\n'));
     assert.equal(await cli('fees', 'set', '--method', 'card', '--currency', 'XOF', '--percent-bps', '300', '--fixed', '50', '--max', '2000', '--json'), 0, err.join('\n'));
-    assert.deepEqual(JSON.parse(out.join('\n')).fees, [{ method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000 }]);
+    assert.deepEqual(JSON.parse(out.join('\n')), { data: [{ method: 'card', currency: 'XOF', percentBps: 300, fixed: 50, minimum: null, maximum: 2000 }] });
     assert.equal(await cli('fees', 'show', '--currency', 'XOF', '--json'), 0);
-    const xof = JSON.parse(out.join('\n')).fees;
-    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'card'), { method: 'card', currency: 'XOF', percentBps: 300, fixedMinor: 50, minMinor: null, maxMinor: 2000, source: 'operator' });
-    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'ecocash'), { method: 'ecocash', currency: '*', percentBps: 150, fixedMinor: 0, minMinor: null, maxMinor: null, source: 'default' });
+    const xof = JSON.parse(out.join('\n')).data;
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'card'), { method: 'card', currency: 'XOF', percentBps: 300, fixed: 50, minimum: null, maximum: 2000, source: 'operator' });
+    assert.deepEqual(xof.find((f: { method: string }) => f.method === 'ecocash'), { method: 'ecocash', currency: '*', percentBps: 150, fixed: 0, minimum: null, maximum: null, source: 'default' });
     assert.equal(await cli('fees', 'show', '--currency', 'USD'), 0);
     assert.ok(out.includes('card          *   2.50 % + 0  (default)'), 'a rule for XOF does not apply to USD');
     err.length = 0;

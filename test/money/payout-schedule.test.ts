@@ -118,13 +118,14 @@ describe('tollgate payouts schedule', () => {
     assert.notEqual(await cli(...m, '--frequency', 'daily', '--mobile-provider', 'ecocash', '--phone', '12345', '--account-name', 'Cli'), 0);
     assert.match(err.join('\n'), /account\.phone/);
     assert.equal(await cli(...m, '--frequency', 'daily', '--minimum', 'XOF=5000', '--bank-name', 'CBZ', '--account-number', '1234 5678 90', '--account-name', 'Cli Shop', '--json'), 0, err.join('\n'));
-    const set = JSON.parse(out.join('\n')).schedule;
-    assert.deepEqual([set.frequency, set.minimums, set.account.accountNumber], ['daily', [{ currency: 'XOF', amountMinor: 5000 }], '1234567890']);
+    const set = JSON.parse(out.join('\n'));
+    assert.deepEqual([set.frequency, set.minimums, set.account.accountNumber], ['daily', [{ currency: 'XOF', amount: 5000 }], '1234567890']);
+    assert.match(set.nextRunAt, /^\d{4}-\d\d-\d\dT00:00:00\.000Z$/, 'an ISO 8601 instant, as GET /api/payout-settings answers');
     assert.equal(await cli(...m), 0);
     assert.match(out.join('\n'), /^daily at 00:00 UTC/);
     assert.match(out.join('\n'), /to bank CBZ, Cli Shop, 1234567890/);
     assert.equal(await cli(...m, '--remove'), 0);
     assert.equal(await cli(...m, '--json'), 0);
-    assert.deepEqual(JSON.parse(out.join('\n')), { schedule: null });
+    assert.equal(JSON.parse(out.join('\n')), null);
   });
 });

@@ -91,9 +91,12 @@ describe('tollgate balance and payouts', () => {
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: () => {}, readStdin: async () => '', env };
     assert.equal(await runCli(['balance', '--integration', 'int_none', '--json', '--data-dir', dataDir], io), 0);
-    assert.deepEqual(JSON.parse(out.join('\n')), { integrationId: 'int_none', balances: [] });
+    assert.deepEqual(JSON.parse(out.join('\n')), { data: [] });
     out.length = 0;
     assert.equal(await runCli(['payouts', 'list', '--data-dir', dataDir], io), 0);
     assert.deepEqual(out, ['no payouts']);
+    out.length = 0;
+    assert.equal(await runCli(['payouts', 'list', '--json', '--data-dir', dataDir], io), 0);
+    assert.deepEqual(JSON.parse(out.join('\n')), { data: [], nextCursor: null });
   });
 });

@@ -2367,7 +2367,7 @@ export interface paths {
         };
         /**
          * The fee schedule
-         * @description The rules the operator set; a method and currency not in it takes the documented default.
+         * @description The rules the operator set; a method and currency not in it takes the documented default. Amounts are integer minor units of the rule's currency; a rule for * applies in any currency without its own rule, its amounts then in the payment's minor units.
          */
         get: {
             parameters: {
@@ -2385,7 +2385,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            fees: components["schemas"]["FeeRule"][];
+                            data: components["schemas"]["FeeRule"][];
                         };
                     };
                 };
@@ -2436,7 +2436,7 @@ export interface paths {
         get?: never;
         /**
          * Set a method's fee in a currency
-         * @description For a currency or * for any: basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum (all in minor units).
+         * @description For a currency or * for any: basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum, all integer minor units of the rule's currency (for *, of each payment's currency: fixed 30 is 0.30 USD on a USD payment, 30 XOF on an XOF one). Answers the whole schedule.
          */
         put: {
             parameters: {
@@ -2451,10 +2451,23 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description Basis points of the amount (100 = 1 %)
+                         * @example 250
+                         */
                         percentBps: number;
-                        fixedMinor: number;
-                        minMinor?: number | null;
-                        maxMinor?: number | null;
+                        /**
+                         * @description Added to the percentage, in minor units of the rule's currency (for *, of the payment's)
+                         * @example 30
+                         */
+                        fixed: number;
+                        /**
+                         * @description The smallest fee, in the same minor units; null or absent for none
+                         * @example 50
+                         */
+                        minimum?: number | null;
+                        /** @description The largest fee, in the same minor units; null or absent for none */
+                        maximum?: number | null;
                     };
                 };
             };
@@ -2466,7 +2479,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            fees: components["schemas"]["FeeRule"][];
+                            data: components["schemas"]["FeeRule"][];
                         };
                     };
                 };
@@ -6683,24 +6696,81 @@ export interface components {
             /** @description The payments this payout settles */
             payments: components["schemas"]["SettledPaymentInput"][];
         };
+        /**
+         * @description A method's fee in a currency: percentBps of the amount plus fixed, within minimum and maximum. A rule for * applies in every currency without its own rule, its amounts then in that payment's minor units (e.g. fixed 30 is 0.30 USD on a USD payment, 30 XOF on an XOF one).
+         * @example {
+         *       "method": "card",
+         *       "currency": "*",
+         *       "percentBps": 250,
+         *       "fixed": 30,
+         *       "minimum": 50,
+         *       "maximum": null
+         *     }
+         */
         FeeRuleInput: {
+            /**
+             * @description The payment method
+             * @example card
+             */
             method: string;
-            /** @description A currency code, or * for any */
+            /**
+             * @description A currency code, or * for any currency the method is paid in
+             * @example *
+             */
             currency: string;
             /**
-             * @description Basis points of the amount (100 = 1 %)
+             * @description Basis points of the amount (100 = 1 %), rounded half up
              * @example 250
              */
             percentBps: number;
             /**
-             * @description Fixed part, in minor units of currency
-             * @example 0
+             * @description Added to the percentage, in minor units of the rule's currency; for currency *, of the payment's currency
+             * @example 30
              */
-            fixedMinor: number;
-            /** @description Smallest fee, in minor units of currency */
-            minMinor?: number | null;
-            /** @description Largest fee, in minor units of currency */
-            maxMinor?: number | null;
+            fixed: number;
+            /**
+             * @description The smallest fee, or null for none; in minor units of the rule's currency (for *, of the payment's currency)
+             * @example 50
+             */
+            minimum: number | null;
+            /**
+             * @description The largest fee, or null for none; in minor units of the rule's currency (for *, of the payment's currency)
+             * @example null
+             */
+            maximum: number | null;
+        };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettingsInput: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC, ISO 8601); null for immediate */
+            nextRunAt: string | null;
+            /** @description when the schedule was last set (ISO 8601) */
+            updatedAt: string;
         };
         DayVolumeInput: {
             /**
@@ -6802,38 +6872,6 @@ export interface components {
                 /** @description Requests per minute over the hour, to two decimals */
                 perMinute: number;
             };
-        };
-        /** @description The payout schedule: how often, from what amount per currency, to which account */
-        PayoutSettingsInput: {
-            /** @enum {string} */
-            frequency: "immediate" | "daily";
-            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-            minimums: {
-                /** @description three-letter currency code */
-                currency: string;
-                /** @description in minor units */
-                amount: number;
-            }[];
-            account: {
-                /** @constant */
-                type: "bank";
-                bankName: string;
-                accountName: string;
-                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                accountNumber: string;
-                swift?: string;
-            } | {
-                /** @constant */
-                type: "mobile_money";
-                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                provider: string;
-                /** @description international format: + then 8 to 15 digits */
-                phone: string;
-                accountName: string;
-            };
-            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-            nextRunAt: string | null;
-            updatedAt: string;
         };
         /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
         NotificationFaultsInput: {
@@ -7699,24 +7737,81 @@ export interface components {
             /** @description The payments this payout settles */
             payments: components["schemas"]["SettledPayment"][];
         };
+        /**
+         * @description A method's fee in a currency: percentBps of the amount plus fixed, within minimum and maximum. A rule for * applies in every currency without its own rule, its amounts then in that payment's minor units (e.g. fixed 30 is 0.30 USD on a USD payment, 30 XOF on an XOF one).
+         * @example {
+         *       "method": "card",
+         *       "currency": "*",
+         *       "percentBps": 250,
+         *       "fixed": 30,
+         *       "minimum": 50,
+         *       "maximum": null
+         *     }
+         */
         FeeRule: {
+            /**
+             * @description The payment method
+             * @example card
+             */
             method: string;
-            /** @description A currency code, or * for any */
+            /**
+             * @description A currency code, or * for any currency the method is paid in
+             * @example *
+             */
             currency: string;
             /**
-             * @description Basis points of the amount (100 = 1 %)
+             * @description Basis points of the amount (100 = 1 %), rounded half up
              * @example 250
              */
             percentBps: number;
             /**
-             * @description Fixed part, in minor units of currency
-             * @example 0
+             * @description Added to the percentage, in minor units of the rule's currency; for currency *, of the payment's currency
+             * @example 30
              */
-            fixedMinor: number;
-            /** @description Smallest fee, in minor units of currency */
-            minMinor?: number | null;
-            /** @description Largest fee, in minor units of currency */
-            maxMinor?: number | null;
+            fixed: number;
+            /**
+             * @description The smallest fee, or null for none; in minor units of the rule's currency (for *, of the payment's currency)
+             * @example 50
+             */
+            minimum: number | null;
+            /**
+             * @description The largest fee, or null for none; in minor units of the rule's currency (for *, of the payment's currency)
+             * @example null
+             */
+            maximum: number | null;
+        };
+        /** @description The payout schedule: how often, from what amount per currency, to which account */
+        PayoutSettings: {
+            /** @enum {string} */
+            frequency: "immediate" | "daily";
+            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
+            minimums: {
+                /** @description three-letter currency code */
+                currency: string;
+                /** @description in minor units */
+                amount: number;
+            }[];
+            account: {
+                /** @constant */
+                type: "bank";
+                bankName: string;
+                accountName: string;
+                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
+                accountNumber: string;
+                swift?: string;
+            } | {
+                /** @constant */
+                type: "mobile_money";
+                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
+                provider: string;
+                /** @description international format: + then 8 to 15 digits */
+                phone: string;
+                accountName: string;
+            };
+            /** @description a daily schedule's next run (00:00 UTC, ISO 8601); null for immediate */
+            nextRunAt: string | null;
+            /** @description when the schedule was last set (ISO 8601) */
+            updatedAt: string;
         };
         DayVolume: {
             /**
@@ -7818,38 +7913,6 @@ export interface components {
                 /** @description Requests per minute over the hour, to two decimals */
                 perMinute: number;
             };
-        };
-        /** @description The payout schedule: how often, from what amount per currency, to which account */
-        PayoutSettings: {
-            /** @enum {string} */
-            frequency: "immediate" | "daily";
-            /** @description per currency: a balance below its minimum waits (100 minor units where none is set) */
-            minimums: {
-                /** @description three-letter currency code */
-                currency: string;
-                /** @description in minor units */
-                amount: number;
-            }[];
-            account: {
-                /** @constant */
-                type: "bank";
-                bankName: string;
-                accountName: string;
-                /** @description an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored */
-                accountNumber: string;
-                swift?: string;
-            } | {
-                /** @constant */
-                type: "mobile_money";
-                /** @description the mobile-money operator, lower case (ecocash, orange-money-senegal, …) */
-                provider: string;
-                /** @description international format: + then 8 to 15 digits */
-                phone: string;
-                accountName: string;
-            };
-            /** @description a daily schedule's next run (00:00 UTC); null for immediate */
-            nextRunAt: string | null;
-            updatedAt: string;
         };
         /** @description The adversarial faults injected into a test integration's notifications, each at a rate in percent of attempts */
         NotificationFaults: {

@@ -116,11 +116,11 @@ function Fees(): ReactNode {
   const queryClient = useQueryClient();
   const q = useQuery({
     queryKey: ['fees'],
-    queryFn: async () => (await unwrap(api.GET('/api/operator/fees'))).fees,
+    queryFn: async () => (await unwrap(api.GET('/api/operator/fees'))).data,
   });
   const set = useMutation({
-    mutationFn: (r: FeeRule) => unwrap(api.PUT('/api/operator/fees/{method}/{currency}', { params: { path: { method: r.method as (typeof METHODS)[number], currency: r.currency as Currency | '*' } }, body: { percentBps: r.percentBps, fixedMinor: r.fixedMinor } })),
-    onSuccess: (r) => queryClient.setQueryData(['fees'], r.fees),
+    mutationFn: (r: FeeRule) => unwrap(api.PUT('/api/operator/fees/{method}/{currency}', { params: { path: { method: r.method as (typeof METHODS)[number], currency: r.currency as Currency | '*' } }, body: { percentBps: r.percentBps, fixed: r.fixed, minimum: r.minimum, maximum: r.maximum } })),
+    onSuccess: (r) => queryClient.setQueryData(['fees'], r.data),
   });
   const [err, setErr] = useState<string | null>(null);
   const col = createColumnHelper<FeeRule>();
@@ -132,7 +132,7 @@ function Fees(): ReactNode {
           caption="Fee schedule"
           empty="No fees set: every method takes the documented default."
           data={q.data}
-          columns={[col.accessor('method', { header: 'Method' }), col.accessor('currency', { header: 'Currency' }), col.accessor((r) => `${(r.percentBps / 100).toFixed(2)} %`, { id: 'pct', header: 'Percent' }), col.accessor((r) => formatMinor(r.fixedMinor, r.currency === '*' ? '' : r.currency), { id: 'fixed', header: 'Fixed' })]}
+          columns={[col.accessor('method', { header: 'Method' }), col.accessor('currency', { header: 'Currency' }), col.accessor((r) => `${(r.percentBps / 100).toFixed(2)} %`, { id: 'pct', header: 'Percent' }), col.accessor((r) => formatMinor(r.fixed, r.currency === '*' ? '' : r.currency), { id: 'fixed', header: 'Fixed' }), col.accessor((r) => (r.minimum === null ? '—' : formatMinor(r.minimum, r.currency === '*' ? '' : r.currency)), { id: 'minimum', header: 'Minimum' }), col.accessor((r) => (r.maximum === null ? '—' : formatMinor(r.maximum, r.currency === '*' ? '' : r.currency)), { id: 'maximum', header: 'Maximum' })]}
         />
       )}
       <form
@@ -144,7 +144,7 @@ function Fees(): ReactNode {
           const fixed = parseAmount(v.fixed || '0', v.currency === '*' ? 'USD' : (v.currency ?? 'USD'));
           if (pct === null || fixed === null) return setErr('Write the percent like 2.50 and the fixed part like 0.30.');
           setErr(null);
-          set.mutate({ method: v.method ?? 'card', currency: v.currency ?? '*', percentBps: pct, fixedMinor: fixed });
+          set.mutate({ method: v.method ?? 'card', currency: v.currency ?? '*', percentBps: pct, fixed, minimum: null, maximum: null });
         }}
       >
         <h3>Set a fee</h3>

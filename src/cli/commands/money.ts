@@ -8,6 +8,8 @@ import { allPayouts, markPayout } from '../../services/money/reports.js';
 import { verifyLedger } from '../../services/money/verify.js';
 import type { PayoutStatus } from '../../services/money/reports.js';
 import { type CliIo, globalOptions, merchantIdByEmail, print, withServices } from '../context.js';
+import { balanceList, balanceView, effectiveFeeList, feeRuleList, feeRuleView, markedPayout, payout, payoutSettings, payoutSettingsView, payoutView, verifyReport, verifyReportView } from '../../web/api/money-resources.js';
+import { page, serialize } from '../../web/api/shapes.js';
 import { getPayoutSchedule, type PayoutAccount, type PayoutSchedule, removePayoutSchedule, setPayoutSchedule } from '../../services/money/payout-schedule.js';
 
 export function registerMoneyCommands(program: Command, io: CliIo): void {
@@ -18,7 +20,7 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
     .action(async (o: { integration: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       const balances = await withServices(io, opts, (deps) => integrationBalances(deps, o.integration));
-      print(io, opts, { integrationId: o.integration, balances }, () =>
+      print(io, opts, serialize(balanceList, { data: balances.map(balanceView) }), () =>
         balances.length === 0
           ? ['no money has moved on this integration']
           : balances.map((b) => `${b.mode} ${b.currency}: available ${b.availableMinor}, pending ${b.pendingMinor}, in transit ${b.inTransitMinor}, fees ${b.feesMinor}`),
@@ -33,7 +35,7 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
     .action(async (o: { currency?: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       const list = await withServices(io, opts, (deps) => effectiveFees(deps.store.db, o.currency ?? ANY_CURRENCY));
-      print(io, opts, { fees: list }, () => list.map((f) => `${f.method.padEnd(13)} ${f.currency.padEnd(3)} ${describeFee(f)}  (${f.source})`));
+      print(io, opts, serialize(effectiveFeeList, { data: list.map(feeRuleView) }), () => list.map((f) => `${f.method.padEnd(13)} ${f.currency.padEnd(3)} ${describeFee(f)}  (${f.source})`));
     });
   fees
     .command('set')
@@ -59,7 +61,7 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
         maxMinor: o.max === undefined ? null : n('--max', o.max),
       };
       const schedule = await withServices(io, opts, (deps) => setFeeRule(deps.store.db, entry));
-      print(io, opts, { fees: schedule }, () => [`${entry.method} ${entry.currency}: ${describeFee(entry)}`]);
+      print(io, opts, serialize(feeRuleList, { data: schedule.map(feeRuleView) }), () => [`${entry.method} ${entry.currency}: ${describeFee(entry)}`]);
     });
 
   const ledger = program.command('ledger').description('the double-entry ledger');
@@ -70,7 +72,7 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
       const opts = globalOptions(cmd);
       const report = await withServices(io, opts, (deps) => verifyLedger(deps));
       const problems = report.mismatches.length + report.unbalancedTransactions.length + report.unbalancedCurrencies.length;
-      print(io, opts, report, () => [
+      print(io, opts, serialize(verifyReport, verifyReportView(report)), () => [
         `${report.accountsChecked} accounts checked, ${report.mismatches.length} mismatches`,
         ...report.mismatches.map((m) => `mismatch ${m.accountId}: balance ${m.balanceMinor ?? 'missing'}, entries ${m.replayedMinor}`),
         ...report.unbalancedTransactions.map((t) => `transaction ${t} does not sum to zero`),
@@ -79,6 +81,9 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
       if (problems > 0) throw new TollgateError('internal', `ledger verify found ${problems} problem(s)`);
     });
 }
+
+/** `payouts list` prints every payout as the API's one page: the same shape, no next page. */
+const payoutPage = page(payout, 'Payouts');
 
 export function registerPayoutCommands(program: Command, io: CliIo): void {
   const payouts = program.command('payouts').description('payouts to merchants');
@@ -91,7 +96,7 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
       const opts = globalOptions(cmd);
       if (o.status && !['pending', 'in_transit', 'paid', 'failed'].includes(o.status)) throw new TollgateError('validation', '--status must be pending, in_transit, paid or failed');
       const list = await withServices(io, opts, (deps) => allPayouts(deps, { ...(o.status && { status: o.status as PayoutStatus }), ...(o.integration && { integrationId: o.integration }) }));
-      print(io, opts, { payouts: list }, () => (list.length === 0 ? ['no payouts'] : list.map((p) => `${p.id}  ${p.integrationId}  ${p.mode}  ${p.amountMinor} ${p.currency}  ${p.status}`)));
+      print(io, opts, serialize(payoutPage, { data: list.map(payoutView), nextCursor: null }), () => (list.length === 0 ? ['no payouts'] : list.map((p) => `${p.id}  ${p.integrationId}  ${p.mode}  ${p.amountMinor} ${p.currency}  ${p.status}`)));
     });
   payouts
     .command('schedule')
@@ -114,7 +119,7 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
         if (!o.frequency) return getPayoutSchedule(deps, merchantId);
         return setPayoutSchedule(deps, merchantId, scheduleInput(o));
       });
-      print(io, opts, { schedule: s }, () => (s ? describeSchedule(s) : [o.remove ? 'payout schedule removed' : 'no payout schedule: balances wait for `payouts run`']));
+      print(io, opts, s && serialize(payoutSettings, payoutSettingsView(s)), () => (s ? describeSchedule(s) : [o.remove ? 'payout schedule removed' : 'no payout schedule: balances wait for `payouts run`']));
     });
   payouts
     .command('run')
@@ -142,7 +147,7 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
       const opts = globalOptions(cmd);
       if (o.status !== 'paid' && o.status !== 'failed') throw new TollgateError('validation', '--status must be paid or failed');
       const p = await withServices(io, opts, (deps) => markPayout(deps, o.payout, o.status as 'paid' | 'failed'));
-      print(io, opts, { payout: p }, () => [`${p.id} ${p.status}`]);
+      print(io, opts, serialize(markedPayout, { payout: payoutView(p) }), () => [`${p.id} ${p.status}`]);
     });
 }
 

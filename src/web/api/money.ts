@@ -3,67 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACCOUNT_KINDS, TRANSACTION_KINDS } from '../../core/ledger.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { type Balance, merchantBalances } from '../../services/money/balances.js';
+import { merchantBalances } from '../../services/money/balances.js';
 import { exportPayouts } from '../../services/money/payout-run.js';
-import { integrationPayouts, ledgerCsv, ledgerEntries, markPayout, type Payout, payoutDetail, payoutsPage } from '../../services/money/reports.js';
-import type { LedgerEntry } from '../../store/repos/ledger.js';
+import { integrationPayouts, ledgerCsv, ledgerEntries, markPayout, payoutDetail, payoutsPage } from '../../services/money/reports.js';
 import { requireMerchant, requireOperator } from './auth.js';
+import { balanceList, balanceView, entryView, ledgerEntry, markedPayout, PAYOUT_STATUSES, payout, payoutDetailView, payoutView } from './money-resources.js';
 import { integrationId } from './schemas.js';
-import { currency, id, instant, instantOrNull, MERCHANT_RESOURCE, minor, page, pageQuery, problems } from './shapes.js';
+import { MERCHANT_RESOURCE, page, pageQuery, problems } from './shapes.js';
 
 const mode = z.enum(['test', 'live']);
-const PAYOUT_STATUSES = ['pending', 'in_transit', 'paid', 'failed'] as const;
-
-const balance = z
-  .object({
-    mode,
-    currency,
-    available: minor('Can be paid out or refunded now', 9000),
-    pending: minor('Received, waiting for the settlement delay or an escrow release', 0),
-    inTransit: minor('On its way to the payout account', 0),
-    fees: minor('Fees taken so far', 250),
-  })
-  .meta({ id: 'Balance', description: "An integration's money in one mode and currency" });
-
-const ledgerEntry = z
-  .object({
-    transactionId: z.string().meta({ description: 'The ledger transaction; its postings sum to zero', example: 'ltx_0mi8z1k2a3b4c5d6e7f8g9h' }),
-    seq: z.number().int().meta({ description: 'The posting’s place in its transaction', example: 1 }),
-    kind: z.enum(TRANSACTION_KINDS).meta({ description: 'What moved the money', example: 'payment' }),
-    refId: z.string().meta({ description: 'What it is about: the payment, refund or payout id', example: 'pay_0mi8z1k2a3b4c5d6e7f8g9h' }),
-    account: z.enum(ACCOUNT_KINDS).meta({ description: 'Which balance it moved', example: 'available' }),
-    accountId: z.string().meta({ description: 'The full account id (integration, mode, currency, kind)' }),
-    mode,
-    currency,
-    amount: minor('Signed: positive adds to the account, negative takes from it', 10_000),
-    createdAt: instant('When it was posted'),
-  })
-  .meta({ id: 'LedgerEntry' });
-
-const payout = z
-  .object({
-    id: id('po', 'Payout'),
-    integrationId: id('int', 'Integration'),
-    mode,
-    status: z.enum(PAYOUT_STATUSES).meta({ description: 'pending → in_transit → paid, or failed (its money returns to available)', example: 'paid' }),
-    amount: minor('Paid out', 9000),
-    currency,
-    destination: z.string().nullable().meta({ description: 'The payout account, masked; null when no schedule named one', example: 'bank ****6789' }),
-    createdAt: instant('When the payout was started'),
-    updatedAt: instantOrNull('When its status last changed'),
-  })
-  .meta({ id: 'Payout' });
-
-const settled = z
-  .object({
-    paymentId: id('pay', 'Payment'),
-    amount: minor('What it brought to the available balance', 5750),
-    currency,
-    released: z.boolean().meta({ description: 'The payout failed: the next payout settles this payment' }),
-  })
-  .meta({ id: 'SettledPayment' });
-
-const payoutDetailView = payout.extend({ payments: z.array(settled).meta({ description: 'The payments this payout settles' }) }).meta({ id: 'PayoutDetail' });
 
 const entryFilter = z
   .object({
@@ -76,21 +24,6 @@ const entryFilter = z
 
 const payoutFilter = z.object({ status: z.enum(PAYOUT_STATUSES).optional(), mode: mode.optional() });
 
-const balanceView = (b: Balance) => ({ mode: b.mode, currency: b.currency, available: b.availableMinor, pending: b.pendingMinor, inTransit: b.inTransitMinor, fees: b.feesMinor });
-const entryView = (e: LedgerEntry) => ({
-  transactionId: e.transactionId,
-  seq: e.seq,
-  kind: e.kind as (typeof TRANSACTION_KINDS)[number],
-  refId: e.refId,
-  account: e.accountId.split(':')[4] as (typeof ACCOUNT_KINDS)[number],
-  accountId: e.accountId,
-  mode: e.mode,
-  currency: e.currency,
-  amount: e.amountMinor,
-  createdAt: e.createdAt,
-});
-const payoutView = (p: Payout) => ({ id: p.id, integrationId: p.integrationId, mode: p.mode, status: p.status, amount: p.amountMinor, currency: p.currency, destination: p.destination, createdAt: p.createdAt, updatedAt: p.updatedAt });
-
 /** A merchant's money: balances, ledger entries (paged, filtered, CSV), payouts; the operator's payouts. */
 export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -101,7 +34,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       summary: 'Balances per mode and currency',
       description: 'Available, pending, in-transit and fee balances of the integration, one entry per mode and currency that has moved money (a short list, not paged). Amounts in minor units.',
       params: integrationId,
-      response: { 200: z.object({ data: z.array(balance) }), ...problems(...MERCHANT_RESOURCE) },
+      response: { 200: balanceList, ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => ({ data: (await merchantBalances(deps, requireMerchant(request), request.params.id)).map(balanceView) }));
 
@@ -199,7 +132,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       description: 'Once, from pending or in transit. A failed payout returns its money to available and its payments to the next payout; a payout already paid or failed is a 409.',
       params: z.object({ id: payoutId }),
       body: z.object({ status: z.enum(['paid', 'failed']) }).strict(),
-      response: { 200: z.object({ payout }), ...problems(400, 401, 403, 404, 409) },
+      response: { 200: markedPayout, ...problems(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
     requireOperator(request);

@@ -10,23 +10,13 @@ import { allMerchants, getMerchant, setMerchantEnabled } from '../../services/me
 import { listMerchantIntegrations } from '../../services/merchants/integrations.js';
 import { loadFixture } from '../../services/sandbox/fixtures.js';
 import { requireOperator } from './auth.js';
+import { feeRuleList, feeRuleView } from './money-resources.js';
 import { integration, merchant } from './resources.js';
 import { integrationId, merchantId, text } from './schemas.js';
 import { page, pageQuery, problems } from './shapes.js';
 import { pageInMemory } from '../../services/paging.js';
 
 const OPERATOR = [400, 401, 403] as const;
-const feeRule = z
-  .object({
-    method: z.string(),
-    currency: z.string().meta({ description: 'A currency code, or * for any' }),
-    percentBps: z.number().int().meta({ description: 'Basis points of the amount (100 = 1 %)', example: 250 }),
-    fixedMinor: z.number().int().meta({ description: 'Fixed part, in minor units of currency', example: 0 }),
-    minMinor: z.number().int().nullable().optional().meta({ description: 'Smallest fee, in minor units of currency' }),
-    maxMinor: z.number().int().nullable().optional().meta({ description: 'Largest fee, in minor units of currency' }),
-  })
-  .meta({ id: 'FeeRule' });
-
 /** What the gateway's own staff do: review go-live requests and see every merchant. */
 export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -154,26 +144,37 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
     schema: {
       tags: ['operator', 'money'],
       summary: 'The fee schedule',
-      description: 'The rules the operator set; a method and currency not in it takes the documented default.',
-      response: { 200: z.object({ fees: z.array(feeRule) }), ...problems(...OPERATOR) },
+      description: "The rules the operator set; a method and currency not in it takes the documented default. Amounts are integer minor units of the rule's currency; a rule for * applies in any currency without its own rule, its amounts then in the payment's minor units.",
+      response: { 200: feeRuleList, ...problems(...OPERATOR) },
     },
   }, async (request) => {
     requireOperator(request);
-    return { fees: await feeSchedule(deps.store.db) };
+    return { data: (await feeSchedule(deps.store.db)).map(feeRuleView) };
   });
 
   app.put('/api/operator/fees/:method/:currency', {
     schema: {
       tags: ['operator', 'money'],
       summary: "Set a method's fee in a currency",
-      description: 'For a currency or * for any: basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum (all in minor units).',
+      description:
+        "For a currency or * for any: basis points of the amount, rounded half up, plus a fixed part, within an optional minimum and maximum, all integer minor units of the rule's currency (for *, of each payment's currency: fixed 30 is 0.30 USD on a USD payment, 30 XOF on an XOF one). Answers the whole schedule.",
       params: z.object({ method: z.enum(PAYMENT_METHODS), currency: z.enum([ANY_CURRENCY, ...Object.keys(CURRENCIES)] as [string, ...string[]]) }),
-      body: z.object({ percentBps: minor.max(10_000), fixedMinor: minor, minMinor: minor.nullable().optional(), maxMinor: minor.nullable().optional() }).strict(),
-      response: { 200: z.object({ fees: z.array(feeRule) }), ...problems(...OPERATOR) },
+      body: z
+        .object({
+          percentBps: minor.max(10_000).meta({ description: 'Basis points of the amount (100 = 1 %)', example: 250 }),
+          fixed: minor.meta({ description: "Added to the percentage, in minor units of the rule's currency (for *, of the payment's)", example: 30 }),
+          minimum: minor.nullable().optional().meta({ description: 'The smallest fee, in the same minor units; null or absent for none', example: 50 }),
+          maximum: minor.nullable().optional().meta({ description: 'The largest fee, in the same minor units; null or absent for none' }),
+        })
+        .strict()
+        .meta({ example: { percentBps: 250, fixed: 30, minimum: 50 } }),
+      response: { 200: feeRuleList, ...problems(...OPERATOR) },
     },
   }, async (request) => {
     requireOperator(request);
-    return { fees: await setFeeRule(deps.store.db, { ...request.params, ...request.body }) };
+    const { percentBps, fixed, minimum, maximum } = request.body;
+    const schedule = await setFeeRule(deps.store.db, { ...request.params, percentBps, fixedMinor: fixed, minMinor: minimum, maxMinor: maximum });
+    return { data: schedule.map(feeRuleView) };
   });
 }
 

@@ -3,49 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
-import { getPayoutSchedule, type PayoutSchedule, removePayoutSchedule, setPayoutSchedule } from '../../services/money/payout-schedule.js';
+import { getPayoutSchedule, removePayoutSchedule, setPayoutSchedule } from '../../services/money/payout-schedule.js';
 import { requireMerchant } from './auth.js';
+import { payoutAccount as account, payoutMinimum as minimum, payoutSettings as settings, payoutSettingsView as view } from './money-resources.js';
 import { MERCHANT, problems } from './shapes.js';
-
-const line = (max: number) => z.string().min(1).max(max);
-
-const account = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('bank'),
-      bankName: line(100),
-      accountName: line(100),
-      accountNumber: line(42).describe('an IBAN (its check digits are verified) or 6 to 34 letters and digits; spaces are ignored'),
-      swift: z.string().max(11).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('mobile_money'),
-      provider: line(50).describe('the mobile-money operator, lower case (ecocash, orange-money-senegal, …)'),
-      phone: line(20).describe('international format: + then 8 to 15 digits'),
-      accountName: line(100),
-    })
-    .strict(),
-]);
-
-const minimum = z.object({ currency: z.string().describe('three-letter currency code'), amount: z.number().int().describe('in minor units') }).strict();
-
-const settings = z.object({
-  frequency: z.enum(['immediate', 'daily']),
-  minimums: z.array(minimum).describe('per currency: a balance below its minimum waits (100 minor units where none is set)'),
-  account,
-  nextRunAt: z.string().nullable().describe('a daily schedule\'s next run (00:00 UTC); null for immediate'),
-  updatedAt: z.string(),
-}).meta({ id: 'PayoutSettings', description: 'The payout schedule: how often, from what amount per currency, to which account' });
-
-const view = (s: PayoutSchedule) => ({
-  frequency: s.frequency,
-  minimums: s.minimums.map((m) => ({ currency: m.currency, amount: m.amountMinor })),
-  account: s.account,
-  nextRunAt: s.nextRunAt === null ? null : new Date(s.nextRunAt).toISOString(),
-  updatedAt: new Date(s.updatedAt).toISOString(),
-});
 
 /** The merchant's payout schedule (seed 001): how often, from what amount, to which account. */
 export function registerPayoutSettingsRoutes(root: FastifyInstance, deps: ServiceDeps): void {

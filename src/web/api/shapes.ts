@@ -83,3 +83,6 @@ export const MERCHANT_RESOURCE = [400, 401, 403, 404] as const;
 
 /** 204 No Content. */
 export const noContent = z.undefined().meta({ description: 'Done; no body' });
+
+/** What the API's serializer does to an answer, for the CLI's --json: parse it through the route's response schema. */
+export const serialize = <T extends z.ZodType>(schema: T, value: z.input<T>): z.output<T> => schema.parse(value);
