@@ -1,3 +1,4 @@
+import type { MerchantId } from '../core/ids.js';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { wireFormatters } from '../app.js';
@@ -57,7 +58,7 @@ export async function withServices<T>(io: CliIo, opts: GlobalOptions, fn: (deps:
   }
 }
 
-export async function merchantIdByEmail(deps: ServiceDeps, email: string): Promise<string> {
+export async function merchantIdByEmail(deps: ServiceDeps, email: string): Promise<MerchantId> {
   const m = await findMerchantByEmail(deps.store.db, email);
   if (!m) throw new TollgateError('not_found', `no merchant with the email address ${email}`);
   return m.id;

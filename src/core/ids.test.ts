@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isId, MIXED_ALPHABET, randomAlphanumeric, randomBytesPooled, randomIds } from './ids.js';
+import { asId, isId, MIXED_ALPHABET, randomAlphanumeric, randomBytesPooled, randomIds } from './ids.js';
+import { TollgateError } from './errors.js';
 
 test('random text has the asked length, only alphabet characters, and never repeats across pool refills', () => {
   const seen = new Set<string>();
@@ -38,4 +39,11 @@ test('pooled random bytes: the length asked for, and a different draw each time'
   // Across a pool refill (4 KiB): every length comes back whole.
   for (let i = 0; i < 400; i++) assert.equal(randomBytesPooled(37).length, 37);
   assert.match(randomBytesPooled(24).toString('base64url'), /^[A-Za-z0-9_-]{32}$/);
+});
+
+test('asId passes an id of its kind and refuses other text as the boundary would answer an unknown id', () => {
+  const id = randomIds.next('integration');
+  assert.equal(asId('integration', id), id);
+  assert.throws(() => asId('integration', randomIds.next('merchant')), (e) => e instanceof TollgateError && e.code === 'not_found' && e.detail.startsWith('integration mer_'));
+  assert.throws(() => asId('payment', 'pay_x', 'validation', 'bad id'), (e) => e instanceof TollgateError && e.code === 'validation' && e.detail === 'bad id');
 });

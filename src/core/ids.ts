@@ -1,4 +1,5 @@
 import { randomFillSync } from 'node:crypto';
+import { type ErrorCode, TollgateError } from './errors.js';
 
 /** Prefixed, branded ids: one per entity, so a merchant id can never be passed where an integration id goes. */
 export const ID_PREFIXES = {
@@ -28,6 +29,11 @@ export type Id<K extends IdKind> = string & { readonly __id: K };
 export type MerchantId = Id<'merchant'>;
 export type OperatorId = Id<'operator'>;
 export type IntegrationId = Id<'integration'>;
+export type PaymentId = Id<'payment'>;
+export type RefundId = Id<'refund'>;
+export type PayoutId = Id<'payout'>;
+export type DeliveryId = Id<'delivery'>;
+export type CustomerId = Id<'customer'>;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 /** Upper, lower and digits: the alphabet of tokens the gateways hand out. */
@@ -80,4 +86,19 @@ export const randomIds: IdGenerator = {
 
 export function isId<K extends IdKind>(kind: K, value: unknown): value is Id<K> {
   return typeof value === 'string' && value.startsWith(ID_PREFIXES[kind]) && /^[a-z_]+[0-9a-z]{21}$/.test(value);
+}
+
+/**
+ * Text from outside (a path parameter, a CLI argument, a wire field) as an id of `kind`: the one
+ * place a string becomes a branded id without coming from our own rows. A malformed id fails as an
+ * unknown one does at that boundary (`code` and `detail`), so no caller sees a new answer.
+ */
+export function asId<K extends IdKind>(kind: K, text: string, code: ErrorCode = 'not_found', detail = `${kind} ${text} not found`): Id<K> {
+  if (isId(kind, text)) return text;
+  throw new TollgateError(code, detail);
+}
+
+/** A string our own store wrote as an id of `kind` (a row's column): trusted, so only the type changes. */
+export function storedId<K extends IdKind>(_kind: K, text: string): Id<K> {
+  return text as Id<K>;
 }

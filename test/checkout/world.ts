@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../src/core/ids.js';
 /**
  * What the checkout suites share: a real gateway, a merchant who owns a test integration, a second
  * merchant, a local "merchant site" that the return and cancel URLs point at, and a small form-posting
@@ -34,7 +35,7 @@ export interface World {
   site: Receiver;
   returnUrl: string;
   cancelUrl: string;
-  ownerId: string;
+  ownerId: MerchantId;
   otherId: string;
   integrationId: string;
   /** The owner, logged in to the management API. */

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../src/core/ids.js';
 /**
  * What the remote CLI suites share: a real gateway on 127.0.0.1 (its worker running), a verified
  * merchant with an API token and a test integration, and `tollgate` run against it with its own config
@@ -18,7 +19,7 @@ export interface World {
   s: TestServer;
   api: ApiClient;
   token: string;
-  merchantId: string;
+  merchantId: MerchantId;
   email: string;
   integrationId: string;
   credentials: CredentialSet;

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../src/core/ids.js';
 /**
  * The dashboard's money, developer, payment, operator and sandbox flows in Debian's Chromium against the
  * real gateway, per database: one server, one browser and one merchant per database, the state made
@@ -37,7 +38,7 @@ for (const kind of testDatabases()) {
     let rx: Receiver;
     let api: ApiClient;
     const tabs: Tab[] = [];
-    const dana = { email: `dana-${kind}@shop.test`, id: '' };
+    const dana = { email: `dana-${kind}@shop.test`, id: '' as MerchantId };
     const ops = `ops-flows-${kind}@tollgate.test`;
     const state = { integrationId: '', zwId: 0, liveId: '', paid: [] as string[] };
 

@@ -1,3 +1,4 @@
+import { asId, type MerchantId } from '../../src/core/ids.js';
 /**
  * Integrations over real HTTP: their credentials (shown once, mailed, never listed, never stored in
  * clear), settings, key rotation with and without a grace period, the audit log, going live, and the
@@ -43,7 +44,7 @@ for (const kind of testDatabases()) {
     let s: TestServer;
     let m: ApiClient;
     let op: ApiClient;
-    let merchantId = '';
+    let merchantId: MerchantId;
     let operatorId = '';
     /** Every secret the gateway has issued in this suite, current or not. */
     const issued = new Set<string>();
@@ -97,7 +98,7 @@ for (const kind of testDatabases()) {
       s = await startTestServer(kind);
       const reg = await anon().post('/api/merchants', { email: LOGIN_EMAIL, password: PASSWORD, companyName: 'Shop Ltd', companyEmail: COMPANY_EMAIL });
       assert.equal(reg.status, 201, reg.text);
-      merchantId = reg.body.merchant.id;
+      merchantId = asId('merchant', reg.body.merchant.id);
       m = anon();
       assert.equal((await m.login(LOGIN_EMAIL, PASSWORD)).status, 200);
       operatorId = (await createOperator(s.app.deps, OPERATOR_EMAIL, PASSWORD)).id;

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../src/core/ids.js';
 /**
  * Wire authentication reads integrations and credentials through a short cache per app, timed by the
  * app's clock. A change made on this node counts at once; a change made on another node sharing the
@@ -28,7 +29,7 @@ for (const kind of testDatabases()) {
   describe(`the authentication cache on ${kind}`, () => {
     let one: TestServer;
     let two: TestServer;
-    let merchantId: string;
+    let merchantId: MerchantId;
     before(async () => {
       one = await startTestServer(kind);
       two = await startTestServer(kind, { database: one });

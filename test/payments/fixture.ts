@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../src/core/ids.js';
 /**
  * What the payments and notification suites share: a real server with one verified merchant, an API
  * token (a script's way in: no cookie, no CSRF), an integration, and short calls for the routes.
@@ -15,7 +16,7 @@ import { snapshot, startTestServer, type TestServer, type TestServerOptions } fr
 export interface Shop {
   s: TestServer;
   api: ApiClient;
-  merchantId: string;
+  merchantId: MerchantId;
   integrationId: string;
   /** The integration's Signature-Key for test mode (signs native webhooks). */
   signatureKey: string;
@@ -24,7 +25,7 @@ export interface Shop {
 let seq = 0;
 
 /** A verified merchant with an API token; returns its id and a client that sends the token. */
-export async function newMerchant(deps: ServiceDeps, base: string, label = 'shop'): Promise<{ merchantId: string; api: ApiClient }> {
+export async function newMerchant(deps: ServiceDeps, base: string, label = 'shop'): Promise<{ merchantId: MerchantId; api: ApiClient }> {
   seq += 1;
   const email = `${label}-${seq}-${Date.now().toString(36)}@example.test`;
   const { merchant } = await registerMerchant(deps, { email, password: 'a long password 1', companyName: `${label} ${seq}` }, { verified: true });
@@ -36,7 +37,7 @@ export async function newMerchant(deps: ServiceDeps, base: string, label = 'shop
 
 export async function newIntegration(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   input: { name?: string; notificationUrl?: string; enabledMethods?: PaymentMethod[] } = {},
 ): Promise<{ integrationId: string; signatureKey: string }> {
   const created = await createIntegration(

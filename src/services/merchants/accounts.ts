@@ -1,3 +1,4 @@
+import { type MerchantId, type OperatorId, storedId } from '../../core/ids.js';
 import { randomToken, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError, TollgateError } from '../../core/errors.js';
 import { parseEmail } from '../../core/email.js';
@@ -35,7 +36,7 @@ export interface BankAccount {
 }
 
 export interface MerchantView {
-  id: string;
+  id: MerchantId;
   email: string;
   companyName: string;
   companyEmail: string;
@@ -147,7 +148,7 @@ export async function registerMerchant(
 }
 
 /** Verifies by the mailed token; a link used before answers `already: true` (its address stays verified). */
-export async function verifyEmail(deps: ServiceDeps, token: string): Promise<{ merchantId: string; already: boolean }> {
+export async function verifyEmail(deps: ServiceDeps, token: string): Promise<{ merchantId: MerchantId; already: boolean }> {
   const r = await deps.store.transaction((tx) => verifyMerchantEmail(tx, sha256Hex(token), deps.clock.now()));
   if (r === 'unknown') throw new TollgateError('not_found', 'this verification link is unknown, or a newer mail replaced it');
   return { merchantId: r.id, already: r.already };
@@ -160,7 +161,7 @@ export async function requestVerificationMail(deps: ServiceDeps, email: string):
   await resendVerification(deps, merchant.id);
 }
 
-export async function resendVerification(deps: ServiceDeps, merchantId: string): Promise<void> {
+export async function resendVerification(deps: ServiceDeps, merchantId: MerchantId): Promise<void> {
   const merchant = await findMerchant(deps.store.db, merchantId);
   if (!merchant) throw new TollgateError('not_found', 'merchant not found');
   if (merchant.emailVerifiedAt !== null) throw new TollgateError('invalid_state', 'the email address is already verified');
@@ -172,7 +173,7 @@ export async function resendVerification(deps: ServiceDeps, merchantId: string):
   });
 }
 
-export async function getMerchant(deps: ServiceDeps, merchantId: string): Promise<MerchantView> {
+export async function getMerchant(deps: ServiceDeps, merchantId: MerchantId): Promise<MerchantView> {
   const m = await findMerchant(deps.store.db, merchantId);
   if (!m) throw new TollgateError('not_found', 'merchant not found');
   return merchantView(deps, m);
@@ -180,7 +181,7 @@ export async function getMerchant(deps: ServiceDeps, merchantId: string): Promis
 
 export async function updateMerchant(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   patch: { companyName?: string | undefined; companyEmail?: string | undefined; bankAccount?: BankAccount | null | undefined },
 ): Promise<MerchantView> {
   // Only profile fields: nothing the auth cache holds (the login email is not among them).
@@ -207,22 +208,25 @@ export async function updateMerchant(
  * slow check, so no number of parallel requests or processes evaluates more than ten. Unknown emails
  * cost the same time as known ones.
  */
+export async function checkLogin(deps: ServiceDeps, table: 'merchants', email: string, password: string): Promise<MerchantId>;
+export async function checkLogin(deps: ServiceDeps, table: 'operators', email: string, password: string): Promise<OperatorId>;
 export async function checkLogin(
   deps: ServiceDeps,
   table: 'merchants' | 'operators',
   email: string,
   password: string,
-): Promise<string> {
+): Promise<MerchantId | OperatorId> {
   const id = await checkPasswordOf(deps, table, { email }, password, 'the email address or the password is wrong');
   // Said only to whoever knows the password: a disabled account is not a secret from its owner.
-  if (table === 'merchants' && (await findMerchant(deps.store.db, id))?.disabledAt != null) {
+  if (table === 'operators') return storedId('operator', id);
+  if ((await findMerchant(deps.store.db, storedId('merchant', id)))?.disabledAt != null) {
     throw new TollgateError('forbidden', 'this account is disabled; contact the gateway operator');
   }
-  return id;
+  return storedId('merchant', id);
 }
 
 /** An operator disables a merchant (its sessions end, its API tokens stop working) or enables it again. */
-export async function setMerchantEnabled(deps: ServiceDeps, merchantId: string, enabled: boolean): Promise<MerchantView> {
+export async function setMerchantEnabled(deps: ServiceDeps, merchantId: MerchantId, enabled: boolean): Promise<MerchantView> {
   const now = deps.clock.now();
   const found = await deps.store.transaction((tx) => setMerchantDisabled(tx, merchantId, enabled ? null : now, now));
   if (!found) throw new TollgateError('not_found', `merchant ${merchantId} not found`);
@@ -281,7 +285,7 @@ export async function createOperator(deps: ServiceDeps, email: string, password:
 }
 
 /** The addresses a merchant logs in with (Paynow Zimbabwe test mode requires authemail to be one). */
-export async function merchantLoginEmails(deps: ServiceDeps, merchantId: string): Promise<string[]> {
+export async function merchantLoginEmails(deps: ServiceDeps, merchantId: MerchantId): Promise<string[]> {
   return deps.authCache.read(`emails:${merchantId}`, deps.store.db, async (db) => {
     const m = await findMerchant(db, merchantId);
     return m ? [m.email.toLowerCase()] : [];

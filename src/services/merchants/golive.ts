@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { LIVE_GROUPS } from '../../core/credentials.js';
 import { TollgateError } from '../../core/errors.js';
 import { isPaymentMethod } from '../../core/payment-methods.js';
@@ -32,7 +33,7 @@ const PAID_STATE = 'paid';
  * The merchant asks to go live. Refused, with the reason, unless the email is verified, the
  * integration is in test mode and not already waiting, and it has at least one successful test payment.
  */
-export async function requestGoLive(deps: ServiceDeps, merchantId: string, id: string, actor: Actor): Promise<IntegrationView> {
+export async function requestGoLive(deps: ServiceDeps, merchantId: MerchantId, id: string, actor: Actor): Promise<IntegrationView> {
   const now = deps.clock.now();
   await authTransaction(deps, async (tx) => {
     const merchant = await findMerchant(tx, merchantId);
@@ -55,7 +56,7 @@ export async function requestGoLive(deps: ServiceDeps, merchantId: string, id: s
 }
 
 /** The go-live queue, for operators: each integration with the merchant who asked. */
-export async function pendingGoLiveRequests(deps: ServiceDeps): Promise<Array<IntegrationView & { merchantId: string }>> {
+export async function pendingGoLiveRequests(deps: ServiceDeps): Promise<Array<IntegrationView & { merchantId: MerchantId }>> {
   return (await listIntegrationsByGoLiveState(deps.store.db, 'requested')).map((i) => ({ ...integrationView(i), merchantId: i.merchantId }));
 }
 

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import {
   type CredentialSet,
   type CredentialSlot,
@@ -113,13 +114,13 @@ export function formatCredentialMail(integration: Pick<Integration, 'name' | 'id
   ].join('\n');
 }
 
-async function requireIntegration(deps: ServiceDeps, merchantId: string, id: string): Promise<Integration> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Integration> {
   const i = await findIntegration(deps.store.db, merchantId, id);
   if (!i) throw new TollgateError('not_found', `integration ${id} not found`);
   return i;
 }
 
-async function companyEmail(tx: Tx, merchantId: string): Promise<string> {
+async function companyEmail(tx: Tx, merchantId: MerchantId): Promise<string> {
   const m = await findMerchant(tx, merchantId);
   if (!m) throw new TollgateError('not_found', 'merchant not found');
   return m.companyEmail;
@@ -131,7 +132,7 @@ async function companyEmail(tx: Tx, merchantId: string): Promise<string> {
  */
 export async function createIntegration(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   input: IntegrationInput,
   actor: Actor,
   chosen: { number?: number; credentials?: Partial<Record<CredentialSlot, string>> } = {},
@@ -183,23 +184,23 @@ export async function createIntegration(
 }
 
 /** The merchant's integration, refusing a disabled one: what creating a payment needs. */
-export async function requireActiveIntegration(deps: ServiceDeps, merchantId: string, id: string): Promise<Integration> {
+export async function requireActiveIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Integration> {
   const i = await requireIntegration(deps, merchantId, id);
   if (i.disabledAt !== null) throw new TollgateError('invalid_state', 'the integration is disabled');
   return i;
 }
 
-export async function listMerchantIntegrations(deps: ServiceDeps, merchantId: string): Promise<IntegrationView[]> {
+export async function listMerchantIntegrations(deps: ServiceDeps, merchantId: MerchantId): Promise<IntegrationView[]> {
   return (await listIntegrations(deps.store.db, merchantId)).map(integrationView);
 }
 
-export async function getIntegration(deps: ServiceDeps, merchantId: string, id: string): Promise<IntegrationView> {
+export async function getIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<IntegrationView> {
   return integrationView(await requireIntegration(deps, merchantId, id));
 }
 
 export async function updateIntegrationSettings(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   id: string,
   input: Partial<IntegrationInput> & { disabled?: boolean | undefined },
   actor: Actor,
@@ -233,7 +234,7 @@ export async function updateIntegrationSettings(
  */
 export async function rotateIntegrationKeys(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   id: string,
   options: { groups?: readonly RotationGroup[] | undefined; graceSeconds?: number | undefined },
   actor: Actor,
@@ -261,7 +262,7 @@ export async function rotateIntegrationKeys(
 }
 
 /** "Email Key To Company Address": the current keys, to the company email, never in the response. */
-export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: string, id: string, actor: Actor): Promise<{ to: string }> {
+export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: MerchantId, id: string, actor: Actor): Promise<{ to: string }> {
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
     const integration = await findIntegration(tx, merchantId, id);
@@ -275,13 +276,13 @@ export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: string
 }
 
 /** The plain credentials, for the local administrator's CLI only. */
-export async function revealCredentials(deps: ServiceDeps, merchantId: string, id: string): Promise<CredentialSet> {
+export async function revealCredentials(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<CredentialSet> {
   const integration = await requireIntegration(deps, merchantId, id);
   return currentCredentialSet(deps.store.db, deps.keyring, integration, deps.clock.now());
 }
 
 /** One page of the merchant's audit log, newest first. */
-export async function merchantAuditPage(deps: ServiceDeps, merchantId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+export async function merchantAuditPage(deps: ServiceDeps, merchantId: MerchantId, page: PageRequest): Promise<Page<AuditEntry>> {
   const rows = await listAudit(deps.store.db, merchantId, decodeCursor(page.cursor), page.limit);
   return pageOf(rows, page.limit, (e) => ({ at: e.createdAt, id: e.id }), (e) => e);
 }

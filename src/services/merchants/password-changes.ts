@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { randomToken, sha256Hex } from '../../core/crypto.js';
 import { isTollgateError, TollgateError } from '../../core/errors.js';
 import {
@@ -25,7 +26,7 @@ const UNKNOWN_LINK = 'this reset link is unknown, was already used or has expire
  */
 export async function changePassword(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   input: { currentPassword: string; newPassword: string },
   keepSession: string | null,
 ): Promise<void> {

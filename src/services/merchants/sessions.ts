@@ -1,3 +1,4 @@
+import type { MerchantId, OperatorId } from '../../core/ids.js';
 import { randomToken, sha256Hex } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { findMerchantByTokenHash, insertApiToken, listApiTokens, revokeApiToken, touchApiToken, type ApiToken } from '../../store/repos/api-tokens.js';
@@ -7,17 +8,18 @@ import type { ServiceDeps } from '../deps.js';
 export const SESSION_MS = 12 * 60 * 60_000;
 export const API_TOKEN_PREFIX = 'tg_';
 
-export interface Principal {
-  kind: 'merchant' | 'operator';
-  id: string;
+/** Who a session or token speaks for. */
+export type LoggedIn = { kind: 'merchant'; id: MerchantId } | { kind: 'operator'; id: OperatorId };
+
+export type Principal = LoggedIn & {
   /** How the request proved itself: a session cookie needs a CSRF token on writes, a bearer token does not. */
   via: 'session' | 'token';
   csrfToken: string | null;
-}
+};
 
 export async function openSession(
   deps: ServiceDeps,
-  principal: { kind: 'merchant' | 'operator'; id: string },
+  principal: LoggedIn,
 ): Promise<{ cookie: string; csrfToken: string; expiresAt: number }> {
   const cookie = randomToken(32);
   const csrfToken = randomToken(24);
@@ -38,7 +40,10 @@ export async function openSession(
 
 export async function sessionPrincipal(deps: ServiceDeps, cookie: string): Promise<Principal | undefined> {
   const s = await findLiveSession(deps.store.db, sha256Hex(cookie), deps.clock.now());
-  return s && { kind: s.principalKind, id: s.principalId, via: 'session', csrfToken: s.csrfToken };
+  if (!s) return undefined;
+  return s.principalKind === 'merchant'
+    ? { kind: 'merchant', id: s.principalId, via: 'session', csrfToken: s.csrfToken }
+    : { kind: 'operator', id: s.principalId, via: 'session', csrfToken: s.csrfToken };
 }
 
 export async function closeSession(deps: ServiceDeps, cookie: string): Promise<void> {
@@ -54,7 +59,7 @@ export async function tokenPrincipal(deps: ServiceDeps, bearer: string): Promise
 }
 
 /** A merchant API token for automation: shown once, stored as a SHA-256 (it has 256 bits of entropy). */
-export async function createApiToken(deps: ServiceDeps, merchantId: string, name: string): Promise<{ token: string; info: ApiToken }> {
+export async function createApiToken(deps: ServiceDeps, merchantId: MerchantId, name: string): Promise<{ token: string; info: ApiToken }> {
   const token = `${API_TOKEN_PREFIX}${randomToken(32)}`;
   const id = deps.ids.next('apiToken');
   const now = deps.clock.now();
@@ -73,11 +78,11 @@ export async function createApiToken(deps: ServiceDeps, merchantId: string, name
   return { token, info: { id, name, hint: token.slice(-4), createdAt: now, lastUsedAt: null, revokedAt: null } };
 }
 
-export function listTokens(deps: ServiceDeps, merchantId: string): Promise<ApiToken[]> {
+export function listTokens(deps: ServiceDeps, merchantId: MerchantId): Promise<ApiToken[]> {
   return listApiTokens(deps.store.db, merchantId);
 }
 
-export async function revokeToken(deps: ServiceDeps, merchantId: string, tokenId: string): Promise<void> {
+export async function revokeToken(deps: ServiceDeps, merchantId: MerchantId, tokenId: string): Promise<void> {
   const done = await deps.store.transaction((tx) => revokeApiToken(tx, merchantId, tokenId, deps.clock.now()));
   if (!done) throw new TollgateError('not_found', 'API token not found');
 }

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 /** What an integration holds, read from the ledger's accounts. */
 import { type AccountKey, accountId } from '../../core/ledger.js';
 import { accountBalance, accountBalances } from '../../store/repos/ledger.js';
@@ -33,7 +34,7 @@ export async function integrationBalances(deps: Pick<ServiceDeps, 'store'>, inte
   return [...out.values()].sort((x, y) => (x.mode + x.currency < y.mode + y.currency ? -1 : 1));
 }
 
-export async function merchantBalances(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<Balance[]> {
+export async function merchantBalances(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<Balance[]> {
   await requireIntegration(deps, merchantId, integrationId);
   return integrationBalances(deps, integrationId);
 }

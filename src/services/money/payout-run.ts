@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 /**
  * Payout runs. Each payout is one transaction (its record, its money moved to in transit, the payments
  * it settles, and in test mode the job that carries it on), so a run killed midway leaves each balance
@@ -58,7 +59,7 @@ async function payOut(deps: ServiceDeps, b: Balance, schedule: PayoutSchedule | 
   }
 }
 
-async function payBalances(deps: ServiceDeps, schedules: Map<string, PayoutSchedule>, onlyScheduled: boolean): Promise<RunResult> {
+async function payBalances(deps: ServiceDeps, schedules: Map<MerchantId, PayoutSchedule>, onlyScheduled: boolean): Promise<RunResult> {
   const r: RunResult = { started: 0, skipped: 0 };
   for (const b of await positiveAvailable(deps.store.db)) {
     const s = schedules.get(b.merchantId);
@@ -69,10 +70,10 @@ async function payBalances(deps: ServiceDeps, schedules: Map<string, PayoutSched
   return r;
 }
 
-async function schedulesByMerchant(deps: ServiceDeps): Promise<{ all: Map<string, PayoutSchedule>; due: Map<string, PayoutSchedule> }> {
+async function schedulesByMerchant(deps: ServiceDeps): Promise<{ all: Map<MerchantId, PayoutSchedule>; due: Map<MerchantId, PayoutSchedule> }> {
   const now = deps.clock.now();
-  const all = new Map<string, PayoutSchedule>();
-  const due = new Map<string, PayoutSchedule>();
+  const all = new Map<MerchantId, PayoutSchedule>();
+  const due = new Map<MerchantId, PayoutSchedule>();
   for (const row of await listPayoutSchedules(deps.store.db)) {
     const s = scheduleView(deps, row);
     all.set(row.merchantId, s);

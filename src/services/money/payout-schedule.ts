@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 /**
  * A merchant's payout schedule (seed 001): immediately or once a day, a minimum per currency below which
  * a balance waits, and the payout account (bank or mobile money, checked for shape, kept encrypted).
@@ -59,7 +60,7 @@ function minimumIssues(minimums: PayoutScheduleInput['minimums']): FieldIssue[] 
 }
 
 /** Sets (or replaces) the merchant's schedule; a bad account or minimum changes nothing and names its field. */
-export async function setPayoutSchedule(deps: ServiceDeps, merchantId: string, input: PayoutScheduleInput): Promise<PayoutSchedule> {
+export async function setPayoutSchedule(deps: ServiceDeps, merchantId: MerchantId, input: PayoutScheduleInput): Promise<PayoutSchedule> {
   const account = normalisePayoutAccount(input.account);
   const issues = [...payoutAccountIssues(account), ...minimumIssues(input.minimums)];
   if (issues.length > 0) throw new TollgateError('validation', issues.map((i) => `${i.path} ${i.message}`).join('; '), issues);
@@ -73,12 +74,12 @@ export async function setPayoutSchedule(deps: ServiceDeps, merchantId: string, i
   return { frequency: input.frequency, minimums, account, nextRunAt, updatedAt: now };
 }
 
-export async function getPayoutSchedule(deps: ServiceDeps, merchantId: string): Promise<PayoutSchedule | null> {
+export async function getPayoutSchedule(deps: ServiceDeps, merchantId: MerchantId): Promise<PayoutSchedule | null> {
   const row = await findPayoutSchedule(deps.store.db, merchantId);
   return row ? scheduleView(deps, row) : null;
 }
 
 /** Without a schedule, balances are paid out only by the operator's `payouts run`. */
-export async function removePayoutSchedule(deps: ServiceDeps, merchantId: string): Promise<void> {
+export async function removePayoutSchedule(deps: ServiceDeps, merchantId: MerchantId): Promise<void> {
   if (!(await deps.store.transaction((tx) => deletePayoutSchedule(tx, merchantId)))) throw new TollgateError('not_found', 'no payout schedule is set');
 }

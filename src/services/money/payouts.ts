@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 /**
  * Money leaving the merchant's available balance: payouts to their bank (a record with a status, the
  * money in transit until it is paid or fails), and transfers to a customer (PayDunya direct pay and
@@ -14,7 +15,7 @@ type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
 
 export interface PayoutInput {
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   mode: 'test' | 'live';
   currency: Currency;
   amountMinor: number;

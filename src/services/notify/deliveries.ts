@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { type Delivery, findDelivery, findMerchantDelivery, recordAttempt, resetDelivery } from '../../store/repos/deliveries.js';
 import type { ServiceDeps } from '../deps.js';
@@ -91,7 +92,7 @@ export function judgeDeliveryAttempt(
 }
 
 /** Sends a notification again by hand, whatever became of it: one more attempt, now. */
-export async function redeliver(deps: ServiceDeps, merchantId: string, deliveryId: string): Promise<void> {
+export async function redeliver(deps: ServiceDeps, merchantId: MerchantId, deliveryId: string): Promise<void> {
   const d = await findMerchantDelivery(deps.store.db, merchantId, deliveryId);
   if (!d) throw new TollgateError('not_found', `delivery ${deliveryId} not found`);
   const now = deps.clock.now();

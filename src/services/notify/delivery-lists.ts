@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { listAttempts } from '../../store/repos/deliveries.js';
@@ -10,12 +11,12 @@ import type { Delivery, DeliveryAttempt } from '../../store/repos/deliveries.js'
 
 export type DeliveryWithAttempts = Delivery & { attemptLog: DeliveryAttempt[]; forwards: DeliveryForward[] };
 
-async function requireIntegration(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<void> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 
 /** A merchant's notifications, newest first, each with every attempt; the integration or payment named must be the merchant's. */
-export async function searchMerchantDeliveries(deps: ServiceDeps, merchantId: string, filter: DeliveryFilter, page: PageRequest): Promise<Page<DeliveryWithAttempts>> {
+export async function searchMerchantDeliveries(deps: ServiceDeps, merchantId: MerchantId, filter: DeliveryFilter, page: PageRequest): Promise<Page<DeliveryWithAttempts>> {
   if (filter.integrationId !== undefined) await requireIntegration(deps, merchantId, filter.integrationId);
   if (filter.paymentId !== undefined && !(await findPayment(deps.store.db, merchantId, filter.paymentId))) throw new TollgateError('not_found', `payment ${filter.paymentId} not found`);
   const rows = await searchDeliveries(deps.store.db, merchantId, filter, decodeCursor(page.cursor), page.limit);
@@ -26,7 +27,7 @@ export async function searchMerchantDeliveries(deps: ServiceDeps, merchantId: st
 }
 
 /** Every payment event of an integration, newest first. */
-export async function integrationEventPage(deps: ServiceDeps, merchantId: string, integrationId: string, page: PageRequest): Promise<Page<IntegrationEvent>> {
+export async function integrationEventPage(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, page: PageRequest): Promise<Page<IntegrationEvent>> {
   await requireIntegration(deps, merchantId, integrationId);
   const rows = await integrationEvents(deps.store.db, merchantId, integrationId, decodeCursor(page.cursor), page.limit);
   return pageOf(rows, page.limit, (e) => ({ at: e.at, id: e.id }), (e) => e);
@@ -43,7 +44,7 @@ export interface EndpointHealth {
 }
 
 /** Each endpoint an integration's notifications went to, with how its deliveries fared. */
-export async function integrationEndpoints(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<EndpointHealth[]> {
+export async function integrationEndpoints(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<EndpointHealth[]> {
   await requireIntegration(deps, merchantId, integrationId);
   const byUrl = new Map<string, EndpointHealth>();
   const lastOk = new Map<string, number>();

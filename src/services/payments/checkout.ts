@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { isPaymentMethod, methodTakes, PAYMENT_METHODS, type PaymentMethod } from '../../core/payment-methods.js';
 import { isOpen } from '../../core/payment-state.js';
@@ -14,7 +15,7 @@ import { transitionPayment } from './transition.js';
 
 /** Who is looking at a checkout page: a merchant logged in, or anyone with the link. */
 export interface CheckoutViewer {
-  merchantId: string | null;
+  merchantId: MerchantId | null;
 }
 
 /** What a checkout URL names: the payment, and the capability that alone lets a visitor see or act on it. */

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
@@ -95,7 +96,7 @@ export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): P
   };
 }
 
-export async function requirePayment(deps: ServiceDeps, merchantId: string, id: string): Promise<Payment> {
+export async function requirePayment(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Payment> {
   const p = await findPayment(deps.store.db, merchantId, id);
   if (!p) throw new TollgateError('not_found', `payment ${id} not found`);
   return p;
@@ -106,25 +107,25 @@ export function refundView(r: Refund) {
   return { id: r.id, paymentId: r.paymentId, amount: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
 
-export async function getPaymentDetail(deps: ServiceDeps, merchantId: string, id: string) {
+export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId, id: string) {
   const p = await requirePayment(deps, merchantId, id);
   const [events, refunds] = await Promise.all([listPaymentEvents(deps.store.db, p.id), listRefunds(deps.store.db, p.id)]);
   return { payment: paymentView(deps, p), events, refunds: refunds.map(refundView) };
 }
 
-async function requireIntegration(deps: ServiceDeps, merchantId: string, integrationId: string): Promise<void> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 
 /** A merchant's payments, newest first, filtered; an integration named in the filter must be the merchant's. */
-export async function searchMerchantPayments(deps: ServiceDeps, merchantId: string, filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentView>> {
+export async function searchMerchantPayments(deps: ServiceDeps, merchantId: MerchantId, filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentView>> {
   if (filter.integrationId !== undefined) await requireIntegration(deps, merchantId, filter.integrationId);
   const rows = await searchPayments(deps.store.db, merchantId, filter, decodeCursor(page.cursor), page.limit);
   return pageOf(rows, page.limit, (p) => ({ at: p.createdAt, id: p.id }), (p) => paymentView(deps, p));
 }
 
 /** Every payment matching the filter, a page at a time, for an export that never holds them all. */
-export async function* eachMerchantPayment(deps: ServiceDeps, merchantId: string, filter: PaymentFilter): AsyncGenerator<PaymentView> {
+export async function* eachMerchantPayment(deps: ServiceDeps, merchantId: MerchantId, filter: PaymentFilter): AsyncGenerator<PaymentView> {
   for (let cursor: string | undefined; ; ) {
     const page = await searchMerchantPayments(deps, merchantId, filter, { limit: 200, cursor });
     yield* page.data;
@@ -148,7 +149,7 @@ export function paymentByDisplayRef(deps: ServiceDeps, dialect: string, displayR
 }
 
 /** Scoped by merchant: merchant traces are unique per merchant. */
-export function paymentByTrace(deps: ServiceDeps, merchantId: string, trace: string): Promise<Payment | undefined> {
+export function paymentByTrace(deps: ServiceDeps, merchantId: MerchantId, trace: string): Promise<Payment | undefined> {
   return findPaymentByTrace(deps.store.db, merchantId, trace);
 }
 

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { PAID_STATES, REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
@@ -30,7 +31,7 @@ function smallestRefund(payment: Payment): number {
  */
 export async function createRefund<R = undefined>(
   deps: ServiceDeps,
-  merchantId: string,
+  merchantId: MerchantId,
   paymentId: string,
   input: { amountMinor: number; reason?: string | null; publicId?: string | null },
   idem?: IdempotencyInput,
@@ -102,7 +103,7 @@ export async function createRefund<R = undefined>(
 }
 
 /** The stored answer to a refund request with this key, if one was made in the last 24 h; a different request with the key is refused. */
-async function replayedRefund<R>(deps: ServiceDeps, merchantId: string, integrationId: string, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
+async function replayedRefund<R>(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
   const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
   if (!stored) return undefined;
   const body = storedAnswer<{ refundId: string; response: R }>(stored, idem.request);
@@ -116,7 +117,7 @@ export function refundByPublicId(deps: ServiceDeps, publicId: string): Promise<R
 }
 
 /** Only a refund still NEW can be cancelled; its amount is released. */
-export async function cancelRefund(deps: ServiceDeps, merchantId: string, refundId: string): Promise<Refund> {
+export async function cancelRefund(deps: ServiceDeps, merchantId: MerchantId, refundId: string): Promise<Refund> {
   const refund = await findRefund(deps.store.db, merchantId, refundId);
   if (!refund) throw new TollgateError('not_found', `refund ${refundId} not found`);
   const payment = await requirePayment(deps, merchantId, refund.paymentId);

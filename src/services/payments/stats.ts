@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import { countDueJobs } from '../../store/repos/jobs.js';
 import { listIntegrations } from '../../store/repos/integrations.js';
 import { type DailyVolume, dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
@@ -21,7 +22,7 @@ export type Alert =
  * days without payments left out), and what needs attention: failing notification endpoints and go-live
  * decisions of the same period.
  */
-export async function homeStats(deps: ServiceDeps, merchantId: string, days: number): Promise<{ from: string; volume: DayVolume[]; alerts: Alert[] }> {
+export async function homeStats(deps: ServiceDeps, merchantId: MerchantId, days: number): Promise<{ from: string; volume: DayVolume[]; alerts: Alert[] }> {
   const today = Math.floor(deps.clock.now() / DAY_MS);
   const from = (today - days + 1) * DAY_MS;
   const volume = (await dailyVolume(deps.store.db, merchantId, from)).map(({ day, ...v }) => ({ ...v, date: new Date(day * DAY_MS).toISOString().slice(0, 10) }));

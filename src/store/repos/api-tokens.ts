@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { ApiTokensTable } from '../tables/accounts.js';
 
@@ -14,7 +15,7 @@ export async function insertApiToken(db: Db, row: ApiTokensTable): Promise<void>
   await db.insertInto('api_tokens').values(row).execute();
 }
 
-export async function findMerchantByTokenHash(db: Db, tokenHash: string): Promise<{ id: string; merchantId: string } | undefined> {
+export async function findMerchantByTokenHash(db: Db, tokenHash: string): Promise<{ id: string; merchantId: MerchantId } | undefined> {
   const r = await db
     .selectFrom('api_tokens')
     .innerJoin('merchants', 'merchants.id', 'api_tokens.merchant_id')
@@ -24,14 +25,14 @@ export async function findMerchantByTokenHash(db: Db, tokenHash: string): Promis
     // A disabled merchant's tokens stop working (and work again when enabled).
     .where('merchants.disabled_at', 'is', null)
     .executeTakeFirst();
-  return r && { id: r.id, merchantId: r.merchant_id };
+  return r && { id: r.id, merchantId: storedId('merchant', r.merchant_id) };
 }
 
 export async function touchApiToken(db: Db, id: string, now: number): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
-export async function listApiTokens(db: Db, merchantId: string): Promise<ApiToken[]> {
+export async function listApiTokens(db: Db, merchantId: MerchantId): Promise<ApiToken[]> {
   const rows = await db
     .selectFrom('api_tokens')
     .selectAll()
@@ -50,7 +51,7 @@ export async function listApiTokens(db: Db, merchantId: string): Promise<ApiToke
 }
 
 /** Scoped by merchant: another merchant's token id revokes nothing. */
-export async function revokeApiToken(db: Db, merchantId: string, id: string, now: number): Promise<boolean> {
+export async function revokeApiToken(db: Db, merchantId: MerchantId, id: string, now: number): Promise<boolean> {
   const r = await db
     .updateTable('api_tokens')
     .set({ revoked_at: now })

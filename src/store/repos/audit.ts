@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -5,7 +6,7 @@ import type { AuditLogTable } from '../tables/integrations.js';
 
 export interface AuditEntry {
   id: string;
-  merchantId: string | null;
+  merchantId: MerchantId | null;
   integrationId: string | null;
   actorKind: AuditLogTable['actor_kind'];
   actorId: string | null;
@@ -19,11 +20,11 @@ export async function insertAudit(db: Db, row: AuditLogTable): Promise<void> {
 }
 
 /** Newest first, after `before`, one more than `limit` when more exist (keyset.ts). */
-export async function listAudit(db: Db, merchantId: string, before: Keyset | undefined, limit: number): Promise<AuditEntry[]> {
+export async function listAudit(db: Db, merchantId: MerchantId, before: Keyset | undefined, limit: number): Promise<AuditEntry[]> {
   const rows = await keysetPage(db.selectFrom('audit_log').selectAll().where('merchant_id', '=', merchantId), 'created_at', 'id', before, limit).execute();
   return rows.map((r) => ({
     id: r.id,
-    merchantId: r.merchant_id,
+    merchantId: r.merchant_id === null ? null : storedId('merchant', r.merchant_id),
     integrationId: r.integration_id,
     actorKind: r.actor_kind,
     actorId: r.actor_id,

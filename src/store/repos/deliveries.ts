@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import { type Insertable, sql } from 'kysely';
 import { batchedByKey } from '../batched-read.js';
 import { unreadCount } from '../database.js';
@@ -9,7 +10,7 @@ export interface Delivery {
   id: string;
   paymentId: string;
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   dialect: string;
   eventVersion: number;
   url: string;
@@ -41,7 +42,7 @@ export const toDelivery = (r: DeliveriesTable): Delivery => ({
   id: r.id,
   paymentId: r.payment_id,
   integrationId: r.integration_id,
-  merchantId: r.merchant_id,
+  merchantId: storedId('merchant', r.merchant_id),
   dialect: r.dialect,
   eventVersion: Number(r.event_version),
   url: r.url,
@@ -72,12 +73,12 @@ export async function findDelivery(db: Db, id: string): Promise<Delivery | undef
   return r && toDelivery(r);
 }
 
-export async function findMerchantDelivery(db: Db, merchantId: string, id: string): Promise<Delivery | undefined> {
+export async function findMerchantDelivery(db: Db, merchantId: MerchantId, id: string): Promise<Delivery | undefined> {
   const r = await db.selectFrom('deliveries').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toDelivery(r);
 }
 
-export async function listPaymentDeliveries(db: Db, merchantId: string, paymentId: string): Promise<Delivery[]> {
+export async function listPaymentDeliveries(db: Db, merchantId: MerchantId, paymentId: string): Promise<Delivery[]> {
   const rows = await db
     .selectFrom('deliveries')
     .selectAll()

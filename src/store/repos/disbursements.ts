@@ -1,10 +1,11 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { DisbursementsTable } from '../tables/payments.js';
 
 export interface Disbursement {
   id: string;
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   mode: 'test' | 'live';
   token: string;
   externalId: string | null;
@@ -21,7 +22,7 @@ export interface Disbursement {
 const toDisbursement = (r: DisbursementsTable): Disbursement => ({
   id: r.id,
   integrationId: r.integration_id,
-  merchantId: r.merchant_id,
+  merchantId: storedId('merchant', r.merchant_id),
   mode: r.mode,
   token: r.token,
   externalId: r.external_id,

@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { IntegrationsTable } from '../tables/integrations.js';
@@ -7,7 +8,7 @@ export type GoLiveState = IntegrationsTable['golive_state'];
 
 export interface Integration {
   id: string;
-  merchantId: string;
+  merchantId: MerchantId;
   number: number;
   name: string;
   absorbFees: boolean;
@@ -35,7 +36,7 @@ const num = (v: number | null): number | null => (v === null ? null : Number(v))
 export function rowToIntegration(r: Selectable<IntegrationsTable>): Integration {
   return {
     id: r.id,
-    merchantId: r.merchant_id,
+    merchantId: storedId('merchant', r.merchant_id),
     number: Number(r.number),
     name: r.name,
     absorbFees: Number(r.absorb_fees) === 1,
@@ -63,7 +64,7 @@ export async function insertIntegration(db: Db, row: Insertable<IntegrationsTabl
 }
 
 /** Scoped: an integration of another merchant is simply not found. */
-export async function findIntegration(db: Db, merchantId: string, id: string): Promise<Integration | undefined> {
+export async function findIntegration(db: Db, merchantId: MerchantId, id: string): Promise<Integration | undefined> {
   const r = await db
     .selectFrom('integrations')
     .selectAll()
@@ -84,7 +85,7 @@ export async function findIntegrationByNumber(db: Db, number: number): Promise<I
   return r && rowToIntegration(r);
 }
 
-export async function listIntegrations(db: Db, merchantId: string): Promise<Integration[]> {
+export async function listIntegrations(db: Db, merchantId: MerchantId): Promise<Integration[]> {
   const rows = await db
     .selectFrom('integrations')
     .selectAll()
@@ -128,7 +129,7 @@ export type IntegrationPatch = Partial<
 
 export async function updateIntegration(
   db: Db,
-  merchantId: string,
+  merchantId: MerchantId,
   id: string,
   patch: IntegrationPatch,
   now: number,

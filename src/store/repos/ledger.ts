@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import { PostgresAdapter, sql } from 'kysely';
 import type { AccountKey, AccountKind } from '../../core/ledger.js';
 import { mayGoNegative } from '../../core/ledger.js';
@@ -202,7 +203,7 @@ export async function listEntries(
 }
 
 /** Merchants' available balances above zero, with the merchant that owns each: what a payout run pays out. */
-export async function positiveAvailable(db: Db): Promise<{ integrationId: string; merchantId: string; mode: 'test' | 'live'; currency: string; balanceMinor: number }[]> {
+export async function positiveAvailable(db: Db): Promise<{ integrationId: string; merchantId: MerchantId; mode: 'test' | 'live'; currency: string; balanceMinor: number }[]> {
   const rows = await db
     .selectFrom('ledger_accounts')
     .innerJoin('integrations as i', 'i.id', 'ledger_accounts.integration_id')
@@ -210,7 +211,7 @@ export async function positiveAvailable(db: Db): Promise<{ integrationId: string
     .where('ledger_accounts.kind', '=', 'available')
     .orderBy('ledger_accounts.id')
     .execute();
-  return rows.filter((r) => Number(r.balance_minor) > 0).map((r) => ({ integrationId: r.integration_id, merchantId: r.merchant_id, mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
+  return rows.filter((r) => Number(r.balance_minor) > 0).map((r) => ({ integrationId: r.integration_id, merchantId: storedId('merchant', r.merchant_id), mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
 }
 
 /** Where a payment's receipt landed: its merchant's available or pending account; null before it is paid. */

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -23,7 +24,7 @@ export interface PaymentFilter {
 }
 
 /** A merchant's payments matching every given filter; `limit` + 1 rows when more exist. */
-export async function searchPayments(db: Db, merchantId: string, f: PaymentFilter, before: Keyset | undefined, limit: number): Promise<Payment[]> {
+export async function searchPayments(db: Db, merchantId: MerchantId, f: PaymentFilter, before: Keyset | undefined, limit: number): Promise<Payment[]> {
   let q = db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId);
   if (f.integrationId !== undefined) q = q.where('integration_id', '=', f.integrationId);
   if (f.states !== undefined && f.states.length > 0) q = q.where('state', 'in', [...f.states]);
@@ -48,7 +49,7 @@ export interface DeliveryFilter {
   url?: string | undefined;
 }
 
-export async function searchDeliveries(db: Db, merchantId: string, f: DeliveryFilter, before: Keyset | undefined, limit: number): Promise<Delivery[]> {
+export async function searchDeliveries(db: Db, merchantId: MerchantId, f: DeliveryFilter, before: Keyset | undefined, limit: number): Promise<Delivery[]> {
   let q = db.selectFrom('deliveries').selectAll().where('merchant_id', '=', merchantId);
   if (f.integrationId !== undefined) q = q.where('integration_id', '=', f.integrationId);
   if (f.paymentId !== undefined) q = q.where('payment_id', '=', f.paymentId);
@@ -69,7 +70,7 @@ export interface IntegrationEvent {
 }
 
 /** Every payment event of an integration, newest first. */
-export async function integrationEvents(db: Db, merchantId: string, integrationId: string, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
+export async function integrationEvents(db: Db, merchantId: MerchantId, integrationId: string, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
   const q = db
     .selectFrom('payment_events as e')
     .innerJoin('payments as p', 'p.id', 'e.payment_id')
@@ -81,7 +82,7 @@ export async function integrationEvents(db: Db, merchantId: string, integrationI
 }
 
 /** Endpoint health: per URL of an integration, deliveries by status and the last attempt's outcome. */
-export async function endpointHealth(db: Db, merchantId: string, integrationId: string): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
+export async function endpointHealth(db: Db, merchantId: MerchantId, integrationId: string): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
   const rows = await db
     .selectFrom('deliveries')
     .select((eb) => ['url', 'status', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last_at')])

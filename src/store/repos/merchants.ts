@@ -1,9 +1,10 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Selectable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { MerchantsTable, OperatorsTable } from '../tables/accounts.js';
 
 export interface Merchant {
-  id: string;
+  id: MerchantId;
   email: string;
   companyName: string;
   companyEmail: string;
@@ -24,7 +25,7 @@ export interface LoginRecord {
 
 export function rowToMerchant(r: Selectable<MerchantsTable>): Merchant {
   return {
-    id: r.id,
+    id: storedId('merchant', r.id),
     email: r.email,
     companyName: r.company_name,
     companyEmail: r.company_email,
@@ -43,7 +44,7 @@ export async function insertMerchant(db: Db, row: MerchantsTable): Promise<void>
   await db.insertInto('merchants').values(row).execute();
 }
 
-export async function findMerchant(db: Db, id: string): Promise<Merchant | undefined> {
+export async function findMerchant(db: Db, id: MerchantId): Promise<Merchant | undefined> {
   const r = await db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
   return r && rowToMerchant(r);
 }
@@ -59,7 +60,7 @@ export async function listMerchants(db: Db): Promise<Merchant[]> {
 }
 
 /** Disables (at) or enables (null) a merchant, and ends its sessions when disabling. */
-export async function setMerchantDisabled(db: Db, id: string, at: number | null, now: number): Promise<boolean> {
+export async function setMerchantDisabled(db: Db, id: MerchantId, at: number | null, now: number): Promise<boolean> {
   const r = await db.updateTable('merchants').set({ disabled_at: at, updated_at: now }).where('id', '=', id).executeTakeFirst();
   if (at !== null) await db.deleteFrom('sessions').where('principal_kind', '=', 'merchant').where('principal_id', '=', id).execute();
   return Number(r.numUpdatedRows) === 1;
@@ -72,7 +73,7 @@ export async function countMerchants(db: Db): Promise<number> {
 
 export async function updateMerchantProfile(
   db: Db,
-  id: string,
+  id: MerchantId,
   patch: Partial<Pick<MerchantsTable, 'company_name' | 'company_email' | 'bank_account'>>,
   now: number,
 ): Promise<void> {
@@ -84,7 +85,7 @@ export async function updateMerchantProfile(
 }
 
 /** Sets a new password hash; the lockout count and any pending reset link go with the old password. */
-export async function setMerchantPassword(db: Db, id: string, passwordHash: string, now: number): Promise<void> {
+export async function setMerchantPassword(db: Db, id: MerchantId, passwordHash: string, now: number): Promise<void> {
   await db
     .updateTable('merchants')
     .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, reset_token_hash: null, reset_expires_at: null, updated_at: now })
@@ -92,7 +93,7 @@ export async function setMerchantPassword(db: Db, id: string, passwordHash: stri
     .execute();
 }
 
-export async function setResetToken(db: Db, id: string, tokenHash: string, expiresAt: number, now: number): Promise<void> {
+export async function setResetToken(db: Db, id: MerchantId, tokenHash: string, expiresAt: number, now: number): Promise<void> {
   await db.updateTable('merchants').set({ reset_token_hash: tokenHash, reset_expires_at: expiresAt, updated_at: now }).where('id', '=', id).execute();
 }
 
@@ -123,7 +124,7 @@ export async function consumeResetToken(db: Db, tokenHash: string, passwordHash:
  * Verifies the address a token was mailed to. The token's hash stays, so a second visit of the link
  * can be told "already verified"; a resent mail replaces it. 'unknown' when no merchant holds it.
  */
-export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number): Promise<{ id: string; already: boolean } | 'unknown'> {
+export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number): Promise<{ id: MerchantId; already: boolean } | 'unknown'> {
   const r = await db
     .updateTable('merchants')
     .set({ email_verified_at: now, updated_at: now })
@@ -131,12 +132,12 @@ export async function verifyMerchantEmail(db: Db, tokenHash: string, now: number
     .where('email_verified_at', 'is', null)
     .returning('id')
     .executeTakeFirst();
-  if (r) return { id: r.id, already: false };
+  if (r) return { id: storedId('merchant', r.id), already: false };
   const known = await db.selectFrom('merchants').select(['id', 'email_verified_at']).where('verify_token_hash', '=', tokenHash).executeTakeFirst();
-  return known && known.email_verified_at !== null ? { id: known.id, already: true } : 'unknown';
+  return known && known.email_verified_at !== null ? { id: storedId('merchant', known.id), already: true } : 'unknown';
 }
 
-export async function setVerifyToken(db: Db, id: string, tokenHash: string, now: number): Promise<void> {
+export async function setVerifyToken(db: Db, id: MerchantId, tokenHash: string, now: number): Promise<void> {
   await db.updateTable('merchants').set({ verify_token_hash: tokenHash, updated_at: now }).where('id', '=', id).execute();
 }
 

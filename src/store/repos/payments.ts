@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
@@ -18,7 +19,7 @@ export interface PaymentItem {
 export interface Payment {
   id: string;
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   mode: 'test' | 'live';
   state: PaymentState;
   amountMinor: number;
@@ -59,7 +60,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
   return {
     id: r.id,
     integrationId: r.integration_id,
-    merchantId: r.merchant_id,
+    merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     state: r.state as PaymentState,
     amountMinor: Number(r.amount_minor),
@@ -94,7 +95,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
 }
 
 // The single-payment lookups the wires make on every request, compiled once (store/prepared.ts).
-const byMerchantAndId = preparedQuery((db, p: { id: string; merchantId: string }) => db.selectFrom('payments').selectAll().where('id', '=', p.id).where('merchant_id', '=', p.merchantId));
+const byMerchantAndId = preparedQuery((db, p: { id: string; merchantId: MerchantId }) => db.selectFrom('payments').selectAll().where('id', '=', p.id).where('merchant_id', '=', p.merchantId));
 const byPublicId = preparedQuery((db, p: { publicId: string }) => db.selectFrom('payments').selectAll().where('public_id', '=', p.publicId));
 const byPublicIds = preparedQuery((db, p: { publicIds: string[] }) => db.selectFrom('payments').selectAll().where('public_id', '=', sql<string>`any(${p.publicIds})`));
 const byPublicIdBatched = batchedByKey({
@@ -110,14 +111,14 @@ const byIdBatched = batchedByKey({
   keyOf: (r) => r.id,
 });
 const byDisplayRef = preparedQuery((db, p: { dialect: string; displayRef: string }) => db.selectFrom('payments').selectAll().where('dialect', '=', p.dialect).where('display_ref', '=', p.displayRef));
-const byTrace = preparedQuery((db, p: { merchantId: string; trace: string }) => db.selectFrom('payments').selectAll().where('merchant_id', '=', p.merchantId).where('merchant_trace', '=', p.trace));
+const byTrace = preparedQuery((db, p: { merchantId: MerchantId; trace: string }) => db.selectFrom('payments').selectAll().where('merchant_id', '=', p.merchantId).where('merchant_trace', '=', p.trace));
 
 export async function insertPayment(db: Db, row: Insertable<PaymentsTable>): Promise<void> {
   await insertRows(db, 'payments', [row]);
 }
 
 /** Scoped by merchant: another merchant's payment is not found. */
-export async function findPayment(db: Db, merchantId: string, id: string): Promise<Payment | undefined> {
+export async function findPayment(db: Db, merchantId: MerchantId, id: string): Promise<Payment | undefined> {
   const [r] = await byMerchantAndId(db, { id, merchantId });
   return r && rowToPayment(r);
 }
@@ -139,12 +140,12 @@ export async function findPaymentByDisplayRef(db: Db, dialect: string, displayRe
   return r && rowToPayment(r);
 }
 
-export async function findPaymentByTrace(db: Db, merchantId: string, trace: string): Promise<Payment | undefined> {
+export async function findPaymentByTrace(db: Db, merchantId: MerchantId, trace: string): Promise<Payment | undefined> {
   const [r] = await byTrace(db, { merchantId, trace });
   return r && rowToPayment(r);
 }
 
-export async function listPayments(db: Db, merchantId: string, integrationId: string, limit: number): Promise<Payment[]> {
+export async function listPayments(db: Db, merchantId: MerchantId, integrationId: string, limit: number): Promise<Payment[]> {
   const rows = await db
     .selectFrom('payments')
     .selectAll()

@@ -1,10 +1,11 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Insertable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { JobsTable } from '../tables/jobs.js';
 import type { PayoutSchedulesTable } from '../tables/ledger.js';
 
 export interface PayoutScheduleRow {
-  merchantId: string;
+  merchantId: MerchantId;
   frequency: 'immediate' | 'daily';
   minimums: { currency: string; amountMinor: number }[];
   /** Still encrypted. */
@@ -22,12 +23,12 @@ export async function upsertPayoutSchedule(db: Db, row: Insertable<PayoutSchedul
     .execute();
 }
 
-export async function deletePayoutSchedule(db: Db, merchantId: string): Promise<boolean> {
+export async function deletePayoutSchedule(db: Db, merchantId: MerchantId): Promise<boolean> {
   const r = await db.deleteFrom('payout_schedules').where('merchant_id', '=', merchantId).executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
 
-export async function findPayoutSchedule(db: Db, merchantId: string): Promise<PayoutScheduleRow | undefined> {
+export async function findPayoutSchedule(db: Db, merchantId: MerchantId): Promise<PayoutScheduleRow | undefined> {
   const r = await db.selectFrom('payout_schedules').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toRow(r);
 }
@@ -37,7 +38,7 @@ export async function listPayoutSchedules(db: Db): Promise<PayoutScheduleRow[]> 
 }
 
 /** A daily schedule moves on to its next run only from the run it was at: of two runners, one moves it. */
-export async function advanceDailyRun(db: Db, merchantId: string, from: number, to: number): Promise<boolean> {
+export async function advanceDailyRun(db: Db, merchantId: MerchantId, from: number, to: number): Promise<boolean> {
   const r = await db.updateTable('payout_schedules').set({ next_run_at: to }).where('merchant_id', '=', merchantId).where('next_run_at', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -49,7 +50,7 @@ export async function ensureJob(db: Db, row: Insertable<JobsTable>): Promise<voi
 
 function toRow(r: { merchant_id: string; frequency: 'immediate' | 'daily'; minimums: string; account: string; next_run_at: number | null; created_at: number; updated_at: number }): PayoutScheduleRow {
   return {
-    merchantId: r.merchant_id,
+    merchantId: storedId('merchant', r.merchant_id),
     frequency: r.frequency,
     minimums: JSON.parse(r.minimums) as PayoutScheduleRow['minimums'],
     accountEncrypted: r.account,

@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import { accountId } from '../../core/ledger.js';
 import { type Keyset, keysetPage } from '../keyset.js';
@@ -9,7 +10,7 @@ export type PayoutStatus = 'pending' | 'in_transit' | 'paid' | 'failed';
 export interface Payout {
   id: string;
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   mode: 'test' | 'live';
   currency: string;
   amountMinor: number;
@@ -30,7 +31,7 @@ export async function setPayoutStatus(db: Db, id: string, from: PayoutStatus[], 
 }
 
 export interface PayoutFilter {
-  merchantId?: string | undefined;
+  merchantId?: MerchantId | undefined;
   integrationId?: string | undefined;
   status?: PayoutStatus | undefined;
   mode?: 'test' | 'live' | undefined;
@@ -66,7 +67,7 @@ function toPayout(r: Selectable<PayoutsTable>): Payout {
   return {
     id: r.id,
     integrationId: r.integration_id,
-    merchantId: r.merchant_id,
+    merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     currency: r.currency,
     amountMinor: Number(r.amount_minor),

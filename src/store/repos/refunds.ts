@@ -1,3 +1,4 @@
+import { type MerchantId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
@@ -6,7 +7,7 @@ export interface Refund {
   id: string;
   paymentId: string;
   integrationId: string;
-  merchantId: string;
+  merchantId: MerchantId;
   publicId: string | null;
   amountMinor: number;
   currency: string;
@@ -20,7 +21,7 @@ const toRefund = (r: RefundsTable): Refund => ({
   id: r.id,
   paymentId: r.payment_id,
   integrationId: r.integration_id,
-  merchantId: r.merchant_id,
+  merchantId: storedId('merchant', r.merchant_id),
   publicId: r.public_id,
   amountMinor: Number(r.amount_minor),
   currency: r.currency,
@@ -39,7 +40,7 @@ export async function listRefunds(db: Db, paymentId: string): Promise<Refund[]> 
   return rows.map(toRefund);
 }
 
-export async function findRefund(db: Db, merchantId: string, id: string): Promise<Refund | undefined> {
+export async function findRefund(db: Db, merchantId: MerchantId, id: string): Promise<Refund | undefined> {
   const r = await db.selectFrom('refunds').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toRefund(r);
 }

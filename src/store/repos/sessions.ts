@@ -1,12 +1,11 @@
+import { type MerchantId, type OperatorId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { SessionsTable } from '../tables/accounts.js';
 
-export interface Session {
-  principalKind: 'merchant' | 'operator';
-  principalId: string;
+export type Session = ({ principalKind: 'merchant'; principalId: MerchantId } | { principalKind: 'operator'; principalId: OperatorId }) & {
   csrfToken: string;
   expiresAt: number;
-}
+};
 
 export async function insertSession(db: Db, row: SessionsTable): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
@@ -19,14 +18,11 @@ export async function findLiveSession(db: Db, idHash: string, now: number): Prom
     .where('id', '=', idHash)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return (
-    r && {
-      principalKind: r.principal_kind,
-      principalId: r.principal_id,
-      csrfToken: r.csrf_token,
-      expiresAt: Number(r.expires_at),
-    }
-  );
+  if (!r) return undefined;
+  const rest = { csrfToken: r.csrf_token, expiresAt: Number(r.expires_at) };
+  return r.principal_kind === 'merchant'
+    ? { principalKind: 'merchant', principalId: storedId('merchant', r.principal_id), ...rest }
+    : { principalKind: 'operator', principalId: storedId('operator', r.principal_id), ...rest };
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { TollgateError } from '../../core/errors.js';
 import type { ServiceDeps } from '../../services/deps.js';
 import { checkLogin, getMerchant, getOperator, registerMerchant, resendVerification, updateMerchant, verifyEmail } from '../../services/merchants/accounts.js';
-import { closeSession, createApiToken, listTokens, openSession, revokeToken, SESSION_MS } from '../../services/merchants/sessions.js';
+import { closeSession, createApiToken, type LoggedIn, listTokens, openSession, revokeToken, SESSION_MS } from '../../services/merchants/sessions.js';
 import { pageInMemory } from '../../services/paging.js';
 import { requireMerchant, SESSION_COOKIE } from './auth.js';
 import type { LoginThrottle } from '../login-throttle.js';
@@ -27,9 +27,9 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, 
   const app = root.withTypeProvider<ZodTypeProvider>();
   const secure = deps.publicUrl.startsWith('https:');
 
-  async function who(kind: 'merchant' | 'operator', id: string) {
-    if (kind === 'merchant') return { merchant: await getMerchant(deps, id) };
-    const o = await getOperator(deps, id);
+  async function who(p: LoggedIn) {
+    if (p.kind === 'merchant') return { merchant: await getMerchant(deps, p.id) };
+    const o = await getOperator(deps, p.id);
     return o ? { operator: o } : {};
   }
 
@@ -71,10 +71,11 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, 
   }, async (request, reply) => {
     await throttle(request, reply);
     const { email: address, password: pw, as } = request.body;
-    const id = await checkLogin(deps, as === 'operator' ? 'operators' : 'merchants', address, pw);
-    const s = await openSession(deps, { kind: as, id });
+    const p: LoggedIn =
+      as === 'operator' ? { kind: 'operator', id: await checkLogin(deps, 'operators', address, pw) } : { kind: 'merchant', id: await checkLogin(deps, 'merchants', address, pw) };
+    const s = await openSession(deps, p);
     reply.setCookie(SESSION_COOKIE, s.cookie, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_MS / 1000 });
-    return { kind: as, ...(await who(as, id)), csrfToken: s.csrfToken, expiresAt: s.expiresAt };
+    return { kind: as, ...(await who(p)), csrfToken: s.csrfToken, expiresAt: s.expiresAt };
   });
 
   app.get('/api/auth/session', {
@@ -87,7 +88,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: ServiceDeps, 
   }, async (request) => {
     const p = request.auth;
     if (p?.via !== 'session' || p.csrfToken === null) return problemUnauthenticated();
-    return { kind: p.kind, ...(await who(p.kind, p.id)), csrfToken: p.csrfToken };
+    return { kind: p.kind, ...(await who(p)), csrfToken: p.csrfToken };
   });
 
   app.post('/api/auth/logout', {

@@ -1,3 +1,4 @@
+import type { MerchantId, OperatorId } from '../../core/ids.js';
 import type { FastifyRequest } from 'fastify';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
@@ -33,14 +34,14 @@ export function authHook(deps: ServiceDeps) {
   };
 }
 
-export function requireMerchant(request: FastifyRequest): string {
+export function requireMerchant(request: FastifyRequest): MerchantId {
   const p = request.auth;
   if (!p) throw new TollgateError('unauthenticated', 'log in or send an API token (Authorization: Bearer tg_…)');
   if (p.kind !== 'merchant') throw new TollgateError('forbidden', 'this route is for merchants');
   return p.id;
 }
 
-export function requireOperator(request: FastifyRequest): string {
+export function requireOperator(request: FastifyRequest): OperatorId {
   const p = request.auth;
   if (!p) throw new TollgateError('unauthenticated', 'log in as an operator');
   if (p.kind !== 'operator') throw new TollgateError('forbidden', 'this route is for operators');

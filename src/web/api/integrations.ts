@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,7 +20,7 @@ import { integrationFields, integrationId, rotationGroups } from './schemas.js';
 import { MERCHANT, MERCHANT_RESOURCE, page, pageQuery, problems } from './shapes.js';
 import { pageInMemory } from '../../services/paging.js';
 
-const actorOf = (merchantId: string) => ({ kind: 'merchant' as const, id: merchantId });
+const actorOf = (merchantId: MerchantId) => ({ kind: 'merchant' as const, id: merchantId });
 
 /** Integrations, their keys, the go-live request and the audit log, for the merchant who owns them. */
 export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDeps): void {

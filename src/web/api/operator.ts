@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -49,7 +50,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     requireOperator(request);
-    const m = await getMerchant(deps, request.params.id);
+    const m = await getMerchant(deps, asId('merchant', request.params.id));
     return { merchant: m, integrations: await listMerchantIntegrations(deps, m.id) };
   });
 
@@ -63,7 +64,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     requireOperator(request);
-    return { merchant: await setMerchantEnabled(deps, request.params.id, false) };
+    return { merchant: await setMerchantEnabled(deps, asId('merchant', request.params.id), false) };
   });
 
   app.post('/api/operator/merchants/:id/enable', {
@@ -76,7 +77,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     requireOperator(request);
-    return { merchant: await setMerchantEnabled(deps, request.params.id, true) };
+    return { merchant: await setMerchantEnabled(deps, asId('merchant', request.params.id), true) };
   });
 
   app.get('/api/operator/golive-requests', {

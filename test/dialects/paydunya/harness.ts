@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../../src/core/ids.js';
 /**
  * What the PayDunya conformance suites share, written from the spec (sections 2–7, 9, 10) and seed 003:
  * a raw HTTP client that sends exactly the header names, values and bytes it is given (PHP's empty
@@ -101,7 +102,7 @@ export interface Shop {
   s: TestServer;
   url: string;
   deps: TestServer['app']['deps'];
-  merchantId: string;
+  merchantId: MerchantId;
   integrationId: string;
   email: string;
   password: string;

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../../src/core/ids.js';
 /**
  * The official `paydunya` npm package (1.0.12) against the real server, its baseURL pointed at
  * Tollgate: create → pay → confirm, the IPN received by a local callback and checked as PayDunya's
@@ -25,7 +26,7 @@ for (const kind of testDatabases()) {
     let rx: Receiver;
     let setup: { baseURL: string };
     let masterKey: string;
-    let merchantId: string;
+    let merchantId: MerchantId;
     let integrationId: string;
 
     before(async () => {

@@ -1,3 +1,4 @@
+import type { MerchantId } from '../../../src/core/ids.js';
 /**
  * One verified merchant with one test-mode integration on a real server, and a minimal signed request
  * of each dialect, written from the specs (never from src): what the cross-dialect suites (hostile
@@ -18,7 +19,7 @@ export type Pairs = Array<[string, string]>;
 export interface AnyShop {
   s: TestServer;
   email: string;
-  merchantId: string;
+  merchantId: MerchantId;
   integrationId: string;
   zw: { id: string; key: string };
   pl: { apiKey: string; signatureKey: string };
