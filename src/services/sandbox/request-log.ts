@@ -80,14 +80,19 @@ function writerFor(deps: ServiceDeps): Writer {
     const failedWindow = new Map<string, { start: number; n: number }>();
     const pruned = new Map<string, { at: number; since: number }>();
     // A developer aid, not money: a crash may lose the last moment of it, so its commit does not wait for the disk.
-    const batcher = createBatcher<Pending>((items) => deps.store.transaction((tx) => flush(tx, deps, pruned, items), { durable: false }), MAX_ENTRIES);
+    const batcher = createBatcher<Pending>(async (items) => {
+      // The unit may run twice (RerunnableUnit): it only computes what to remember, kept once committed.
+      const next = await deps.store.transaction((tx) => flush(tx, deps, pruned, items), { durable: false });
+      for (const [integrationId, p] of next) pruned.set(integrationId, p);
+    }, MAX_ENTRIES);
     w = { batcher, failedWindow, pruned };
     writers.set(deps.store, w);
   }
   return w;
 }
 
-async function flush(tx: Tx, deps: ServiceDeps, pruned: Writer['pruned'], items: Pending[]): Promise<void> {
+/** Writes a batch and prunes where due; returns each written integration's prune record, to keep after the commit. */
+async function flush(tx: Tx, deps: ServiceDeps, pruned: ReadonlyMap<string, { at: number; since: number }>, items: Pending[]): Promise<Writer['pruned']> {
   const limits = limitsOf(deps);
   const now = deps.clock.now();
   const entries: Array<{ integrationId: string; entry: StoredRequestLogEntry }> = [];
@@ -101,16 +106,18 @@ async function flush(tx: Tx, deps: ServiceDeps, pruned: Writer['pruned'], items:
   // Pruning reads an integration's batch sizes: done after a tenth of its cap was written, or a minute on.
   const written = new Map<string, number>();
   for (const e of entries) written.set(e.integrationId, (written.get(e.integrationId) ?? 0) + 1);
+  const next: Writer['pruned'] = new Map();
   for (const [integrationId, n] of written) {
-    const p = pruned.get(integrationId) ?? { at: Number.NEGATIVE_INFINITY, since: 0 };
-    p.since += n;
+    const was = pruned.get(integrationId) ?? { at: Number.NEGATIVE_INFINITY, since: 0 };
+    const p = { at: was.at, since: was.since + n };
     if (p.since >= Math.max(1, Math.floor(limits.maxEntries / 10)) || now - p.at >= 60_000) {
       await pruneRequestLog(tx, integrationId, limits.maxEntries, now - limits.maxAgeMs);
       p.at = now;
       p.since = 0;
     }
-    pruned.set(integrationId, p);
+    next.set(integrationId, p);
   }
+  return next;
 }
 
 /** Whether a failed request of this integration may still be stored this minute. */
