@@ -43,7 +43,7 @@ export async function createRefund<R = undefined>(
     const replay = await replayedRefund<R>(deps, merchantId, payment.integrationId, idem);
     if (replay) return replay;
   }
-  const notRefundable = () => new TollgateError('invalid_state', `a ${payment.state.replace('_', ' ')} payment cannot be refunded`, [], PAID_STATES.includes(payment.state) ? undefined : 'payment_not_paid');
+  const notRefundable = () => new TollgateError('invalid_state', `a payment that is ${payment.state.replaceAll('_', ' ')} cannot be refunded`, [], PAID_STATES.includes(payment.state) ? undefined : 'payment_not_paid');
   if (!PAID_STATES.includes(payment.state)) throw notRefundable();
   const smallest = smallestRefund(payment);
   if (input.amountMinor < smallest) throw new TollgateError('validation', `the refund must be at least ${smallest} minor units`, [{ path: 'amount', message: `should be at least ${smallest}` }], 'refund_too_small');
