@@ -112,6 +112,11 @@ function Merchants(): ReactNode {
   );
 }
 
+/** A fee amount in its rule's currency; a `*` rule's amounts are in the payment's currency, so no code is shown. */
+function feeAmount(r: FeeRule, minor: number | null): string {
+  return minor === null ? '—' : formatMinor(minor, r.currency === '*' ? '' : r.currency);
+}
+
 function Fees(): ReactNode {
   const queryClient = useQueryClient();
   const q = useQuery({
@@ -132,7 +137,7 @@ function Fees(): ReactNode {
           caption="Fee schedule"
           empty="No fees set: every method takes the documented default."
           data={q.data}
-          columns={[col.accessor('method', { header: 'Method' }), col.accessor('currency', { header: 'Currency' }), col.accessor((r) => `${(r.percentBps / 100).toFixed(2)} %`, { id: 'pct', header: 'Percent' }), col.accessor((r) => formatMinor(r.fixed, r.currency === '*' ? '' : r.currency), { id: 'fixed', header: 'Fixed' }), col.accessor((r) => (r.minimum === null ? '—' : formatMinor(r.minimum, r.currency === '*' ? '' : r.currency)), { id: 'minimum', header: 'Minimum' }), col.accessor((r) => (r.maximum === null ? '—' : formatMinor(r.maximum, r.currency === '*' ? '' : r.currency)), { id: 'maximum', header: 'Maximum' })]}
+          columns={[col.accessor('method', { header: 'Method' }), col.accessor('currency', { header: 'Currency' }), col.accessor((r) => `${(r.percentBps / 100).toFixed(2)} %`, { id: 'pct', header: 'Percent' }), col.accessor((r) => feeAmount(r, r.fixed), { id: 'fixed', header: 'Fixed' }), col.accessor((r) => feeAmount(r, r.minimum), { id: 'minimum', header: 'Minimum' }), col.accessor((r) => feeAmount(r, r.maximum), { id: 'maximum', header: 'Maximum' })]}
         />
       )}
       <form
