@@ -30,6 +30,13 @@ export const JOB_PAYLOADS = {
   ledger_fold: z.object({}),
 } as const;
 export type JobKind = keyof typeof JOB_PAYLOADS;
+
+/**
+ * The gateway's recurring jobs: one row each under a fixed id, which reschedules itself rather than
+ * ending. Whatever a test or a request did, these move on their own schedule.
+ */
+export const RECURRING_JOB_IDS = { payoutTick: 'job_payout_tick', ledgerFold: 'job_ledger_fold' } as const;
+export const isRecurringJob = (id: string): boolean => (Object.values(RECURRING_JOB_IDS) as string[]).includes(id);
 export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
 
 export interface NewJob<K extends JobKind = JobKind> {

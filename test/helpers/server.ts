@@ -2,8 +2,8 @@
  * Starts the real gateway (the same serve() the CLI runs) on 127.0.0.1:0 with a fresh database,
  * and gives a test what it needs to talk to it and to look at what it stored.
  */
-import { LEDGER_FOLD_JOB_ID } from '../../src/services/money/ledger.js';
-import { PAYOUT_TICK_JOB_ID } from '../../src/services/money/payout-schedule.js';
+import { isRecurringJob } from '../../src/services/jobs.js';
+import { accountBalances } from '../../src/store/repos/ledger.js';
 import pino, { type Logger } from 'pino';
 import type { App } from '../../src/app.js';
 import { type ConfigInput, loadConfig } from '../../src/config.js';
@@ -71,8 +71,6 @@ export async function startTestServer(kind: DbKind, options: TestServerOptions =
 
 const TABLES = ['meta', 'merchants', 'operators', 'sessions', 'api_tokens', 'integrations', 'credentials', 'audit_log', 'mail_outbox', 'payments', 'payment_events', 'jobs', 'deliveries', 'delivery_attempts', 'idempotency_keys', 'refunds', 'fictitious_customers', 'sandbox_clocks', 'request_log_batches', 'payouts', 'disbursements', 'ledger_accounts', 'ledger_account_deltas', 'ledger_transactions', 'ledger_postings'] as const;
 
-const RECURRING_JOBS = [LEDGER_FOLD_JOB_ID, PAYOUT_TICK_JOB_ID];
-
 /**
  * Every row of every table but `except`, as text: equal snapshots mean the request changed nothing
  * (in the tables that matter: the test-mode request log records refused requests too).
@@ -80,15 +78,14 @@ const RECURRING_JOBS = [LEDGER_FOLD_JOB_ID, PAYOUT_TICK_JOB_ID];
 
 export async function snapshot(store: Store, except: readonly (typeof TABLES)[number][] = []): Promise<string> {
   const parts: string[] = [];
-  // An account's balance is its running total plus credits not folded in yet; when the fold job runs is not a change.
-  const unfolded = new Map<string, number>();
-  for (const d of await store.db.selectFrom('ledger_account_deltas').select(['account_id', 'amount_minor']).execute()) unfolded.set(d.account_id, (unfolded.get(d.account_id) ?? 0) + Number(d.amount_minor));
+  // Balances as the store reads them (total plus credits not folded in yet): when the fold job runs is not a change.
+  const balances = new Map((await accountBalances(store.db)).map((a) => [a.id, a.balanceMinor]));
   for (const table of TABLES) {
     if (except.includes(table) || table === 'ledger_account_deltas') continue;
     let rows: Record<string, unknown>[] = await store.db.selectFrom(table).selectAll().execute();
     // The gateway's recurring jobs move on their own schedule, not because of what a test sent.
-    if (table === 'jobs') rows = rows.filter((r) => !RECURRING_JOBS.includes(String(r.id)));
-    if (table === 'ledger_accounts') rows = rows.map((r) => ({ ...r, balance_minor: Number(r.balance_minor) + (unfolded.get(String(r.id)) ?? 0) }));
+    if (table === 'jobs') rows = rows.filter((r) => !isRecurringJob(String(r.id)));
+    if (table === 'ledger_accounts') rows = rows.map((r) => ({ ...r, balance_minor: balances.get(String(r.id)) }));
     const text = rows.map((r) => JSON.stringify(r, Object.keys(r).sort())).sort();
     parts.push(`${table}:${text.join('\n')}`);
   }

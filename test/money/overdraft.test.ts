@@ -11,7 +11,8 @@ import { createRefund } from '../../src/services/payments/refunds.js';
 import { createDisbursement, creditAccount, submitDisbursement } from '../../src/services/payments/transfers.js';
 import { createFictitiousCustomer, sandboxPayout } from '../../src/services/sandbox/controls.js';
 import { merchantBalances } from '../../src/services/money/balances.js';
-import { foldLedger } from '../../src/services/money/ledger.js';
+import { RECURRING_JOB_IDS } from '../../src/services/jobs.js';
+import { foldLedger, LEDGER_FOLD_MS } from '../../src/services/money/ledger.js';
 import { verifyLedger } from '../../src/services/money/verify.js';
 import { testDatabases } from '../helpers/dbs.js';
 import { createPaymentOk, newIntegration, openShop, pay, type Shop } from '../payments/fixture.js';
@@ -109,6 +110,16 @@ for (const kind of testDatabases()) {
       await foldLedger(deps);
       assert.equal((await shop.s.store.db.selectFrom('ledger_account_deltas').select('account_id').execute()).length, 0, 'a fold leaves no credit behind');
       assert.equal((await verifyLedger(deps)).ok, true);
+    });
+
+    test(kind === 'sqlite' ? 'the fold job ends itself on SQLite, whose credits go straight to the totals' : 'the fold job folds and comes back', async () => {
+      const foldJob = () => shop.s.store.db.selectFrom('jobs').select(['run_at']).where('id', '=', RECURRING_JOB_IDS.ledgerFold).executeTakeFirst();
+      assert.ok(await foldJob(), 'migration 0018 schedules it');
+      shop.s.clock.advance(LEDGER_FOLD_MS);
+      await shop.s.app.worker.drain();
+      const job = await foldJob();
+      if (kind === 'sqlite') assert.equal(job, undefined);
+      else assert.equal(Number(job?.run_at), shop.s.clock.now() + LEDGER_FOLD_MS, 'due again one period later');
     });
   });
 }

@@ -24,8 +24,6 @@ export type { AccountKey, Posting, TransactionKind };
 
 /** How often the `ledger_fold` job folds credits into running totals, and how many accounts one pass takes. */
 export const LEDGER_FOLD_MS = 10_000;
-/** The one recurring `ledger_fold` job's id (migration 0018 inserts it). */
-export const LEDGER_FOLD_JOB_ID = 'job_ledger_fold';
 const FOLD_BATCH = 500;
 
 /**

@@ -8,6 +8,7 @@ import { type FieldIssue, TollgateError } from '../../core/errors.js';
 import { normalisePayoutAccount, type PayoutAccount, payoutAccountIssues } from '../../core/payout-account.js';
 import { deletePayoutSchedule, ensureJob, findPayoutSchedule, type PayoutScheduleRow, upsertPayoutSchedule } from '../../store/repos/payout-schedules.js';
 import type { ServiceDeps } from '../deps.js';
+import { RECURRING_JOB_IDS } from '../jobs.js';
 
 export type { PayoutAccount };
 export type PayoutFrequency = 'immediate' | 'daily';
@@ -16,8 +17,6 @@ export type PayoutFrequency = 'immediate' | 'daily';
 export const MINIMUM_PAYOUT_MINOR = 100;
 /** How often the recurring job looks for due payouts: "immediately" means within this. */
 export const PAYOUT_TICK_MS = 10_000;
-/** The one recurring payout job's fixed id. */
-export const PAYOUT_TICK_JOB_ID = 'job_payout_tick';
 const DAY_MS = 86_400_000;
 
 export interface PayoutSchedule {
@@ -69,7 +68,7 @@ export async function setPayoutSchedule(deps: ServiceDeps, merchantId: MerchantI
   const nextRunAt = input.frequency === 'daily' ? nextDailyRun(now) : null;
   await deps.store.transaction(async (tx) => {
     await upsertPayoutSchedule(tx, { merchant_id: merchantId, frequency: input.frequency, minimums: JSON.stringify(minimums), account: deps.keyring.encrypt(JSON.stringify(account)), next_run_at: nextRunAt, created_at: now, updated_at: now });
-    await ensureJob(tx, { id: PAYOUT_TICK_JOB_ID, kind: 'payout_tick', payload: '{}', integration_id: null, run_at: now, attempts: 0, locked_until: null, lease_owner: null, last_error: null, created_at: now });
+    await ensureJob(tx, { id: RECURRING_JOB_IDS.payoutTick, kind: 'payout_tick', payload: '{}', integration_id: null, run_at: now, attempts: 0, locked_until: null, lease_owner: null, last_error: null, created_at: now });
   });
   return { frequency: input.frequency, minimums, account, nextRunAt, updatedAt: now };
 }
