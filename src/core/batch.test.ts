@@ -47,3 +47,21 @@ test('a failed load rejects the callers it held, and the next load runs', async 
   fail = false;
   assert.equal(await load('z'), 'z');
 });
+
+test('with a linger, items that trickle in within it share the first flush; a full batch flushes at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+  const flushes: number[][] = [];
+  const b = createBatcher<number>(async (items) => void flushes.push(items), 3, () => 20);
+  const first = [b.add(1)];
+  t.mock.timers.tick(10);
+  first.push(b.add(2));
+  t.mock.timers.tick(9);
+  assert.deepEqual(flushes, [], 'nothing flushed before the linger ends');
+  t.mock.timers.tick(1);
+  await Promise.all(first);
+  assert.deepEqual(flushes, [[1, 2]]);
+  const full = [b.add(3), b.add(4), b.add(5)];
+  t.mock.timers.tick(0);
+  await Promise.all(full);
+  assert.deepEqual(flushes, [[1, 2], [3, 4, 5]], 'the third item did not wait for the linger');
+});

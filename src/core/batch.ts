@@ -7,9 +7,14 @@ export interface Batcher<T> {
   add(item: T): Promise<void>;
 }
 
-export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch: number): Batcher<T> {
+/**
+ * `lingerMs`, when given, is asked as the first item of a batch arrives: a first flush waits that
+ * long (or until maxBatch items) so items that trickle in over a few milliseconds share one commit.
+ */
+export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch: number, lingerMs?: () => number): Batcher<T> {
   let queue: { item: T; resolve: () => void; reject: (err: unknown) => void }[] = [];
   let scheduled = false;
+  let lingering: NodeJS.Timeout | undefined;
 
   const run = async (): Promise<void> => {
     while (queue.length > 0) {
@@ -29,11 +34,17 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch:
     add(item) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        // Waiting one tick lets the other requests of this turn join the first batch.
-        if (!scheduled) {
-          scheduled = true;
+        if (lingering && queue.length >= maxBatch) {
+          clearTimeout(lingering);
+          lingering = undefined;
           setImmediate(() => void run());
         }
+        if (scheduled) return;
+        scheduled = true;
+        const linger = lingerMs?.() ?? 0;
+        // Waiting one tick lets the other requests of this turn join the first batch.
+        if (linger > 0) lingering = setTimeout(() => void run(), linger);
+        else setImmediate(() => void run());
       });
     },
   };

@@ -42,6 +42,8 @@ export interface WorkerDeps {
   concurrency?: number;
   /** Sends in flight at once to one destination (scheme, host and port). */
   perDestination?: number;
+  /** How long the first finished job waits for others before their outcomes are recorded together. */
+  recordLingerMs?: number;
 }
 
 const HANDLERS: Handlers = { deliver, timer, expire, refund, payout_tick: payoutTick, payout_step: payoutStep, settle, ledger_fold: ledgerFold };
@@ -60,6 +62,8 @@ const HAND_BACK_MS = 5_000;
 const DESTINATION_QUEUE = 2;
 /** A destination that has finished no send for this long is stalled: its overflow goes back to the table. */
 const STALLED_MS = 1_000;
+/** Outcomes recorded at most this late: delivery is not delayed, only the commit that removes the job. */
+const RECORD_LINGER_MS = 20;
 
 class Stopping extends Error {}
 
@@ -108,6 +112,7 @@ export function createWorker(w: WorkerDeps): Worker {
   /** When jobs were last claimed (performance.now()): the idle loop does not claim again before idleMs. */
   let lastClaim = Number.NEGATIVE_INFINITY;
   const idleMs = w.idleMs ?? 200;
+  const recordLingerMs = w.recordLingerMs ?? RECORD_LINGER_MS;
 
   const retryLater = (job: Job, err: unknown): JobResult => ({ done: false, runAt: deps.clock.now() + errorBackoff(job.attempts), error: (err as Error).message });
 
@@ -189,7 +194,9 @@ export function createWorker(w: WorkerDeps): Worker {
       await deps.store.transaction((tx) => write(tx, { job, result: retryLater(job, err) }));
     }
   };
-  const recorder = createBatcher(settle, 64);
+  // Outcomes that trickle in share a commit (on SQLite each commit waits for the disk on the one
+  // thread); a drain or a stop records at once.
+  const recorder = createBatcher(settle, 64, () => (stopped || draining > 0 ? 0 : recordLingerMs));
 
   const renewNow = async (): Promise<void> => {
     try {
