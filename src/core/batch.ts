@@ -5,6 +5,8 @@
  */
 export interface Batcher<T> {
   add(item: T): Promise<void>;
+  /** Items added whose flush has not begun: a flush is due within the linger. */
+  readonly waiting: number;
 }
 
 /**
@@ -31,6 +33,9 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>, maxBatch:
   };
 
   return {
+    get waiting() {
+      return queue.length;
+    },
     add(item) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ item, resolve, reject });

@@ -63,7 +63,7 @@ const DESTINATION_QUEUE = 2;
 /** A destination that has finished no send for this long is stalled: its overflow goes back to the table. */
 const STALLED_MS = 1_000;
 /** Outcomes recorded at most this late: delivery is not delayed, only the commit that removes the job. */
-const RECORD_LINGER_MS = 20;
+const RECORD_LINGER_MS = 50;
 
 class Stopping extends Error {}
 
@@ -281,15 +281,19 @@ export function createWorker(w: WorkerDeps): Worker {
   };
 
   /**
-   * Claims (unless `now` is false and a settle claimed within idleMs: while outcomes are recorded,
-   * their transactions claim), does the housekeeping, and comes back idleMs after the last claim.
+   * Claims (unless `now` is false and a settle claimed within idleMs or, on SQLite, one is about to:
+   * while outcomes are recorded, their transactions claim), does the housekeeping, and comes back
+   * idleMs after the last claim.
    */
   function loop(now = false): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
     running = (async () => {
-      if (now || performance.now() - lastClaim >= idleMs) await tick();
+      // On SQLite, outcomes waiting to be recorded mean a settle is due within the linger and claims then:
+      // a claim of its own now would cost the one thread another wait for the disk.
+      const settleWillClaim = claimInSettle && recorder.waiting > 0;
+      if (now || (performance.now() - lastClaim >= idleMs && !settleWillClaim)) await tick();
       await housekeeping();
     })()
       .catch((err: unknown) => w.log.error({ err }, 'worker pass failed'))

@@ -18,7 +18,8 @@ export async function sendWithFaults(
   post: (r: OutgoingRequest) => Promise<AttemptOutcome>,
 ): Promise<{ outcome: AttemptOutcome; fault: string | null }> {
   // Read on every test delivery: kept with what wire authentication caches, dropped when they change.
-  const settings = await deps.authCache.read(`notification-faults:${delivery.integrationId}`, deps.store.db, (db) => findFaultSettings(db, delivery.integrationId));
+  // None set is kept too (as null: the cache never keeps undefined), as that is the common case.
+  const settings = await deps.authCache.read(`notification-faults:${delivery.integrationId}`, deps.store.db, async (db) => (await findFaultSettings(db, delivery.integrationId)) ?? null);
   const rates = { ...NO_FAULT_RATES, ...settings?.rates };
   const random = settings?.seed ? seededRandom(`${settings.seed}:${delivery.id}:${delivery.attempts + 1}`) : Math.random;
   const faults = settings ? decideFaults(rates, random) : [];
