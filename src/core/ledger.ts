@@ -1,3 +1,4 @@
+import type { IntegrationId } from './ids.js';
 /**
  * The ledger's vocabulary, pure: the kinds of account, their deterministic ids, and the rule every
  * transaction obeys (integer postings that sum to zero). The store and the migration share it.
@@ -13,7 +14,7 @@ export const ACCOUNT_KINDS = ['available', 'pending', 'fees', 'in_transit', 'wor
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export interface AccountKey {
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   kind: AccountKind;

@@ -1,6 +1,6 @@
+import type { IdGenerator, IntegrationId } from '../core/ids.js';
 import { z } from 'zod';
 import { PAYMENT_STATES } from '../core/payment-state.js';
-import type { IdGenerator } from '../core/ids.js';
 import { insertJobs } from '../store/repos/jobs.js';
 import type { Tx } from '../store/schema.js';
 
@@ -44,11 +44,11 @@ export interface NewJob<K extends JobKind = JobKind> {
   payload: JobPayload<K>;
   runAt: number;
   /** Set for test-mode work only: it follows the integration's sandbox clock; live work never moves. */
-  integrationId: string | null;
+  integrationId: IntegrationId | null;
 }
 
 /** The sandbox clock applies to test-mode work only. */
-export function clockOwner(payment: { mode: 'test' | 'live'; integrationId: string }): string | null {
+export function clockOwner(payment: { mode: 'test' | 'live'; integrationId: IntegrationId }): IntegrationId | null {
   return payment.mode === 'test' ? payment.integrationId : null;
 }
 

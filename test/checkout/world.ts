@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../src/core/ids.js';
 /**
  * What the checkout suites share: a real gateway, a merchant who owns a test integration, a second
  * merchant, a local "merchant site" that the return and cancel URLs point at, and a small form-posting
@@ -37,7 +37,7 @@ export interface World {
   cancelUrl: string;
   ownerId: MerchantId;
   otherId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   /** The owner, logged in to the management API. */
   api: ApiClient;
   /** A payment through the management API; its id. */

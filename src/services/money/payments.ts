@@ -3,6 +3,7 @@
  * payment's receipt (net of its fee), escrow held and released, a refund taken from the available
  * balance and given back when it is cancelled.
  */
+import type { IntegrationId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
 import type { PaymentState } from '../../core/payment-state.js';
@@ -52,7 +53,7 @@ export async function postPaymentMove(tx: Tx, deps: MoveDeps, from: PaymentState
 
 interface RefundMoney {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   amountMinor: number;

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
@@ -15,7 +15,7 @@ export type { Payment } from '../../store/repos/payments.js';
 /** A payment as the management API shows it: every amount in minor units of `currency`. */
 export interface PaymentView {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   dialect: string;
   state: Payment['state'];
@@ -113,7 +113,7 @@ export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId
   return { payment: paymentView(deps, p), events, refunds: refunds.map(refundView) };
 }
 
-async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { PAID_STATES, REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
@@ -103,7 +103,7 @@ export async function createRefund<R = undefined>(
 }
 
 /** The stored answer to a refund request with this key, if one was made in the last 24 h; a different request with the key is refused. */
-async function replayedRefund<R>(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
+async function replayedRefund<R>(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
   const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
   if (!stored) return undefined;
   const body = storedAnswer<{ refundId: string; response: R }>(stored, idem.request);

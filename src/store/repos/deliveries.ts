@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import { type Insertable, sql } from 'kysely';
 import { batchedByKey } from '../batched-read.js';
 import { unreadCount } from '../database.js';
@@ -9,7 +9,7 @@ import { insertRows } from '../insert.js';
 export interface Delivery {
   id: string;
   paymentId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   dialect: string;
   eventVersion: number;
@@ -41,7 +41,7 @@ export interface DeliveryAttempt {
 export const toDelivery = (r: DeliveriesTable): Delivery => ({
   id: r.id,
   paymentId: r.payment_id,
-  integrationId: r.integration_id,
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   dialect: r.dialect,
   eventVersion: Number(r.event_version),

@@ -1,10 +1,10 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { DisbursementsTable } from '../tables/payments.js';
 
 export interface Disbursement {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   token: string;
@@ -21,7 +21,7 @@ export interface Disbursement {
 
 const toDisbursement = (r: DisbursementsTable): Disbursement => ({
   id: r.id,
-  integrationId: r.integration_id,
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   mode: r.mode,
   token: r.token,
@@ -41,7 +41,7 @@ export async function insertDisbursement(db: Db, row: DisbursementsTable): Promi
 }
 
 /** Scoped to the integration and mode that created it. */
-export async function findDisbursement(db: Db, integrationId: string, mode: 'test' | 'live', token: string): Promise<Disbursement | undefined> {
+export async function findDisbursement(db: Db, integrationId: IntegrationId, mode: 'test' | 'live', token: string): Promise<Disbursement | undefined> {
   const r = await db.selectFrom('disbursements').selectAll().where('integration_id', '=', integrationId).where('mode', '=', mode).where('token', '=', token).executeTakeFirst();
   return r && toDisbursement(r);
 }

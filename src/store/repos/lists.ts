@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -9,7 +9,7 @@ import { type Payment, rowToPayment } from './payments.js';
 /** The management API's lists with their filters, each read newest first by keyset (lib: keyset.ts). */
 
 export interface PaymentFilter {
-  integrationId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
   states?: readonly PaymentState[] | undefined;
   dialect?: string | undefined;
   method?: string | undefined;
@@ -42,7 +42,7 @@ export async function searchPayments(db: Db, merchantId: MerchantId, f: PaymentF
 }
 
 export interface DeliveryFilter {
-  integrationId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
   paymentId?: string | undefined;
   status?: DeliveriesTable['status'] | undefined;
   /** The endpoint's URL, exactly as the deliveries were sent to it. */
@@ -70,7 +70,7 @@ export interface IntegrationEvent {
 }
 
 /** Every payment event of an integration, newest first. */
-export async function integrationEvents(db: Db, merchantId: MerchantId, integrationId: string, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
+export async function integrationEvents(db: Db, merchantId: MerchantId, integrationId: IntegrationId, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
   const q = db
     .selectFrom('payment_events as e')
     .innerJoin('payments as p', 'p.id', 'e.payment_id')
@@ -82,7 +82,7 @@ export async function integrationEvents(db: Db, merchantId: MerchantId, integrat
 }
 
 /** Endpoint health: per URL of an integration, deliveries by status and the last attempt's outcome. */
-export async function endpointHealth(db: Db, merchantId: MerchantId, integrationId: string): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
+export async function endpointHealth(db: Db, merchantId: MerchantId, integrationId: IntegrationId): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
   const rows = await db
     .selectFrom('deliveries')
     .select((eb) => ['url', 'status', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last_at')])

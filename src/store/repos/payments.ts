@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
@@ -18,7 +18,7 @@ export interface PaymentItem {
 
 export interface Payment {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   state: PaymentState;
@@ -59,7 +59,7 @@ const n = (v: number | null): number | null => (v === null ? null : Number(v));
 export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
   return {
     id: r.id,
-    integrationId: r.integration_id,
+    integrationId: storedId('integration', r.integration_id),
     merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     state: r.state as PaymentState,
@@ -145,7 +145,7 @@ export async function findPaymentByTrace(db: Db, merchantId: MerchantId, trace: 
   return r && rowToPayment(r);
 }
 
-export async function listPayments(db: Db, merchantId: MerchantId, integrationId: string, limit: number): Promise<Payment[]> {
+export async function listPayments(db: Db, merchantId: MerchantId, integrationId: IntegrationId, limit: number): Promise<Payment[]> {
   const rows = await db
     .selectFrom('payments')
     .selectAll()
@@ -199,7 +199,7 @@ export async function listPaymentEvents(db: Db, paymentId: string): Promise<Paym
   return rows.map((r) => ({ version: Number(r.version), from: r.from_state as PaymentState | null, to: r.to_state as PaymentState, reason: r.reason, at: Number(r.created_at) }));
 }
 
-export async function countPayments(db: Db, integrationId: string, mode: 'test' | 'live', state: string): Promise<number> {
+export async function countPayments(db: Db, integrationId: IntegrationId, mode: 'test' | 'live', state: string): Promise<number> {
   const r = await db
     .selectFrom('payments')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -216,7 +216,7 @@ export async function countPaymentsByState(db: Db): Promise<Array<{ state: strin
 }
 
 /** Moves a payment's expiry with its integration's sandbox clock. */
-export async function shiftPaymentExpiries(db: Db, integrationId: string, ms: number): Promise<void> {
+export async function shiftPaymentExpiries(db: Db, integrationId: IntegrationId, ms: number): Promise<void> {
   await db
     .updateTable('payments')
     .set((eb) => ({ expires_at: eb('expires_at', '-', ms) }))

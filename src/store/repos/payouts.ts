@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import { accountId } from '../../core/ledger.js';
 import { type Keyset, keysetPage } from '../keyset.js';
@@ -9,7 +9,7 @@ export type PayoutStatus = 'pending' | 'in_transit' | 'paid' | 'failed';
 
 export interface Payout {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   currency: string;
@@ -32,7 +32,7 @@ export async function setPayoutStatus(db: Db, id: string, from: PayoutStatus[], 
 
 export interface PayoutFilter {
   merchantId?: MerchantId | undefined;
-  integrationId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
   status?: PayoutStatus | undefined;
   mode?: 'test' | 'live' | undefined;
 }
@@ -66,7 +66,7 @@ export async function findPayout(db: Db, id: string): Promise<Payout | undefined
 function toPayout(r: Selectable<PayoutsTable>): Payout {
   return {
     id: r.id,
-    integrationId: r.integration_id,
+    integrationId: storedId('integration', r.integration_id),
     merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     currency: r.currency,
@@ -83,7 +83,7 @@ function toPayout(r: Selectable<PayoutsTable>): Payout {
  * payout settles yet: received straight into available, settled after the delay, or released from
  * escrow; not those held in escrow now.
  */
-export async function unsettledPayments(db: Db, k: { integrationId: string; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: string; amountMinor: number }[]> {
+export async function unsettledPayments(db: Db, k: { integrationId: IntegrationId; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: string; amountMinor: number }[]> {
   const available = accountId({ ...k, kind: 'available' });
   const rows = await db
     .selectFrom('ledger_transactions as t')

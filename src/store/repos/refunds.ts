@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
@@ -6,7 +6,7 @@ import type { RefundsTable } from '../tables/payments.js';
 export interface Refund {
   id: string;
   paymentId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   publicId: string | null;
   amountMinor: number;
@@ -20,7 +20,7 @@ export interface Refund {
 const toRefund = (r: RefundsTable): Refund => ({
   id: r.id,
   paymentId: r.payment_id,
-  integrationId: r.integration_id,
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   publicId: r.public_id,
   amountMinor: Number(r.amount_minor),

@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -70,7 +71,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const { limit, cursor, status, endpoint: url, paymentId } = request.query;
-    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: request.params.id, status, url, paymentId }, { limit, cursor });
+    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: asId('integration', request.params.id), status, url, paymentId }, { limit, cursor });
   });
 
   app.get('/api/integrations/:id/events', {
@@ -82,7 +83,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       querystring: pageQuery,
       response: { 200: page(integrationEvent, 'Events, newest first'), ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => integrationEventPage(deps, requireMerchant(request), request.params.id, request.query));
+  }, async (request) => integrationEventPage(deps, requireMerchant(request), asId('integration', request.params.id), request.query));
 
   app.get('/api/integrations/:id/endpoints', {
     schema: {
@@ -92,7 +93,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       params: integrationId,
       response: { 200: z.object({ data: z.array(endpoint) }), ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => ({ data: await integrationEndpoints(deps, requireMerchant(request), request.params.id) }));
+  }, async (request) => ({ data: await integrationEndpoints(deps, requireMerchant(request), asId('integration', request.params.id)) }));
 
   app.post('/api/deliveries/:id/redeliver', {
     schema: {
