@@ -6,7 +6,7 @@
  * concurrent bursts. Then every balance equals the replay of its entries, every currency sums to zero,
  * no guarded balance is negative. The seed is printed on failure; TOLLGATE_TEST_SEED replays one.
  */
-import type { IntegrationId } from '../../src/core/ids.js';
+import { asId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TollgateError } from '../../src/core/errors.js';
@@ -66,7 +66,7 @@ for (const kind of testDatabases()) {
       };
       let worker: Worker = newWorker();
       await setPayoutSchedule(deps, shop.merchantId, { frequency: 'immediate', minimums: [{ currency: 'USD', amountMinor: 5_000 }], account: { type: 'bank', bankName: 'B', accountName: 'R', accountNumber: '12345678' } });
-      const payments: { id: string; integrationId: IntegrationId }[] = [];
+      const payments: { id: PaymentId; integrationId: IntegrationId }[] = [];
       const counts: Record<string, number> = {};
       try {
         for (let done = 0; done < OPERATIONS; ) {
@@ -88,12 +88,12 @@ for (const kind of testDatabases()) {
                   const created = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
                   const paid = await pay(shop.api, created.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
                   assert.equal(paid.status, 200, paid.text);
-                  payments.push({ id: created.id, integrationId });
+                  payments.push({ id: asId('payment', created.id), integrationId });
                 } else if (op === 'wallet_pay') {
                   const created = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
                   const paid = await pay(shop.api, created.id, { method: 'wallet', customerAlias: c.alias });
                   // A wallet that cannot pay (read before, or lost the race in the guarded debit) is refused.
-                  if (paid.status === 200) payments.push({ id: created.id, integrationId });
+                  if (paid.status === 200) payments.push({ id: asId('payment', created.id), integrationId });
                   else assert.ok(paid.status === 422 && paid.body.code === 'refused' && /insufficient balance/.test(paid.body.detail), paid.text);
                 } else if (op === 'refund' && p) await createRefund(deps, shop.merchantId, p.id, { amountMinor: 1 + Math.floor(rnd() * 2_000) });
                 else if (op === 'escrow' && p) await transitionPayment(deps, p.id, { to: rnd() < 0.5 ? 'awaiting_delivery' : 'delivered', reason: 'random' });

@@ -1,4 +1,4 @@
-import type { IntegrationId, MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId } from '../../core/ids.js';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
@@ -14,7 +14,7 @@ export type { Payment } from '../../store/repos/payments.js';
 
 /** A payment as the management API shows it: every amount in minor units of `currency`. */
 export interface PaymentView {
-  id: string;
+  id: PaymentId;
   integrationId: IntegrationId;
   mode: 'test' | 'live';
   dialect: string;
@@ -96,7 +96,7 @@ export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): P
   };
 }
 
-export async function requirePayment(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Payment> {
+export async function requirePayment(deps: ServiceDeps, merchantId: MerchantId, id: PaymentId): Promise<Payment> {
   const p = await findPayment(deps.store.db, merchantId, id);
   if (!p) throw new TollgateError('not_found', `payment ${id} not found`);
   return p;
@@ -107,7 +107,7 @@ export function refundView(r: Refund) {
   return { id: r.id, paymentId: r.paymentId, amount: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
 
-export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId, id: string) {
+export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId, id: PaymentId) {
   const p = await requirePayment(deps, merchantId, id);
   const [events, refunds] = await Promise.all([listPaymentEvents(deps.store.db, p.id), listRefunds(deps.store.db, p.id)]);
   return { payment: paymentView(deps, p), events, refunds: refunds.map(refundView) };

@@ -1,4 +1,4 @@
-import type { IntegrationId, MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { PAID_STATES, REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
@@ -32,7 +32,7 @@ function smallestRefund(payment: Payment): number {
 export async function createRefund<R = undefined>(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  paymentId: string,
+  paymentId: PaymentId,
   input: { amountMinor: number; reason?: string | null; publicId?: string | null },
   idem?: IdempotencyInput,
   inTx?: InTx<Refund, R>,

@@ -2,7 +2,7 @@ import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { shiftJobs } from '../../store/repos/jobs.js';
-import { type IntegrationId, type MerchantId, randomAlphanumeric } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, randomAlphanumeric } from '../../core/ids.js';
 import { shiftPaymentExpiries } from '../../store/repos/payments.js';
 import {
   addSandboxOffset,
@@ -26,7 +26,7 @@ import { transitionPayment, type TransitionResult } from '../payments/transition
 export type SandboxOutcome = 'paid' | 'failed' | 'cancelled' | 'expired';
 
 /** What a CI test does instead of clicking the checkout page: finish a test payment as it likes. */
-export async function completeTestPayment(deps: ServiceDeps, merchantId: MerchantId, paymentId: string, outcome: SandboxOutcome): Promise<TransitionResult> {
+export async function completeTestPayment(deps: ServiceDeps, merchantId: MerchantId, paymentId: PaymentId, outcome: SandboxOutcome): Promise<TransitionResult> {
   const payment = await requirePayment(deps, merchantId, paymentId);
   if (payment.mode !== 'test') throw new TollgateError('forbidden', 'sandbox controls act on test payments only');
   return transitionPayment(deps, paymentId, {
@@ -87,7 +87,7 @@ export async function requestLogPage(
   deps: ServiceDeps,
   merchantId: MerchantId,
   integrationId: IntegrationId,
-  q: PageRequest & { paymentId?: string | undefined },
+  q: PageRequest & { paymentId?: PaymentId | undefined },
 ): Promise<Page<RequestLogEntry> & { failedNotLogged: number }> {
   await requireOwnIntegration(deps, merchantId, integrationId);
   const marks = q.paymentId === undefined ? undefined : await paymentMarks(deps, merchantId, integrationId, q.paymentId);
@@ -96,7 +96,7 @@ export async function requestLogPage(
   return { ...pageInMemory(kept, q, (e) => ({ at: e.createdAt, id: e.id }), (e) => e), failedNotLogged };
 }
 
-async function paymentMarks(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, paymentId: string): Promise<string[]> {
+async function paymentMarks(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, paymentId: PaymentId): Promise<string[]> {
   const p = await requirePayment(deps, merchantId, paymentId);
   if (p.integrationId !== integrationId) throw new TollgateError('not_found', `payment ${paymentId} not found`);
   return [p.id, p.publicId, p.displayRef].filter((m): m is string => typeof m === 'string' && m.length >= 6);

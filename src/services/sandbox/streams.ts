@@ -74,6 +74,7 @@ async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, 
 /** One notification as a listener forwards it: the request exactly as the gateway would send it now. */
 export interface StreamedNotification {
   id: string;
+  /** A delivery's subject: a payment, or a transfer (`po_…`). */
   paymentId: string;
   integrationId: IntegrationId;
   dialect: string;

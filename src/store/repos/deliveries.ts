@@ -8,6 +8,7 @@ import { insertRows } from '../insert.js';
 
 export interface Delivery {
   id: string;
+  /** The payment notified about, or a transfer (`po_…`) for a transfer's callback: no PaymentId. */
   paymentId: string;
   integrationId: IntegrationId;
   merchantId: MerchantId;

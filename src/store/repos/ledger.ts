@@ -1,4 +1,4 @@
-import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import { PostgresAdapter, sql } from 'kysely';
 import type { AccountKey, AccountKind } from '../../core/ledger.js';
 import { mayGoNegative } from '../../core/ledger.js';
@@ -215,7 +215,7 @@ export async function positiveAvailable(db: Db): Promise<{ integrationId: Integr
 }
 
 /** Where a payment's receipt landed: its merchant's available or pending account; null before it is paid. */
-export async function receiptLandedIn(db: Db, paymentId: string): Promise<'available' | 'pending' | null> {
+export async function receiptLandedIn(db: Db, paymentId: PaymentId): Promise<'available' | 'pending' | null> {
   const r = await db
     .selectFrom('ledger_transactions as t')
     .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
@@ -234,7 +234,7 @@ export async function receiptLandedIn(db: Db, paymentId: string): Promise<'avail
 export async function paymentForSettlement(
   db: Db,
   postgres: boolean,
-  paymentId: string,
+  paymentId: PaymentId,
 ): Promise<{ state: string; integrationId: IntegrationId; mode: 'test' | 'live'; currency: string; amountMinor: number; feeMinor: number; feePaidBy: 'merchant' | 'customer' } | undefined> {
   const q = db.selectFrom('payments').select(['state', 'integration_id', 'mode', 'currency', 'amount_minor', 'fee_minor', 'fee_paid_by']).where('id', '=', paymentId);
   const r = await (postgres ? q.forUpdate() : q).executeTakeFirst();

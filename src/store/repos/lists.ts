@@ -1,4 +1,4 @@
-import type { IntegrationId, MerchantId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -43,7 +43,7 @@ export async function searchPayments(db: Db, merchantId: MerchantId, f: PaymentF
 
 export interface DeliveryFilter {
   integrationId?: IntegrationId | undefined;
-  paymentId?: string | undefined;
+  paymentId?: PaymentId | undefined;
   status?: DeliveriesTable['status'] | undefined;
   /** The endpoint's URL, exactly as the deliveries were sent to it. */
   url?: string | undefined;
@@ -61,7 +61,7 @@ export async function searchDeliveries(db: Db, merchantId: MerchantId, f: Delive
 
 export interface IntegrationEvent {
   id: string;
-  paymentId: string;
+  paymentId: PaymentId;
   version: number;
   from: string | null;
   to: string;
@@ -78,7 +78,7 @@ export async function integrationEvents(db: Db, merchantId: MerchantId, integrat
     .where('p.merchant_id', '=', merchantId)
     .where('p.integration_id', '=', integrationId);
   const rows = await keysetPage(q, 'e.created_at', 'e.id', before, limit).execute();
-  return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, version: Number(r.version), from: r.from_state, to: r.to_state, reason: r.reason, at: Number(r.created_at) }));
+  return rows.map((r) => ({ id: r.id, paymentId: storedId('payment', r.payment_id), version: Number(r.version), from: r.from_state, to: r.to_state, reason: r.reason, at: Number(r.created_at) }));
 }
 
 /** Endpoint health: per URL of an integration, deliveries by status and the last attempt's outcome. */

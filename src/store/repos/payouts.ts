@@ -1,4 +1,4 @@
-import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import { accountId } from '../../core/ledger.js';
 import { type Keyset, keysetPage } from '../keyset.js';
@@ -83,7 +83,7 @@ function toPayout(r: Selectable<PayoutsTable>): Payout {
  * payout settles yet: received straight into available, settled after the delay, or released from
  * escrow; not those held in escrow now.
  */
-export async function unsettledPayments(db: Db, k: { integrationId: IntegrationId; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: string; amountMinor: number }[]> {
+export async function unsettledPayments(db: Db, k: { integrationId: IntegrationId; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: PaymentId; amountMinor: number }[]> {
   const available = accountId({ ...k, kind: 'available' });
   const rows = await db
     .selectFrom('ledger_transactions as t')
@@ -107,11 +107,11 @@ export async function unsettledPayments(db: Db, k: { integrationId: IntegrationI
     .groupBy('t.ref_id')
     .orderBy('t.ref_id')
     .execute();
-  return rows.map((r) => ({ paymentId: r.ref_id, amountMinor: Number(r.amount) }));
+  return rows.map((r) => ({ paymentId: storedId('payment', r.ref_id), amountMinor: Number(r.amount) }));
 }
 
 /** The payments a payout settles; the partial unique index refuses a payment a live payout already settles. */
-export async function attachPayoutPayments(db: Db, payoutId: string, payments: { paymentId: string; amountMinor: number }[]): Promise<void> {
+export async function attachPayoutPayments(db: Db, payoutId: string, payments: { paymentId: PaymentId; amountMinor: number }[]): Promise<void> {
   if (payments.length === 0) return;
   await db
     .insertInto('payout_payments')
@@ -124,7 +124,7 @@ export async function releasePayoutPayments(db: Db, payoutId: string): Promise<v
   await db.updateTable('payout_payments').set({ released: 1 }).where('payout_id', '=', payoutId).execute();
 }
 
-export async function payoutPayments(db: Db, payoutId: string): Promise<{ paymentId: string; amountMinor: number; released: boolean }[]> {
+export async function payoutPayments(db: Db, payoutId: string): Promise<{ paymentId: PaymentId; amountMinor: number; released: boolean }[]> {
   const rows = await db.selectFrom('payout_payments').selectAll().where('payout_id', '=', payoutId).orderBy('payment_id').execute();
-  return rows.map((r) => ({ paymentId: r.payment_id, amountMinor: Number(r.amount_minor), released: r.released === 1 }));
+  return rows.map((r) => ({ paymentId: storedId('payment', r.payment_id), amountMinor: Number(r.amount_minor), released: r.released === 1 }));
 }

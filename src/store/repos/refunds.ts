@@ -1,11 +1,11 @@
-import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
 
 export interface Refund {
   id: string;
-  paymentId: string;
+  paymentId: PaymentId;
   integrationId: IntegrationId;
   merchantId: MerchantId;
   publicId: string | null;
@@ -19,7 +19,7 @@ export interface Refund {
 
 const toRefund = (r: RefundsTable): Refund => ({
   id: r.id,
-  paymentId: r.payment_id,
+  paymentId: storedId('payment', r.payment_id),
   integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   publicId: r.public_id,
@@ -35,7 +35,7 @@ export async function insertRefund(db: Db, row: RefundsTable): Promise<void> {
   await db.insertInto('refunds').values(row).modifyEnd(unreadCount).execute();
 }
 
-export async function listRefunds(db: Db, paymentId: string): Promise<Refund[]> {
+export async function listRefunds(db: Db, paymentId: PaymentId): Promise<Refund[]> {
   const rows = await db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute();
   return rows.map(toRefund);
 }
@@ -63,7 +63,7 @@ export async function setRefundStatus(db: Db, id: string, from: RefundsTable['st
 }
 
 /** What counts against the paid amount: every refund not failed or cancelled. */
-export async function sumActiveRefunds(db: Db, paymentId: string): Promise<number> {
+export async function sumActiveRefunds(db: Db, paymentId: PaymentId): Promise<number> {
   const r = await db
     .selectFrom('refunds')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))

@@ -1,4 +1,4 @@
-import { asId } from '../../core/ids.js';
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -57,7 +57,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const { limit, cursor, status, endpoint: url } = request.query;
-    return searchMerchantDeliveries(deps, requireMerchant(request), { paymentId: request.params.id, status, url }, { limit, cursor });
+    return searchMerchantDeliveries(deps, requireMerchant(request), { paymentId: asId('payment', request.params.id), status, url }, { limit, cursor });
   });
 
   app.get('/api/integrations/:id/deliveries', {
@@ -71,7 +71,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const { limit, cursor, status, endpoint: url, paymentId } = request.query;
-    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: asId('integration', request.params.id), status, url, paymentId }, { limit, cursor });
+    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: asId('integration', request.params.id), status, url, paymentId: asOptionalId('payment', paymentId) }, { limit, cursor });
   });
 
   app.get('/api/integrations/:id/events', {

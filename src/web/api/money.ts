@@ -1,4 +1,4 @@
-import { asId } from '../../core/ids.js';
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -107,7 +107,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
   }, async (request) => {
     requireOperator(request);
     const { limit, cursor, integrationId: only, ...filter } = request.query;
-    const r = await payoutsPage(deps, { ...filter, integrationId: only === undefined ? undefined : asId('integration', only) }, { limit, cursor });
+    const r = await payoutsPage(deps, { ...filter, integrationId: asOptionalId('integration', only) }, { limit, cursor });
     return { data: r.data.map(payoutView), nextCursor: r.nextCursor };
   });
 

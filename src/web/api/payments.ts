@@ -1,4 +1,4 @@
-import { asId } from '../../core/ids.js';
+import { asId, asOptionalId } from '../../core/ids.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -109,7 +109,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request) => {
     const { limit, cursor, integrationId: only, ...f } = request.query;
-    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: only === undefined ? undefined : asId('integration', only) }, { limit, cursor });
+    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: asOptionalId('integration', only) }, { limit, cursor });
   });
 
   app.get('/api/payments.csv', {
@@ -123,7 +123,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
     const { integrationId: only, ...f } = request.query;
-    const filter = { ...toPaymentFilter(f), integrationId: only === undefined ? undefined : asId('integration', only) };
+    const filter = { ...toPaymentFilter(f), integrationId: asOptionalId('integration', only) };
     // Checked before the stream starts, so an unknown integration is still a 404 problem.
     await searchMerchantPayments(deps, merchantId, filter, { limit: 1 });
     return reply
@@ -141,7 +141,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
       response: { 200: z.object({ payment, events: z.array(paymentEvent), refunds: z.array(refund) }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return getPaymentDetail(deps, requireMerchant(request), request.params.id);
+    return getPaymentDetail(deps, requireMerchant(request), asId('payment', request.params.id));
   });
 
   app.post('/api/payments/:id/pay', {
@@ -171,9 +171,10 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request) => {
     const merchantId = requireMerchant(request);
-    await requirePayment(deps, merchantId, request.params.id);
+    const paymentId = asId('payment', request.params.id);
+    await requirePayment(deps, merchantId, paymentId);
     const { method, ...input } = request.body;
-    const r = await startPayment(deps, request.params.id, method, input);
+    const r = await startPayment(deps, paymentId, method, input);
     return {
       payment: paymentView(deps, r.payment),
       ...(r.instructions !== undefined && { instructions: r.instructions }),

@@ -1,4 +1,4 @@
-import { asId } from '../../core/ids.js';
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -37,7 +37,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: z.object({ payment, changed: z.boolean() }), ...problems(...MERCHANT_RESOURCE, 409) },
     },
   }, async (request) => {
-    const r = await completeTestPayment(deps, requireMerchant(request), request.params.id, request.body.outcome);
+    const r = await completeTestPayment(deps, requireMerchant(request), asId('payment', request.params.id), request.body.outcome);
     return { payment: paymentView(deps, r.payment), changed: r.changed };
   });
 
@@ -91,7 +91,8 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: page(requestLogEntry, 'Request log entries, newest first').extend({ failedNotLogged: z.number().int() }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return requestLogPage(deps, requireMerchant(request), asId('integration', request.params.id), request.query);
+    const { paymentId, ...page } = request.query;
+    return requestLogPage(deps, requireMerchant(request), asId('integration', request.params.id), { ...page, paymentId: asOptionalId('payment', paymentId) });
   });
 
   app.get('/api/integrations/:id/customers', {
