@@ -1,4 +1,4 @@
-import type { IntegrationId } from './ids.js';
+import type { CustomerId, IntegrationId } from './ids.js';
 /**
  * The ledger's vocabulary, pure: the kinds of account, their deterministic ids, and the rule every
  * transaction obeys (integer postings that sum to zero). The store and the migration share it.
@@ -19,7 +19,7 @@ export interface AccountKey {
   currency: string;
   kind: AccountKind;
   /** Only for a wallet. */
-  customerId?: string;
+  customerId?: CustomerId;
 }
 
 export function accountId(k: AccountKey): string {

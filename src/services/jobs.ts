@@ -10,7 +10,7 @@ const stored = <K extends IdKind>(kind: K) => z.string().transform((text) => sto
 /** Every kind of durable job, with the payload its handler expects. */
 export const JOB_PAYLOADS = {
   /** Send one notification delivery. */
-  deliver: z.object({ deliveryId: z.string(), paymentId: z.string().optional(), version: z.number().int().optional() }),
+  deliver: z.object({ deliveryId: stored('delivery'), paymentId: z.string().optional(), version: z.number().int().optional() }),
   /** A sandbox rail's timed outcome (a test phone that pays after 5 s), valid while the payment is at `version`. */
   timer: z.object({
     paymentId: stored('payment'),
@@ -22,11 +22,11 @@ export const JOB_PAYLOADS = {
   /** The payment's validity ends. */
   expire: z.object({ paymentId: stored('payment') }),
   /** A test-mode refund moves along: new → pending → successful. */
-  refund: z.object({ refundId: z.string(), to: z.enum(['pending', 'successful']) }),
+  refund: z.object({ refundId: stored('refund'), to: z.enum(['pending', 'successful']) }),
   /** The recurring look for due payouts (one row, fixed id: services/money/payout-schedule.ts). */
   payout_tick: z.object({}),
   /** A simulated test payout moves on: pending → in_transit, then the fictitious bank's `outcome`. */
-  payout_step: z.object({ payoutId: z.string(), to: z.enum(['in_transit', 'paid', 'failed']), outcome: z.enum(['paid', 'failed']) }),
+  payout_step: z.object({ payoutId: stored('payout'), to: z.enum(['in_transit', 'paid', 'failed']), outcome: z.enum(['paid', 'failed']) }),
   /** A paid payment's money moves from pending to available once the settlement delay has passed. */
   settle: z.object({ paymentId: stored('payment') }),
   /** The recurring fold of ledger credits into their accounts' running totals (one row, fixed id: migration 0018). */

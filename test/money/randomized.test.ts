@@ -6,7 +6,7 @@
  * concurrent bursts. Then every balance equals the replay of its entries, every currency sums to zero,
  * no guarded balance is negative. The seed is printed on failure; TOLLGATE_TEST_SEED replays one.
  */
-import { asId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
+import { asId, type CustomerId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TollgateError } from '../../src/core/errors.js';
@@ -53,7 +53,7 @@ for (const kind of testDatabases()) {
       const deps = shop.s.app.deps;
       const integrations = [shop.integrationId, (await newIntegration(deps, shop.merchantId, { enabledMethods: ['card', 'wallet'] })).integrationId];
       const aliases = ['r1@example.test', 'r2@example.test'];
-      const customers: { integrationId: IntegrationId; customerId: string; alias: string }[] = [];
+      const customers: { integrationId: IntegrationId; customerId: CustomerId; alias: string }[] = [];
       for (const id of integrations) {
         for (const [i, alias] of aliases.entries()) customers.push({ integrationId: id, alias, customerId: (await createFictitiousCustomer(deps, shop.merchantId, id, { name: `R ${i}`, email: alias, phone: `+22170000001${i}`, balanceMinor: 20_000, currency: 'USD' })).id });
       }

@@ -44,7 +44,7 @@ for (const kind of testDatabases()) {
       const deps = { store };
       // Received 18,000; refunded 2,000; paid out 4,000; 3,000 in escrow.
       assert.deepEqual(await integrationBalances(deps, fixtureId('integration', 'int_old')), [{ mode: 'test', currency: 'XOF', availableMinor: 9_000, pendingMinor: 3_000, inTransitMinor: 0, feesMinor: 0 }]);
-      assert.equal((await findFictitiousCustomerById(db, fixtureId('integration', 'int_old'), 'cus_a'))?.balanceMinor, 2_500, "the customer's balance is their wallet now");
+      assert.equal((await findFictitiousCustomerById(db, fixtureId('integration', 'int_old'), fixtureId('customer', 'cus_a')))?.balanceMinor, 2_500, "the customer's balance is their wallet now");
       const report = await verifyLedger(deps);
       assert.equal(report.ok, true, JSON.stringify(report));
       assert.equal(report.accountsChecked, 5, 'available, pending, in transit, world, wallet');

@@ -1,4 +1,4 @@
-import { isId } from '../../core/ids.js';
+import { asId, isId } from '../../core/ids.js';
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
 import { integrationBalances } from '../../services/money/balances.js';
@@ -150,7 +150,7 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
     .action(async (o: { payout: string; status: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (o.status !== 'paid' && o.status !== 'failed') throw new TollgateError('validation', '--status must be paid or failed');
-      const p = await withServices(io, opts, (deps) => markPayout(deps, o.payout, o.status as 'paid' | 'failed'));
+      const p = await withServices(io, opts, (deps) => markPayout(deps, asId('payout', o.payout), o.status as 'paid' | 'failed'));
       print(io, opts, serialize(markedPayout, { payout: payoutView(p) }), () => [`${p.id} ${p.status}`]);
     });
 }

@@ -76,7 +76,7 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
       const opts = globalOptions(cmd);
       const amount = wholeNumber(o.amount, '--amount');
       if (amount <= 0) throw new TollgateError('validation', '--amount must be positive');
-      const c = await withServices(io, opts, async (deps) => reloadFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration), o.customer, amount));
+      const c = await withServices(io, opts, async (deps) => reloadFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration), asId('customer', o.customer), amount));
       print(io, opts, { customer: c }, () => [`${c.id} ${c.name}: balance ${c.balanceMinor} ${c.currency}`]);
     });
   customer

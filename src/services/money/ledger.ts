@@ -14,7 +14,7 @@
  * Zero postings are dropped (a payment whose fee is its whole amount credits the merchant nothing), and
  * a movement left with none moves no money and writes nothing: no ledger transaction is ever empty.
  */
-import type { IntegrationId } from '../../core/ids.js';
+import type { CustomerId, IntegrationId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
 import { accountsWithDeltas, creditAccounts, debitGuarded, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
@@ -82,7 +82,7 @@ export function accountsOf(integrationId: IntegrationId, mode: 'test' | 'live', 
     fees: key('fees'),
     inTransit: key('in_transit'),
     world: key('world'),
-    wallet: (customerId: string): AccountKey => ({ integrationId, mode, currency, kind: 'wallet', customerId }),
+    wallet: (customerId: CustomerId): AccountKey => ({ integrationId, mode, currency, kind: 'wallet', customerId }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { IntegrationId, MerchantId, PaymentId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId, PayoutId } from '../../core/ids.js';
 /** What a merchant reads of their money: ledger entries with cursor paging and filters, CSV, payouts; an operator's mark of a payout. */
 import { csvLine } from '../../core/csv.js';
 import { TollgateError } from '../../core/errors.js';
@@ -69,7 +69,7 @@ export async function integrationPayouts(deps: ServiceDeps, merchantId: Merchant
 }
 
 /** One payout of the merchant's integration and the payments it settles (released ones too: a failed payout lists what it would have settled). */
-export async function payoutDetail(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, payoutId: string): Promise<{ payout: Payout; payments: { paymentId: PaymentId; amountMinor: number; released: boolean }[] }> {
+export async function payoutDetail(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, payoutId: PayoutId): Promise<{ payout: Payout; payments: { paymentId: PaymentId; amountMinor: number; released: boolean }[] }> {
   await requireIntegration(deps, merchantId, integrationId);
   const payout = await findPayout(deps.store.db, payoutId);
   if (!payout || payout.integrationId !== integrationId) throw new TollgateError('not_found', `payout ${payoutId} not found`);
@@ -81,7 +81,7 @@ export function allPayouts(deps: ServiceDeps, filter: { status?: PayoutStatus; i
 }
 
 /** The operator marks a payout paid or failed once (a failed payout's money returns to available). */
-export async function markPayout(deps: ServiceDeps, payoutId: string, to: 'paid' | 'failed'): Promise<Payout> {
+export async function markPayout(deps: ServiceDeps, payoutId: PayoutId, to: 'paid' | 'failed'): Promise<Payout> {
   const payout = await findPayout(deps.store.db, payoutId);
   if (!payout) throw new TollgateError('not_found', `payout ${payoutId} not found`);
   const moved = await deps.store.transaction((tx) => finishPayout(tx, deps, payout, to));

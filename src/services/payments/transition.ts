@@ -1,4 +1,4 @@
-import type { PaymentId } from '../../core/ids.js';
+import type { CustomerId, PaymentId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { canTransition, type PaymentState } from '../../core/payment-state.js';
 import { integrationById } from '../merchants/credentials.js';
@@ -27,7 +27,7 @@ export interface TransitionInput {
   /** Other writes that must commit with the change, on the payment as moved; throwing aborts everything. */
   inTx?: InTx<Payment>;
   /** The fictitious customer whose wallet pays (on-site payment), and the refusal when it cannot. */
-  payerWallet?: { customerId: string; refuse: () => Error };
+  payerWallet?: { customerId: CustomerId; refuse: () => Error };
 }
 
 export interface TransitionResult {

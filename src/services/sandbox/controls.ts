@@ -2,7 +2,7 @@ import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { shiftJobs } from '../../store/repos/jobs.js';
-import { type IntegrationId, type MerchantId, type PaymentId, randomAlphanumeric } from '../../core/ids.js';
+import { type CustomerId, type IntegrationId, type MerchantId, type PaymentId, randomAlphanumeric } from '../../core/ids.js';
 import { shiftPaymentExpiries } from '../../store/repos/payments.js';
 import {
   addSandboxOffset,
@@ -125,7 +125,7 @@ export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: Me
   return (await findFictitiousCustomerById(deps.store.db, integrationId, id))!;
 }
 
-export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, customerId: string, amountMinor: number): Promise<FictitiousCustomer> {
+export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, customerId: CustomerId, amountMinor: number): Promise<FictitiousCustomer> {
   await requireTestIntegration(deps, merchantId, integrationId);
   const c = await findFictitiousCustomerById(deps.store.db, integrationId, customerId);
   if (!c) throw new TollgateError('not_found', `customer ${customerId} not found`);

@@ -1,9 +1,9 @@
-import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PayoutId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { DisbursementsTable } from '../tables/payments.js';
 
 export interface Disbursement {
-  id: string;
+  id: PayoutId;
   integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
@@ -20,7 +20,7 @@ export interface Disbursement {
 }
 
 const toDisbursement = (r: DisbursementsTable): Disbursement => ({
-  id: r.id,
+  id: storedId('payout', r.id),
   integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   mode: r.mode,
@@ -47,7 +47,7 @@ export async function findDisbursement(db: Db, integrationId: IntegrationId, mod
 }
 
 /** Moves a disbursement only from `from`, in one statement: it is sent at most once. */
-export async function setDisbursementStatus(db: Db, id: string, from: DisbursementsTable['status'], to: DisbursementsTable['status'], transactionId: string | null, now: number): Promise<boolean> {
+export async function setDisbursementStatus(db: Db, id: PayoutId, from: DisbursementsTable['status'], to: DisbursementsTable['status'], transactionId: string | null, now: number): Promise<boolean> {
   const r = await db.updateTable('disbursements').set({ status: to, transaction_id: transactionId, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -1,4 +1,4 @@
-import type { IntegrationId } from '../../core/ids.js';
+import { type DeliveryId, type IntegrationId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { DeliveryForwardsTable } from '../tables/jobs.js';
@@ -39,13 +39,13 @@ export async function insertForward(db: Db, row: DeliveryForwardsTable): Promise
 }
 
 /** A pending delivery that a listener delivered: the gateway's retries to its own URL stop. */
-export async function markDeliveredByForward(db: Db, deliveryId: string, at: number): Promise<void> {
+export async function markDeliveredByForward(db: Db, deliveryId: DeliveryId, at: number): Promise<void> {
   await db.updateTable('deliveries').set({ status: 'delivered', delivered_at: at, next_attempt_at: null }).where('id', '=', deliveryId).where('status', '=', 'pending').modifyEnd(unreadCount).execute();
 }
 
 export interface DeliveryForward {
   id: string;
-  deliveryId: string;
+  deliveryId: DeliveryId;
   forwardedAt: number;
   url: string;
   statusCode: number | null;
@@ -62,7 +62,7 @@ export async function listForwards(db: Db, deliveryIds: readonly string[]): Prom
     const list = map.get(r.delivery_id) ?? [];
     list.push({
       id: r.id,
-      deliveryId: r.delivery_id,
+      deliveryId: storedId('delivery', r.delivery_id),
       forwardedAt: Number(r.forwarded_at),
       url: r.url,
       statusCode: r.status_code === null ? null : Number(r.status_code),

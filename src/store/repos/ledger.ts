@@ -1,4 +1,4 @@
-import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
+import { type CustomerId, type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import { PostgresAdapter, sql } from 'kysely';
 import type { AccountKey, AccountKind } from '../../core/ledger.js';
 import { mayGoNegative } from '../../core/ledger.js';
@@ -105,7 +105,7 @@ export interface AccountBalance {
   mode: 'test' | 'live';
   currency: string;
   kind: AccountKind;
-  customerId: string | null;
+  customerId: CustomerId | null;
   balanceMinor: number;
 }
 
@@ -113,7 +113,7 @@ export async function accountBalances(db: Db, integrationId?: IntegrationId): Pr
   let q = db.selectFrom('ledger_accounts').select(['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', balanceOf('ledger_accounts').as('balance_minor')]);
   if (integrationId) q = q.where('integration_id', '=', integrationId);
   const rows = await q.orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, integrationId: storedId('integration', r.integration_id), mode: r.mode, currency: r.currency, kind: r.kind as AccountKind, customerId: r.customer_id, balanceMinor: Number(r.balance_minor) }));
+  return rows.map((r) => ({ id: r.id, integrationId: storedId('integration', r.integration_id), mode: r.mode, currency: r.currency, kind: r.kind as AccountKind, customerId: r.customer_id === null ? null : storedId('customer', r.customer_id), balanceMinor: Number(r.balance_minor) }));
 }
 
 export async function accountBalance(db: Db, accountId: string): Promise<number> {

@@ -1,10 +1,10 @@
-import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, type RefundId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
 
 export interface Refund {
-  id: string;
+  id: RefundId;
   paymentId: PaymentId;
   integrationId: IntegrationId;
   merchantId: MerchantId;
@@ -18,7 +18,7 @@ export interface Refund {
 }
 
 const toRefund = (r: RefundsTable): Refund => ({
-  id: r.id,
+  id: storedId('refund', r.id),
   paymentId: storedId('payment', r.payment_id),
   integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
@@ -40,13 +40,13 @@ export async function listRefunds(db: Db, paymentId: PaymentId): Promise<Refund[
   return rows.map(toRefund);
 }
 
-export async function findRefund(db: Db, merchantId: MerchantId, id: string): Promise<Refund | undefined> {
+export async function findRefund(db: Db, merchantId: MerchantId, id: RefundId): Promise<Refund | undefined> {
   const r = await db.selectFrom('refunds').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toRefund(r);
 }
 
 /** For the worker, which holds an id from a row it trusts. */
-export async function findRefundById(db: Db, id: string): Promise<Refund | undefined> {
+export async function findRefundById(db: Db, id: RefundId): Promise<Refund | undefined> {
   const r = await db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toRefund(r);
 }
@@ -57,7 +57,7 @@ export async function findRefundByPublicId(db: Db, publicId: string): Promise<Re
 }
 
 /** Moves a refund only from one of the given states, in one statement (concurrent steps cannot cross). */
-export async function setRefundStatus(db: Db, id: string, from: RefundsTable['status'] | Array<RefundsTable['status']>, to: RefundsTable['status'], now: number): Promise<boolean> {
+export async function setRefundStatus(db: Db, id: RefundId, from: RefundsTable['status'] | Array<RefundsTable['status']>, to: RefundsTable['status'], now: number): Promise<boolean> {
   const r = await db.updateTable('refunds').set({ status: to, updated_at: now }).where('id', '=', id).where('status', 'in', Array.isArray(from) ? from : [from]).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

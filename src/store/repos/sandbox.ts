@@ -1,4 +1,4 @@
-import { type IntegrationId, storedId } from '../../core/ids.js';
+import { type CustomerId, type IntegrationId, storedId } from '../../core/ids.js';
 import type { Diagnosis } from '../../core/diagnosis.js';
 import type { Db } from '../schema.js';
 import type { FictitiousCustomersTable, StoredRequestLogEntry } from '../tables/sandbox.js';
@@ -6,7 +6,7 @@ import { insertRows } from '../insert.js';
 import { balanceOf } from './ledger.js';
 
 export interface FictitiousCustomer {
-  id: string;
+  id: CustomerId;
   integrationId: IntegrationId;
   name: string;
   email: string;
@@ -17,7 +17,7 @@ export interface FictitiousCustomer {
 }
 
 const toCustomer = (r: FictitiousCustomersTable & { wallet_minor: number | null }): FictitiousCustomer => ({
-  id: r.id,
+  id: storedId('customer', r.id),
   integrationId: storedId('integration', r.integration_id),
   name: r.name,
   email: r.email,
@@ -54,7 +54,7 @@ export async function findFictitiousCustomer(db: Db, integrationId: IntegrationI
   return r && toCustomer(r);
 }
 
-export async function findFictitiousCustomerById(db: Db, integrationId: IntegrationId, id: string): Promise<FictitiousCustomer | undefined> {
+export async function findFictitiousCustomerById(db: Db, integrationId: IntegrationId, id: CustomerId): Promise<FictitiousCustomer | undefined> {
   const r = await customers(db).where('c.integration_id', '=', integrationId).where('c.id', '=', id).executeTakeFirst();
   return r && toCustomer(r);
 }

@@ -104,7 +104,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       response: { 202: z.object({ scheduled: z.literal(true) }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request, reply) => {
-    await redeliver(deps, requireMerchant(request), request.params.id);
+    await redeliver(deps, requireMerchant(request), asId('delivery', request.params.id));
     return reply.code(202).send({ scheduled: true as const });
   });
 
@@ -128,7 +128,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request, reply) => {
     const b = request.body;
-    const forward = await recordForward(deps, requireMerchant(request), request.params.id, { url: b.url, statusCode: b.statusCode, latencyMs: b.latencyMs, error: b.error, responseHead: b.responseHead });
+    const forward = await recordForward(deps, requireMerchant(request), asId('delivery', request.params.id), { url: b.url, statusCode: b.statusCode, latencyMs: b.latencyMs, error: b.error, responseHead: b.responseHead });
     return reply.code(201).send({ forward });
   });
 }

@@ -92,7 +92,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       response: { 200: payoutDetailView, ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), asId('integration', request.params.id), request.params.payoutId);
+    const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), asId('integration', request.params.id), asId('payout', request.params.payoutId));
     return { ...payoutView(p), payments: payments.map((x) => ({ paymentId: x.paymentId, amount: x.amountMinor, currency: p.currency, released: x.released })) };
   });
 
@@ -137,6 +137,6 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     },
   }, async (request) => {
     requireOperator(request);
-    return { payout: payoutView(await markPayout(deps, request.params.id, request.body.status)) };
+    return { payout: payoutView(await markPayout(deps, asId('payout', request.params.id), request.body.status)) };
   });
 }

@@ -37,6 +37,6 @@ export function registerRefundRoutes(root: FastifyInstance, deps: ServiceDeps): 
       response: { 200: z.object({ refund }), ...problems(...MERCHANT_RESOURCE, 409) },
     },
   }, async (request) => {
-    return { refund: refundView(await cancelRefund(deps, requireMerchant(request), request.params.id)) };
+    return { refund: refundView(await cancelRefund(deps, requireMerchant(request), asId('refund', request.params.id))) };
   });
 }

@@ -142,6 +142,6 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: z.object({ customer }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return { customer: customerView(await reloadFictitiousCustomer(deps, requireMerchant(request), asId('integration', request.params.id), request.params.customerId, request.body.amount)) };
+    return { customer: customerView(await reloadFictitiousCustomer(deps, requireMerchant(request), asId('integration', request.params.id), asId('customer', request.params.customerId), request.body.amount)) };
   });
 }
