@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { Keyring } from './core/crypto.js';
 import type { Diagnosis } from './core/diagnosis.js';
-import { type IdGenerator, randomIds } from './core/ids.js';
+import { type IdGenerator, type IntegrationId, randomIds } from './core/ids.js';
 import type { ServiceDeps } from './services/deps.js';
 import type { Formatters } from './services/notify/formatter.js';
 import { nativeFormatter } from './services/notify/native.js';
@@ -35,7 +35,7 @@ declare module 'fastify' {
     /** Who made the request, filled by the auth hook of the plugin that serves it. */
     auth: Principal | null;
     /** Set when the request acts for an integration in test mode: it goes into the request log. */
-    testLog: { integrationId: string; dialect: string; signature: string | null; failed?: boolean; diagnosis?: () => Promise<Diagnosis | undefined> } | null;
+    testLog: { integrationId: IntegrationId; dialect: string; signature: string | null; failed?: boolean; diagnosis?: () => Promise<Diagnosis | undefined> } | null;
     /** The body exactly as received, for wires that sign or hash it. */
     rawBody?: string;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asId, isId, MIXED_ALPHABET, randomAlphanumeric, randomBytesPooled, randomIds } from './ids.js';
+import { asId, asOptionalId, type IntegrationId, isId, MIXED_ALPHABET, type PaymentId, randomAlphanumeric, randomBytesPooled, randomIds, type RefundId } from './ids.js';
 import { TollgateError } from './errors.js';
 
 test('random text has the asked length, only alphabet characters, and never repeats across pool refills', () => {
@@ -46,4 +46,30 @@ test('asId passes an id of its kind and refuses other text as the boundary would
   assert.equal(asId('integration', id), id);
   assert.throws(() => asId('integration', randomIds.next('merchant')), (e) => e instanceof TollgateError && e.code === 'not_found' && e.detail.startsWith('integration mer_'));
   assert.throws(() => asId('payment', 'pay_x', 'validation', 'bad id'), (e) => e instanceof TollgateError && e.code === 'validation' && e.detail === 'bad id');
+});
+
+test('isId takes exactly the shape randomIds makes; asOptionalId leaves an absent id absent', () => {
+  assert.equal(isId('payment', 'pay_000000000000000000000'), true);
+  assert.equal(isId('payment', 'pay_0000000000000000000000'), false, 'one character too many');
+  assert.equal(isId('payment', 'pay_x_00000000000000000000'), false, 'an underscore in the tail');
+  assert.equal(isId('payment', 'pay_00000000000000000000A'), false, 'upper case');
+  assert.equal(asOptionalId('payment', undefined), undefined);
+  assert.throws(() => asOptionalId('refund', 're_x'), (e) => e instanceof TollgateError && e.code === 'not_found' && e.detail === 'refund re_x not found');
+});
+
+// `npm run check` compiles this file: each @ts-expect-error fails the check if its line ever compiles.
+test('the compiler keeps the kinds apart: another kind, or plain text, is refused where an id goes', () => {
+  const takesIntegration = (id: IntegrationId) => id;
+  const takesRefund = (id: RefundId) => id;
+  const takesPayment = (id: PaymentId) => id;
+  const merchant = randomIds.next('merchant');
+  const payment = randomIds.next('payment');
+  // @ts-expect-error a merchant id is no integration id
+  takesIntegration(merchant);
+  // @ts-expect-error a payment id is no refund id
+  takesRefund(payment);
+  // @ts-expect-error plain text is no payment id until asId (outside text) or storedId (our rows) says so
+  takesPayment('pay_000000000000000000000');
+  assert.equal(takesPayment(asId('payment', 'pay_000000000000000000000')), 'pay_000000000000000000000');
+  assert.equal(takesIntegration(randomIds.next('integration')).startsWith('int_'), true);
 });

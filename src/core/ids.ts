@@ -84,8 +84,10 @@ export const randomIds: IdGenerator = {
   },
 };
 
+/** Exactly the shape randomIds makes (the API's id schemas say the same), so `pay_x_…` with a longer tail is no id. */
 export function isId<K extends IdKind>(kind: K, value: unknown): value is Id<K> {
-  return typeof value === 'string' && value.startsWith(ID_PREFIXES[kind]) && /^[a-z_]+[0-9a-z]{21}$/.test(value);
+  const prefix = ID_PREFIXES[kind];
+  return typeof value === 'string' && value.length === prefix.length + 21 && value.startsWith(prefix) && /^[0-9a-z]{21}$/.test(value.slice(prefix.length));
 }
 
 /**
@@ -96,6 +98,11 @@ export function isId<K extends IdKind>(kind: K, value: unknown): value is Id<K> 
 export function asId<K extends IdKind>(kind: K, text: string, code: ErrorCode = 'not_found', detail = `${kind} ${text} not found`): Id<K> {
   if (isId(kind, text)) return text;
   throw new TollgateError(code, detail);
+}
+
+/** asId for an optional field: an absent one stays absent. */
+export function asOptionalId<K extends IdKind>(kind: K, text: string | undefined): Id<K> | undefined {
+  return text === undefined ? undefined : asId(kind, text);
 }
 
 /** A string our own store wrote as an id of `kind` (a row's column): trusted, so only the type changes. */

@@ -1,3 +1,4 @@
+import type { CustomerId, IntegrationId } from './ids.js';
 /**
  * The ledger's vocabulary, pure: the kinds of account, their deterministic ids, and the rule every
  * transaction obeys (integer postings that sum to zero). The store and the migration share it.
@@ -13,12 +14,12 @@ export const ACCOUNT_KINDS = ['available', 'pending', 'fees', 'in_transit', 'wor
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export interface AccountKey {
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   kind: AccountKind;
   /** Only for a wallet. */
-  customerId?: string;
+  customerId?: CustomerId;
 }
 
 export function accountId(k: AccountKey): string {

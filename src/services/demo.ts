@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../core/ids.js';
 import type { CredentialSet } from '../core/credentials.js';
 import type { ServiceDeps } from './deps.js';
 import { registerMerchant } from './merchants/accounts.js';
@@ -14,7 +15,7 @@ export const DEMO_EMAIL = 'demo@example.com';
 export interface DemoAccount {
   email: string;
   password: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   credentials: CredentialSet;
 }
 

@@ -1,3 +1,4 @@
+import type { PaymentId } from '../../src/core/ids.js';
 /**
  * Fees on the hosted checkout in real Chromium (issue 18): when the customer pays them, each method
  * shows its fee as its own line and the button the amount plus the fee, which is what is charged;
@@ -14,7 +15,7 @@ for (const kind of testDatabases()) {
   describe(`fees on the checkout page in Chromium on ${kind}`, browserSuite(), () => {
     const cw = chromiumWorld(kind);
 
-    const payByCard = async (id: string) => {
+    const payByCard = async (id: PaymentId) => {
       const w = cw.w;
       const tab = await cw.tab();
       await tab.page.goto(`${w.s.url}${await w.at(id)}`);

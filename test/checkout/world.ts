@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../src/core/ids.js';
+import { asId, type IntegrationId, type MerchantId, type PaymentId } from '../../src/core/ids.js';
 /**
  * What the checkout suites share: a real gateway, a merchant who owns a test integration, a second
  * merchant, a local "merchant site" that the return and cancel URLs point at, and a small form-posting
@@ -37,16 +37,16 @@ export interface World {
   cancelUrl: string;
   ownerId: MerchantId;
   otherId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   /** The owner, logged in to the management API. */
   api: ApiClient;
   /** A payment through the management API; its id. */
-  pay(body?: PaymentBody): Promise<string>;
+  pay(body?: PaymentBody): Promise<PaymentId>;
   /** A payment made by the service directly (live mode, URLs the API would refuse). */
-  payDirect(input: Partial<CreatePaymentInput>): Promise<string>;
-  payment(id: string): Promise<Payment>;
+  payDirect(input: Partial<CreatePaymentInput>): Promise<PaymentId>;
+  payment(id: PaymentId): Promise<Payment>;
   /** A checkout path of the payment (its page, or a form's), with the capability that opens it. */
-  at(id: string, form?: string): Promise<string>;
+  at(id: PaymentId, form?: string): Promise<string>;
   /** Runs the worker after moving the clock: timed sandbox outcomes fall due. */
   advance(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -100,7 +100,7 @@ async function furnishWorld(s: TestServer, site: Receiver, options: { enabledMet
       for (const [k, v] of Object.entries(payload)) if (v === null) delete payload[k];
       const r = await api.post(`/api/integrations/${integrationId}/payments`, payload);
       if (r.status !== 201) throw new Error(`payment not created: ${r.text}`);
-      return r.body.payment.id as string;
+      return asId('payment', r.body.payment.id);
     },
     async payDirect(input) {
       const integration = await requireActiveIntegration(deps, owner.merchant.id, integrationId);

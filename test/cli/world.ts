@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../src/core/ids.js';
 /**
  * What the remote CLI suites share: a real gateway on 127.0.0.1 (its worker running), a verified
  * merchant with an API token and a test integration, and `tollgate` run against it with its own config
@@ -21,7 +21,7 @@ export interface World {
   token: string;
   merchantId: MerchantId;
   email: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   credentials: CredentialSet;
   /** The config directory the CLI writes its profiles to. */
   configDir: string;

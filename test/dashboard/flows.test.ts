@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../src/core/ids.js';
+import { asId, type MerchantId } from '../../src/core/ids.js';
 /**
  * The dashboard's money, developer, payment, operator and sandbox flows in Debian's Chromium against the
  * real gateway, per database: one server, one browser and one merchant per database, the state made
@@ -251,7 +251,7 @@ for (const kind of testDatabases()) {
 
       const live = await createIntegration(s.app.deps, dana.id, { name: 'Dana live' }, { kind: 'system', id: null });
       state.liveId = live.integration.id;
-      await makeLive({ s, api, merchantId: dana.id }, state.liveId);
+      await makeLive({ s, api, merchantId: dana.id }, asId('integration', state.liveId));
       await page.goto(`${s.url}/integrations/${state.liveId}`);
       await page.getByLabel('Inject faults into test notifications').check();
       await page.getByLabel('Duplicates (%)').fill('10');
@@ -265,7 +265,7 @@ for (const kind of testDatabases()) {
     test("operators: a fee edited, the day's payout file, a merchant disabled and refused at login, system health", async () => {
       // A live payout waiting for the bank: a live payment paid, then the operator's payout run.
       const deps = s.app.deps;
-      const integration = await requireActiveIntegration(deps, dana.id, state.liveId);
+      const integration = await requireActiveIntegration(deps, dana.id, asId('integration', state.liveId));
       const { payment } = await createPayment(deps, { integration, mode: 'live', dialect: 'tollgate', amountMinor: 7_700, currency: 'USD', reference: 'LIVE-1', description: null, items: [], customer: {}, returnUrl: null, cancelUrl: null, notifyUrl: null, merchantTrace: null, validForMs: 3_600_000, testCheckout: 'merchant_only' });
       await transitionPayment(deps, payment!.id, { to: 'paid', reason: 'paid at the bank', method: 'card' });
       assert.ok((await runPayouts(deps)).started >= 1);

@@ -54,7 +54,7 @@ for (const kind of testDatabases()) {
 
     const anon = () => new ApiClient(s.url);
     const reveal = async (id: string): Promise<CredentialSet> => {
-      const c = await revealCredentials(s.app.deps, merchantId, id);
+      const c = await revealCredentials(s.app.deps, merchantId, asId('integration', id));
       for (const v of secretsOf(c)) issued.add(v);
       return c;
     };

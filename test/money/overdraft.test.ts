@@ -3,6 +3,7 @@
  * against one balance take exactly what it holds, on both databases. Today's read-then-write let
  * PostgreSQL accept more than the balance.
  */
+import { asId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Currency } from '../../src/core/money.js';
@@ -30,15 +31,15 @@ for (const kind of testDatabases()) {
     });
 
     /** A fresh integration holding `amount` of `currency` from one paid card payment; its id and that payment. */
-    async function funded(amount: number, currency: Currency = 'USD'): Promise<{ integrationId: string; paymentId: string }> {
+    async function funded(amount: number, currency: Currency = 'USD'): Promise<{ integrationId: IntegrationId; paymentId: PaymentId }> {
       const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);
       const p = await createPaymentOk(shop.api, integrationId, { amount, currency });
       const r = await pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
       assert.equal(r.body.payment.state, 'paid', r.text);
-      return { integrationId, paymentId: p.id };
+      return { integrationId, paymentId: asId('payment', p.id) };
     }
 
-    const available = async (integrationId: string, currency: Currency = 'USD') =>
+    const available = async (integrationId: IntegrationId, currency: Currency = 'USD') =>
       (await merchantBalances(shop.s.app.deps, shop.merchantId, integrationId)).find((b) => b.mode === 'test' && b.currency === currency)?.availableMinor ?? 0;
 
     function outcomes(results: PromiseSettledResult<unknown>[]): { ok: number; refused: number } {

@@ -6,6 +6,7 @@
  * concurrent bursts. Then every balance equals the replay of its entries, every currency sums to zero,
  * no guarded balance is negative. The seed is printed on failure; TOLLGATE_TEST_SEED replays one.
  */
+import { asId, type CustomerId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TollgateError } from '../../src/core/errors.js';
@@ -52,7 +53,7 @@ for (const kind of testDatabases()) {
       const deps = shop.s.app.deps;
       const integrations = [shop.integrationId, (await newIntegration(deps, shop.merchantId, { enabledMethods: ['card', 'wallet'] })).integrationId];
       const aliases = ['r1@example.test', 'r2@example.test'];
-      const customers: { integrationId: string; customerId: string; alias: string }[] = [];
+      const customers: { integrationId: IntegrationId; customerId: CustomerId; alias: string }[] = [];
       for (const id of integrations) {
         for (const [i, alias] of aliases.entries()) customers.push({ integrationId: id, alias, customerId: (await createFictitiousCustomer(deps, shop.merchantId, id, { name: `R ${i}`, email: alias, phone: `+22170000001${i}`, balanceMinor: 20_000, currency: 'USD' })).id });
       }
@@ -65,7 +66,7 @@ for (const kind of testDatabases()) {
       };
       let worker: Worker = newWorker();
       await setPayoutSchedule(deps, shop.merchantId, { frequency: 'immediate', minimums: [{ currency: 'USD', amountMinor: 5_000 }], account: { type: 'bank', bankName: 'B', accountName: 'R', accountNumber: '12345678' } });
-      const payments: { id: string; integrationId: string }[] = [];
+      const payments: { id: PaymentId; integrationId: IntegrationId }[] = [];
       const counts: Record<string, number> = {};
       try {
         for (let done = 0; done < OPERATIONS; ) {
@@ -74,7 +75,7 @@ for (const kind of testDatabases()) {
           const ops: Promise<unknown>[] = [];
           for (let k = 0; k < burst; k++) {
             const r = rnd();
-            const integrationId = pick(integrations) as string;
+            const integrationId = pick(integrations) as IntegrationId;
             const p = pick(payments);
             const amount = 100 + Math.floor(rnd() * 5_000);
             const c = pick(customers.filter((x) => x.integrationId === integrationId)) as (typeof customers)[number];
@@ -87,12 +88,12 @@ for (const kind of testDatabases()) {
                   const created = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
                   const paid = await pay(shop.api, created.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
                   assert.equal(paid.status, 200, paid.text);
-                  payments.push({ id: created.id, integrationId });
+                  payments.push({ id: asId('payment', created.id), integrationId });
                 } else if (op === 'wallet_pay') {
                   const created = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
                   const paid = await pay(shop.api, created.id, { method: 'wallet', customerAlias: c.alias });
                   // A wallet that cannot pay (read before, or lost the race in the guarded debit) is refused.
-                  if (paid.status === 200) payments.push({ id: created.id, integrationId });
+                  if (paid.status === 200) payments.push({ id: asId('payment', created.id), integrationId });
                   else assert.ok(paid.status === 422 && paid.body.code === 'refused' && /insufficient balance/.test(paid.body.detail), paid.text);
                 } else if (op === 'refund' && p) await createRefund(deps, shop.merchantId, p.id, { amountMinor: 1 + Math.floor(rnd() * 2_000) });
                 else if (op === 'escrow' && p) await transitionPayment(deps, p.id, { to: rnd() < 0.5 ? 'awaiting_delivery' : 'delivered', reason: 'random' });

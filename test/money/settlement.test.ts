@@ -1,3 +1,4 @@
+import { asId, type PaymentId } from '../../src/core/ids.js';
 /**
  * The settlement delay (issue 18): a paid payment's money is pending until the delay has passed, then
  * available; escrow payments stay pending until delivered, whatever the delay, and move once. Time is
@@ -25,16 +26,16 @@ for (const kind of testDatabases()) {
       await shop.s.stop();
     });
 
-    async function paid(integrationId: string, amount: number): Promise<string> {
+    async function paid(integrationId: string, amount: number): Promise<PaymentId> {
       const p = await createPaymentOk(shop.api, integrationId, { amount, currency: 'USD' });
       assert.equal((await pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' })).body.payment.state, 'paid');
-      return p.id;
+      return asId('payment', p.id);
     }
     const balance = async (integrationId: string) => {
       const b = (await shop.api.get(`/api/integrations/${integrationId}/balances`)).body.data[0];
       return { available: b.available, pending: b.pending };
     };
-    const move = (id: string, to: 'awaiting_delivery' | 'delivered') => transitionPayment(shop.s.app.deps, id, { to, reason: 'test' });
+    const move = (id: PaymentId, to: 'awaiting_delivery' | 'delivered') => transitionPayment(shop.s.app.deps, id, { to, reason: 'test' });
 
     test('paid money is pending for the delay, not refundable, then available once', async () => {
       const { integrationId } = await newIntegration(shop.s.app.deps, shop.merchantId);

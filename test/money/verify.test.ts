@@ -3,6 +3,7 @@
  * non-zero on a mismatch; the migration moves the money of a database written before the ledger
  * (paid payments, escrow, refunds, payouts, customers' balances) and verify passes after it.
  */
+import { fixtureId } from '../helpers/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Migrator, sql } from 'kysely';
@@ -42,8 +43,8 @@ for (const kind of testDatabases()) {
       await migrateToLatest(store);
       const deps = { store };
       // Received 18,000; refunded 2,000; paid out 4,000; 3,000 in escrow.
-      assert.deepEqual(await integrationBalances(deps, 'int_old'), [{ mode: 'test', currency: 'XOF', availableMinor: 9_000, pendingMinor: 3_000, inTransitMinor: 0, feesMinor: 0 }]);
-      assert.equal((await findFictitiousCustomerById(db, 'int_old', 'cus_a'))?.balanceMinor, 2_500, "the customer's balance is their wallet now");
+      assert.deepEqual(await integrationBalances(deps, fixtureId('integration', 'int_old')), [{ mode: 'test', currency: 'XOF', availableMinor: 9_000, pendingMinor: 3_000, inTransitMinor: 0, feesMinor: 0 }]);
+      assert.equal((await findFictitiousCustomerById(db, fixtureId('integration', 'int_old'), fixtureId('customer', 'cus_a')))?.balanceMinor, 2_500, "the customer's balance is their wallet now");
       const report = await verifyLedger(deps);
       assert.equal(report.ok, true, JSON.stringify(report));
       assert.equal(report.accountsChecked, 5, 'available, pending, in transit, world, wallet');

@@ -5,6 +5,7 @@
  * signs the retries still queued. The verifier below is written from the spec
  * (https://www.standardwebhooks.com), not from our code.
  */
+import type { IntegrationId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -41,7 +42,7 @@ for (const kind of testDatabases()) {
   describe(`Tollgate webhook signed at send time on ${kind}`, () => {
     let shop: Shop;
     let rx: Receiver;
-    let integrationId: string;
+    let integrationId: IntegrationId;
     let secret: string;
 
     before(async () => {

@@ -1,3 +1,4 @@
+import { asId } from '../../src/core/ids.js';
 /**
  * Paynow Zimbabwe status updates and PayDunya IPNs carry their hash inside the form body; it is
  * computed when each attempt is sent, from the stored unsigned body, with the keys of that moment.
@@ -58,7 +59,7 @@ for (const kind of testDatabases()) {
       });
       assert.equal(zwParse(await r.text()).get('status'), 'Ok');
       const row = await shop.s.store.db.selectFrom('payments').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
-      await completeTestPayment(shop.s.app.deps, shop.merchantId, row.id, 'paid');
+      await completeTestPayment(shop.s.app.deps, shop.merchantId, asId('payment', row.id), 'paid');
       await shop.s.app.worker.drain();
       assert.equal(at('/zw').length, 1);
       const first = at('/zw')[0]!;

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../src/core/ids.js';
 /**
  * What the payments and notification suites share: a real server with one verified merchant, an API
  * token (a script's way in: no cookie, no CSRF), an integration, and short calls for the routes.
@@ -17,7 +17,7 @@ export interface Shop {
   s: TestServer;
   api: ApiClient;
   merchantId: MerchantId;
-  integrationId: string;
+  integrationId: IntegrationId;
   /** The integration's Signature-Key for test mode (signs native webhooks). */
   signatureKey: string;
 }
@@ -39,7 +39,7 @@ export async function newIntegration(
   deps: ServiceDeps,
   merchantId: MerchantId,
   input: { name?: string; notificationUrl?: string; enabledMethods?: PaymentMethod[] } = {},
-): Promise<{ integrationId: string; signatureKey: string }> {
+): Promise<{ integrationId: IntegrationId; signatureKey: string }> {
   const created = await createIntegration(
     deps,
     merchantId,
@@ -102,7 +102,7 @@ export function dataSnapshot(store: TestServer['store']): Promise<string> {
  * Takes an integration live the way a merchant and an operator do: one paid test payment (through
  * the sandbox controls), a go-live request, an operator's approval.
  */
-export async function makeLive(shop: Pick<Shop, 's' | 'api' | 'merchantId'>, integrationId: string): Promise<void> {
+export async function makeLive(shop: Pick<Shop, 's' | 'api' | 'merchantId'>, integrationId: IntegrationId): Promise<void> {
   const deps = shop.s.app.deps;
   const p = await createPaymentOk(shop.api, integrationId, { amount: 100, currency: 'USD' });
   const done = await shop.api.post(`/api/payments/${p.id}/sandbox/complete`, { outcome: 'paid' });

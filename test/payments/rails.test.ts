@@ -1,3 +1,4 @@
+import { asId } from '../../src/core/ids.js';
 /**
  * Every documented magic value of the test-mode rails, over POST /api/payments/:id/pay (and the service
  * where a refusal's machine-readable reason matters): test phones, saved-card tokens, BLIK codes,
@@ -34,7 +35,7 @@ for (const kind of testDatabases()) {
       await shop.s.stop();
     });
 
-    const newPayment = async (body: Record<string, unknown> = {}, integrationId = shop.integrationId) => (await createPaymentOk(shop.api, integrationId, body)).id as string;
+    const newPayment = async (body: Record<string, unknown> = {}, integrationId = shop.integrationId) => asId('payment', (await createPaymentOk(shop.api, integrationId, body)).id);
 
     /** Pays and expects an immediate refusal that leaves every row as it was. */
     async function refused(id: string, body: Record<string, unknown>, detailPattern: RegExp): Promise<void> {

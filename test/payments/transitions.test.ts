@@ -1,3 +1,4 @@
+import { asId, type PaymentId } from '../../src/core/ids.js';
 /**
  * The one function that changes a payment's state: version check, event with the next version,
  * every caused job in the same transaction; a repeat changes nothing; concurrent transitions have
@@ -58,7 +59,7 @@ for (const kind of testDatabases()) {
       await shop.s.stop();
     });
 
-    const newPayment = async () => (await createPaymentOk(shop.api, shop.integrationId, { amount: 700, currency: 'USD' })).id as string;
+    const newPayment = async () => asId('payment', (await createPaymentOk(shop.api, shop.integrationId, { amount: 700, currency: 'USD' })).id);
 
     test('one transaction moves the state, appends the next version and inserts its delivery and its jobs', async () => {
       const id = await newPayment();
@@ -124,7 +125,7 @@ for (const kind of testDatabases()) {
       await assert.rejects(transitionPayment(deps, id, { to: 'paid', reason: 'stale', version: 1 }), (err: unknown) => isRefusal(err, 'conflict'));
       await assert.rejects(transitionPayment(deps, id, { to: 'refunded', reason: 'not allowed' }), (err: unknown) => isRefusal(err, 'invalid_state'));
       await assert.rejects(transitionPayment(deps, id, { to: 'paid', reason: 'wrong from', from: ['created'] }), (err: unknown) => isRefusal(err, 'invalid_state'));
-      await assert.rejects(transitionPayment(deps, 'pay_000000000000000000000', { to: 'paid', reason: 'missing' }), (err: unknown) => isRefusal(err, 'not_found'));
+      await assert.rejects(transitionPayment(deps, asId('payment', 'pay_000000000000000000000'), { to: 'paid', reason: 'missing' }), (err: unknown) => isRefusal(err, 'not_found'));
       assert.equal(await dataSnapshot(shop.s.store), before);
       await transitionPayment(deps, id, { to: 'failed', reason: 'final' });
       await assert.rejects(transitionPayment(deps, id, { to: 'paid', reason: 'after final' }), (err: unknown) => isRefusal(err, 'invalid_state'));
@@ -132,13 +133,13 @@ for (const kind of testDatabases()) {
 
     test(`concurrent transitions to different outcomes: exactly one wins${kind === 'postgres' ? ' (4 pools on one database)' : ''}`, async () => {
       const targets: PaymentState[] = ['paid', 'failed', 'cancelled', 'expired'];
-      const ids: string[] = [];
+      const ids: PaymentId[] = [];
       for (let i = 0; i < 6; i++) {
         const id = await newPayment();
         await transitionPayment(deps, id, { to: 'pending', reason: 'test' });
         ids.push(id);
       }
-      const calls: Array<{ id: string; to: PaymentState; run: Promise<TransitionResult> }> = [];
+      const calls: Array<{ id: PaymentId; to: PaymentState; run: Promise<TransitionResult> }> = [];
       let n = 0;
       for (const id of ids) {
         for (let k = 0; k < 16; k++) {

@@ -3,6 +3,7 @@
  * once and bound per call (store/prepared.ts), lookups batched across requests (store/batched-read.ts),
  * and SQLite's reuse of compiled statements (store/sqlite.ts).
  */
+import { fixtureId } from '../helpers/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
@@ -143,13 +144,13 @@ for (const kind of testDatabases()) {
         ['int_a', 'create', 'old'],
         ['int_a', 'create', 'k1'],
       ];
-      const found = await Promise.all(asks.map(([i, s, k]) => findIdempotencyRecord(store.db, i, s, k, now)));
+      const found = await Promise.all(asks.map(([i, s, k]) => findIdempotencyRecord(store.db, fixtureId('integration', i), s, k, now)));
       assert.deepEqual(
         found.map((f) => f?.body),
         ['a-create-k1', 'a-refund-k1', 'b-create-k1', undefined, 'a-create-odd', undefined, 'a-create-k1'],
       );
       assert.deepEqual(found[0], { requestHash: 'h-a-create-k1', status: 201, body: 'a-create-k1' });
-      assert.equal((await findIdempotencyRecord(store.db, 'int_a', 'create', 'old', now - 1))?.body, 'a-create-old', 'found while it has not expired');
+      assert.equal((await findIdempotencyRecord(store.db, fixtureId('integration', 'int_a'), 'create', 'old', now - 1))?.body, 'a-create-old', 'found while it has not expired');
     });
 
     test('a prepared select * keeps working on every connection after another node adds a column', async () => {

@@ -3,6 +3,7 @@
  * integration's newest entries whatever the batches they sit in (several processes write batches whose
  * times overlap), and the migration that introduced batches kept every entry written before it.
  */
+import { fixtureId } from '../helpers/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Migrator, sql } from 'kysely';
@@ -43,7 +44,7 @@ for (const kind of testDatabases()) {
           values (${`req_old${i}`}, 'int_old', 'paynow_zw', 'POST', '/interface/initiatetransaction', ${JSON.stringify({ host: 'x', n: String(i) })}, ${`id=1&n=${i}`}, 200, 'status=Ok', ${i === 1 ? 'ABC' : null}, ${1_000 + i})`.execute(store.db);
       }
       await migrateToLatest(store);
-      const listed = await listRequestLog(store.db, 'int_old', 10);
+      const listed = await listRequestLog(store.db, fixtureId('integration', 'int_old'), 10);
       assert.deepEqual(
         listed.map((e) => [e.id, e.createdAt, e.headers.n, e.body, e.responseStatus, e.responseBody, e.signature, e.dialect]),
         [
@@ -60,22 +61,22 @@ for (const kind of testDatabases()) {
       // holds the entry that is third newest.
       await store.transaction((tx) =>
         insertRequestLogEntries(tx, [
-          { integrationId: 'int_a', entry: entry('req_a1', 100) },
-          { integrationId: 'int_b', entry: entry('req_b1', 990) },
-          { integrationId: 'int_a', entry: entry('req_a2', 500) },
+          { integrationId: fixtureId('integration', 'int_a'), entry: entry('req_a1', 100) },
+          { integrationId: fixtureId('integration', 'int_b'), entry: entry('req_b1', 990) },
+          { integrationId: fixtureId('integration', 'int_a'), entry: entry('req_a2', 500) },
         ]),
       );
       await insertRequestLogEntries(store.db, [
-        { integrationId: 'int_a', entry: entry('req_a3', 300) },
-        { integrationId: 'int_a', entry: entry('req_a4', 400) },
+        { integrationId: fixtureId('integration', 'int_a'), entry: entry('req_a3', 300) },
+        { integrationId: fixtureId('integration', 'int_a'), entry: entry('req_a4', 400) },
       ]);
-      await insertRequestLogEntries(store.db, [{ integrationId: 'int_a', entry: entry('req_a5', 450) }]);
-      const ids = async (limit: number) => (await listRequestLog(store.db, 'int_a', limit)).map((e) => e.id);
+      await insertRequestLogEntries(store.db, [{ integrationId: fixtureId('integration', 'int_a'), entry: entry('req_a5', 450) }]);
+      const ids = async (limit: number) => (await listRequestLog(store.db, fixtureId('integration', 'int_a'), limit)).map((e) => e.id);
       assert.deepEqual(await ids(3), ['req_a2', 'req_a5', 'req_a4']);
       assert.deepEqual(await ids(1), ['req_a2']);
       assert.deepEqual(await ids(50), ['req_a2', 'req_a5', 'req_a4', 'req_a3', 'req_a1']);
-      assert.deepEqual((await listRequestLog(store.db, 'int_b', 5)).map((e) => e.id), ['req_b1']);
-      const first = (await listRequestLog(store.db, 'int_a', 1))[0];
+      assert.deepEqual((await listRequestLog(store.db, fixtureId('integration', 'int_b'), 5)).map((e) => e.id), ['req_b1']);
+      const first = (await listRequestLog(store.db, fixtureId('integration', 'int_a'), 1))[0];
       assert.deepEqual(first?.headers, entry('x', 0).headers, 'headers come back as written');
       assert.equal(first?.body, '{"n":"req_a2"}');
     });
@@ -83,15 +84,15 @@ for (const kind of testDatabases()) {
     test('more batches than one page: the newest are found, ties in time go by id', async () => {
       for (let i = 0; i < 45; i++) {
         // One entry per flush, every third at the same moment as the one before.
-        await insertRequestLogEntries(store.db, [{ integrationId: 'int_c', entry: entry(`req_c${String(i).padStart(2, '0')}`, 10_000 + i - (i % 3 === 2 ? 1 : 0)) }]);
+        await insertRequestLogEntries(store.db, [{ integrationId: fixtureId('integration', 'int_c'), entry: entry(`req_c${String(i).padStart(2, '0')}`, 10_000 + i - (i % 3 === 2 ? 1 : 0)) }]);
       }
-      const listed = await listRequestLog(store.db, 'int_c', 30);
+      const listed = await listRequestLog(store.db, fixtureId('integration', 'int_c'), 30);
       assert.equal(listed.length, 30);
       const sorted = [...listed].sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1));
       assert.deepEqual(listed, sorted, 'newest first, then by id');
       assert.equal(listed[0]?.id, 'req_c44');
       assert.deepEqual(
-        (await listRequestLog(store.db, 'int_c', 100)).map((e) => e.id).slice(0, 30),
+        (await listRequestLog(store.db, fixtureId('integration', 'int_c'), 100)).map((e) => e.id).slice(0, 30),
         listed.map((e) => e.id),
         'the 30 newest are the first 30 of all',
       );

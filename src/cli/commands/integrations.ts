@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { Command } from 'commander';
 import { ROTATION_GROUP_NAMES, type RotationGroup } from '../../core/credentials.js';
 import { TollgateError } from '../../core/errors.js';
@@ -63,7 +64,7 @@ export function registerIntegrationCommands(program: Command, io: CliIo): void {
       const grace = Number(o.grace);
       if (!Number.isInteger(grace)) throw new TollgateError('validation', '--grace must be a whole number of seconds');
       const result = await withServices(io, opts, async (deps) =>
-        rotateIntegrationKeys(deps, await merchantIdByEmail(deps, o.merchant), o.integration, { groups: o.groups ? parseGroups(o.groups) : undefined, graceSeconds: grace }, CLI_ACTOR),
+        rotateIntegrationKeys(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration), { groups: o.groups ? parseGroups(o.groups) : undefined, graceSeconds: grace }, CLI_ACTOR),
       );
       print(io, opts, { integration: { id: result.integration.id, name: result.integration.name, mode: result.integration.mode }, rotated: result.groups, credentials: result.credentials }, () => [
         `rotated ${result.groups.join(', ')} of ${result.integration.id}${grace > 0 ? `; the old keys work for ${grace} s more` : ''}`,
@@ -78,7 +79,7 @@ export function registerIntegrationCommands(program: Command, io: CliIo): void {
     .requiredOption('--integration <id>', 'integration id (int_…)')
     .action(async (o: { merchant: string; integration: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const creds = await withServices(io, opts, async (deps) => revealCredentials(deps, await merchantIdByEmail(deps, o.merchant), o.integration));
+      const creds = await withServices(io, opts, async (deps) => revealCredentials(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration)));
       print(io, opts, { credentials: creds }, () => describeCredentials(creds));
     });
 }

@@ -1,3 +1,4 @@
+import { asId, isId } from '../../core/ids.js';
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
 import { integrationBalances } from '../../services/money/balances.js';
@@ -19,7 +20,8 @@ export function registerMoneyCommands(program: Command, io: CliIo): void {
     .requiredOption('--integration <id>', 'integration id (int_…)')
     .action(async (o: { integration: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const balances = await withServices(io, opts, (deps) => integrationBalances(deps, o.integration));
+      // Text that is no integration id has moved no money, as an unknown id has not.
+      const balances = await withServices(io, opts, async (deps) => (isId('integration', o.integration) ? integrationBalances(deps, o.integration) : []));
       print(io, opts, serialize(balanceList, { data: balances.map(balanceView) }), () =>
         balances.length === 0
           ? ['no money has moved on this integration']
@@ -95,7 +97,9 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
     .action(async (o: { status?: string; integration?: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (o.status && !['pending', 'in_transit', 'paid', 'failed'].includes(o.status)) throw new TollgateError('validation', '--status must be pending, in_transit, paid or failed');
-      const list = await withServices(io, opts, (deps) => allPayouts(deps, { ...(o.status && { status: o.status as PayoutStatus }), ...(o.integration && { integrationId: o.integration }) }));
+      const only = o.integration || undefined;
+      // Text that is no integration id matches no payout, as an unknown id does.
+      const list = await withServices(io, opts, async (deps) => (only !== undefined && !isId('integration', only) ? [] : allPayouts(deps, { ...(o.status && { status: o.status as PayoutStatus }), ...(only && { integrationId: only }) })));
       print(io, opts, serialize(payoutPage, { data: list.map(payoutView), nextCursor: null }), () => (list.length === 0 ? ['no payouts'] : list.map((p) => `${p.id}  ${p.integrationId}  ${p.mode}  ${p.amountMinor} ${p.currency}  ${p.status}`)));
     });
   payouts
@@ -146,7 +150,7 @@ export function registerPayoutCommands(program: Command, io: CliIo): void {
     .action(async (o: { payout: string; status: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (o.status !== 'paid' && o.status !== 'failed') throw new TollgateError('validation', '--status must be paid or failed');
-      const p = await withServices(io, opts, (deps) => markPayout(deps, o.payout, o.status as 'paid' | 'failed'));
+      const p = await withServices(io, opts, (deps) => markPayout(deps, asId('payout', o.payout), o.status as 'paid' | 'failed'));
       print(io, opts, serialize(markedPayout, { payout: payoutView(p) }), () => [`${p.id} ${p.status}`]);
     });
 }

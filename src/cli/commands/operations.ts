@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
 import { listOutbox } from '../../services/mail/outbox.js';
@@ -21,7 +22,7 @@ export function registerOperationCommands(program: Command, io: CliIo): void {
     .requiredOption('--integration <id>', 'integration id (int_…)')
     .action(async (o: { integration: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const i = await withServices(io, opts, (deps) => decideGoLive(deps, o.integration, { approve: true }, CLI_ACTOR));
+      const i = await withServices(io, opts, (deps) => decideGoLive(deps, asId('integration', o.integration), { approve: true }, CLI_ACTOR));
       print(io, opts, { integration: i }, () => [`${i.id} "${i.name}" is live`]);
     });
   golive
@@ -32,7 +33,7 @@ export function registerOperationCommands(program: Command, io: CliIo): void {
     .action(async (o: { integration: string; reason: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
       if (o.reason.trim() === '') throw new TollgateError('validation', '--reason must not be empty');
-      const i = await withServices(io, opts, (deps) => decideGoLive(deps, o.integration, { approve: false, reason: o.reason.trim() }, CLI_ACTOR));
+      const i = await withServices(io, opts, (deps) => decideGoLive(deps, asId('integration', o.integration), { approve: false, reason: o.reason.trim() }, CLI_ACTOR));
       print(io, opts, { integration: i }, () => [`${i.id} "${i.name}": request rejected`]);
     });
 

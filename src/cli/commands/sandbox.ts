@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TollgateError } from '../../core/errors.js';
@@ -61,7 +62,7 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
       if (!(o.currency in CURRENCIES)) throw new TollgateError('validation', `unknown currency ${o.currency}`);
       const balance = wholeNumber(o.balance, '--balance');
       const c = await withServices(io, opts, async (deps) =>
-        createFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), o.integration, { name: o.name, email: o.email, phone: o.phone, balanceMinor: balance, currency: o.currency as Currency }),
+        createFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration), { name: o.name, email: o.email, phone: o.phone, balanceMinor: balance, currency: o.currency as Currency }),
       );
       print(io, opts, { customer: c }, () => [`created ${c.id} ${c.name} <${c.email}> ${c.phone}: balance ${c.balanceMinor} ${c.currency}`]);
     });
@@ -75,7 +76,7 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
       const opts = globalOptions(cmd);
       const amount = wholeNumber(o.amount, '--amount');
       if (amount <= 0) throw new TollgateError('validation', '--amount must be positive');
-      const c = await withServices(io, opts, async (deps) => reloadFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), o.integration, o.customer, amount));
+      const c = await withServices(io, opts, async (deps) => reloadFictitiousCustomer(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration), asId('customer', o.customer), amount));
       print(io, opts, { customer: c }, () => [`${c.id} ${c.name}: balance ${c.balanceMinor} ${c.currency}`]);
     });
   customer
@@ -84,7 +85,7 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
     .requiredOption('--integration <id>', 'integration id (int_…)')
     .action(async (o: { merchant: string; integration: string }, cmd: Command) => {
       const opts = globalOptions(cmd);
-      const list = await withServices(io, opts, async (deps) => fictitiousCustomers(deps, await merchantIdByEmail(deps, o.merchant), o.integration));
+      const list = await withServices(io, opts, async (deps) => fictitiousCustomers(deps, await merchantIdByEmail(deps, o.merchant), asId('integration', o.integration)));
       print(io, opts, { customers: list }, () => (list.length === 0 ? ['no fictitious customers'] : list.map((c) => `${c.id}  ${c.name} <${c.email}> ${c.phone}  ${c.balanceMinor} ${c.currency}`)));
     });
 }

@@ -292,7 +292,7 @@ export async function merchantLoginEmails(deps: ServiceDeps, merchantId: Merchan
   });
 }
 
-export function getOperator(deps: ServiceDeps, id: string): Promise<Operator | undefined> {
+export function getOperator(deps: ServiceDeps, id: OperatorId): Promise<Operator | undefined> {
   return findOperator(deps.store.db, id);
 }
 

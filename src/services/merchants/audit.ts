@@ -1,4 +1,4 @@
-import type { IdGenerator, MerchantId } from '../../core/ids.js';
+import type { IdGenerator, IntegrationId, MerchantId } from '../../core/ids.js';
 import { insertAudit } from '../../store/repos/audit.js';
 import type { Tx } from '../../store/schema.js';
 import type { AuditLogTable } from '../../store/tables/integrations.js';
@@ -14,7 +14,7 @@ export const CLI_ACTOR: Actor = { kind: 'cli', id: null };
 export async function audit(
   tx: Tx,
   ids: IdGenerator,
-  entry: { merchantId: MerchantId | null; integrationId: string | null; actor: Actor; action: string; detail?: Record<string, unknown> },
+  entry: { merchantId: MerchantId | null; integrationId: IntegrationId | null; actor: Actor; action: string; detail?: Record<string, unknown> },
   now: number,
 ): Promise<void> {
   await insertAudit(tx, {

@@ -1,3 +1,4 @@
+import type { IdGenerator, IntegrationId } from '../../core/ids.js';
 import {
   CREDENTIAL_SLOTS,
   type CredentialSet,
@@ -8,7 +9,6 @@ import {
   toCredentialSet,
 } from '../../core/credentials.js';
 import { constantTimeEqual, type Keyring } from '../../core/crypto.js';
-import type { IdGenerator } from '../../core/ids.js';
 import {
   activeCredentials,
   expireCurrentCredentials,
@@ -35,7 +35,7 @@ const LOOKUP_SLOTS = new Set<CredentialSlot>([
 async function storeValues(
   tx: Tx,
   deps: CredDeps,
-  integrationId: string,
+  integrationId: IntegrationId,
   values: ReadonlyMap<CredentialSlot, string>,
   now: number,
 ): Promise<void> {
@@ -58,7 +58,7 @@ async function storeValues(
 export async function createCredentials(
   tx: Tx,
   deps: CredDeps,
-  integrationId: string,
+  integrationId: IntegrationId,
   now: number,
   chosen: Partial<Record<CredentialSlot, string>> = {},
 ): Promise<Map<CredentialSlot, string>> {
@@ -75,7 +75,7 @@ export async function createCredentials(
 export async function rotateCredentials(
   tx: Tx,
   deps: CredDeps,
-  integrationId: string,
+  integrationId: IntegrationId,
   groups: readonly RotationGroup[],
   graceMs: number,
   now: number,
@@ -120,7 +120,7 @@ interface LiveCredential {
  * An integration's credentials that verified when read, decrypted, newest first; filtered again by `now`.
  * `db` is the transaction when called inside one (SQLite has a single connection: reading beside it would wait forever).
  */
-async function liveCredentials(r: AuthReader, integrationId: string, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
+async function liveCredentials(r: AuthReader, integrationId: IntegrationId, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
   const all = await r.authCache.read(`credentials:${integrationId}`, db, async (db) =>
     (await activeCredentials(db, integrationId, now)).map((c) => ({ slot: c.slot, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt })),
   );
@@ -128,12 +128,12 @@ async function liveCredentials(r: AuthReader, integrationId: string, now: number
 }
 
 /** Every value of a slot that verifies now (current first, then those in a grace period). */
-export async function verifyingValues(r: AuthReader, integrationId: string, slot: CredentialSlot, now: number): Promise<string[]> {
+export async function verifyingValues(r: AuthReader, integrationId: IntegrationId, slot: CredentialSlot, now: number): Promise<string[]> {
   return (await liveCredentials(r, integrationId, now)).filter((c) => c.slot === slot).map((c) => c.value);
 }
 
 /** An integration by id, as the wires and the payment flow read it (cached briefly); `db` as for liveCredentials. */
-export function integrationById(r: AuthReader, id: string, db: Db = r.store.db): Promise<Integration | undefined> {
+export function integrationById(r: AuthReader, id: IntegrationId, db: Db = r.store.db): Promise<Integration | undefined> {
   return r.authCache.read(`integration:${id}`, db, (db) => findIntegrationAnyMerchant(db, id));
 }
 

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { LIVE_GROUPS } from '../../core/credentials.js';
 import { TollgateError } from '../../core/errors.js';
 import { isPaymentMethod } from '../../core/payment-methods.js';
@@ -33,7 +33,7 @@ const PAID_STATE = 'paid';
  * The merchant asks to go live. Refused, with the reason, unless the email is verified, the
  * integration is in test mode and not already waiting, and it has at least one successful test payment.
  */
-export async function requestGoLive(deps: ServiceDeps, merchantId: MerchantId, id: string, actor: Actor): Promise<IntegrationView> {
+export async function requestGoLive(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId, actor: Actor): Promise<IntegrationView> {
   const now = deps.clock.now();
   await authTransaction(deps, async (tx) => {
     const merchant = await findMerchant(tx, merchantId);
@@ -66,7 +66,7 @@ export async function pendingGoLiveRequests(deps: ServiceDeps): Promise<Array<In
  */
 export async function decideGoLive(
   deps: ServiceDeps,
-  id: string,
+  id: IntegrationId,
   decision: { approve: true } | { approve: false; reason: string },
   actor: Actor,
 ): Promise<IntegrationView> {

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import {
   type CredentialSet,
   type CredentialSlot,
@@ -43,7 +43,7 @@ export interface IntegrationInput {
 }
 
 export interface IntegrationView {
-  id: string;
+  id: IntegrationId;
   name: string;
   mode: 'test' | 'live';
   absorbFees: boolean;
@@ -114,7 +114,7 @@ export function formatCredentialMail(integration: Pick<Integration, 'name' | 'id
   ].join('\n');
 }
 
-async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Integration> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId): Promise<Integration> {
   const i = await findIntegration(deps.store.db, merchantId, id);
   if (!i) throw new TollgateError('not_found', `integration ${id} not found`);
   return i;
@@ -184,7 +184,7 @@ export async function createIntegration(
 }
 
 /** The merchant's integration, refusing a disabled one: what creating a payment needs. */
-export async function requireActiveIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Integration> {
+export async function requireActiveIntegration(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId): Promise<Integration> {
   const i = await requireIntegration(deps, merchantId, id);
   if (i.disabledAt !== null) throw new TollgateError('invalid_state', 'the integration is disabled');
   return i;
@@ -194,14 +194,14 @@ export async function listMerchantIntegrations(deps: ServiceDeps, merchantId: Me
   return (await listIntegrations(deps.store.db, merchantId)).map(integrationView);
 }
 
-export async function getIntegration(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<IntegrationView> {
+export async function getIntegration(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId): Promise<IntegrationView> {
   return integrationView(await requireIntegration(deps, merchantId, id));
 }
 
 export async function updateIntegrationSettings(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  id: string,
+  id: IntegrationId,
   input: Partial<IntegrationInput> & { disabled?: boolean | undefined },
   actor: Actor,
 ): Promise<IntegrationView> {
@@ -235,7 +235,7 @@ export async function updateIntegrationSettings(
 export async function rotateIntegrationKeys(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  id: string,
+  id: IntegrationId,
   options: { groups?: readonly RotationGroup[] | undefined; graceSeconds?: number | undefined },
   actor: Actor,
 ): Promise<{ integration: IntegrationView; credentials: CredentialSet; groups: RotationGroup[] }> {
@@ -262,7 +262,7 @@ export async function rotateIntegrationKeys(
 }
 
 /** "Email Key To Company Address": the current keys, to the company email, never in the response. */
-export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: MerchantId, id: string, actor: Actor): Promise<{ to: string }> {
+export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId, actor: Actor): Promise<{ to: string }> {
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
     const integration = await findIntegration(tx, merchantId, id);
@@ -276,7 +276,7 @@ export async function emailIntegrationKeys(deps: ServiceDeps, merchantId: Mercha
 }
 
 /** The plain credentials, for the local administrator's CLI only. */
-export async function revealCredentials(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<CredentialSet> {
+export async function revealCredentials(deps: ServiceDeps, merchantId: MerchantId, id: IntegrationId): Promise<CredentialSet> {
   const integration = await requireIntegration(deps, merchantId, id);
   return currentCredentialSet(deps.store.db, deps.keyring, integration, deps.clock.now());
 }

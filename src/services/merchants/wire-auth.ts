@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import type { Mode } from '../../store/repos/integrations.js';
 import type { ServiceDeps } from '../deps.js';
 import {
@@ -14,7 +15,7 @@ export function authenticateZw(deps: ServiceDeps, integrationNumber: number): Pr
 }
 
 /** The Paynow Zimbabwe keys of an integration that verify now, current first: for signing poll answers. */
-export function zwKeys(deps: ServiceDeps, integrationId: string): Promise<string[]> {
+export function zwKeys(deps: ServiceDeps, integrationId: IntegrationId): Promise<string[]> {
   return verifyingValues(deps, integrationId, 'paynow_zw.integration_key', deps.clock.now());
 }
 

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 /** What an integration holds, read from the ledger's accounts. */
 import { type AccountKey, accountId } from '../../core/ledger.js';
 import { accountBalance, accountBalances } from '../../store/repos/ledger.js';
@@ -19,7 +19,7 @@ export function availableBalance(deps: Pick<ServiceDeps, 'store'>, account: Acco
 }
 
 /** The merchant's balances of one integration, per mode and currency. */
-export async function integrationBalances(deps: Pick<ServiceDeps, 'store'>, integrationId: string): Promise<Balance[]> {
+export async function integrationBalances(deps: Pick<ServiceDeps, 'store'>, integrationId: IntegrationId): Promise<Balance[]> {
   const out = new Map<string, Balance>();
   for (const a of await accountBalances(deps.store.db, integrationId)) {
     if (a.kind === 'world' || a.kind === 'wallet') continue;
@@ -34,7 +34,7 @@ export async function integrationBalances(deps: Pick<ServiceDeps, 'store'>, inte
   return [...out.values()].sort((x, y) => (x.mode + x.currency < y.mode + y.currency ? -1 : 1));
 }
 
-export async function merchantBalances(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<Balance[]> {
+export async function merchantBalances(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<Balance[]> {
   await requireIntegration(deps, merchantId, integrationId);
   return integrationBalances(deps, integrationId);
 }

@@ -14,6 +14,7 @@
  * Zero postings are dropped (a payment whose fee is its whole amount credits the merchant nothing), and
  * a movement left with none moves no money and writes nothing: no ledger transaction is ever empty.
  */
+import type { CustomerId, IntegrationId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
 import { accountsWithDeltas, creditAccounts, debitGuarded, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
@@ -40,7 +41,7 @@ export interface Movement {
   kind: TransactionKind;
   /** What caused it; a (kind, ref) pair posts once. */
   refId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   postings: Posting[];
@@ -73,7 +74,7 @@ export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'id
 }
 
 /** The accounts of one integration, mode and currency, by kind. */
-export function accountsOf(integrationId: string, mode: 'test' | 'live', currency: string) {
+export function accountsOf(integrationId: IntegrationId, mode: 'test' | 'live', currency: string) {
   const key = (kind: Exclude<AccountKey['kind'], 'wallet'>): AccountKey => ({ integrationId, mode, currency, kind });
   return {
     available: key('available'),
@@ -81,7 +82,7 @@ export function accountsOf(integrationId: string, mode: 'test' | 'live', currenc
     fees: key('fees'),
     inTransit: key('in_transit'),
     world: key('world'),
-    wallet: (customerId: string): AccountKey => ({ integrationId, mode, currency, kind: 'wallet', customerId }),
+    wallet: (customerId: CustomerId): AccountKey => ({ integrationId, mode, currency, kind: 'wallet', customerId }),
   };
 }
 

@@ -3,6 +3,7 @@
  * payment's receipt (net of its fee), escrow held and released, a refund taken from the available
  * balance and given back when it is cancelled.
  */
+import type { CustomerId, IntegrationId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
 import type { PaymentState } from '../../core/payment-state.js';
@@ -17,7 +18,7 @@ type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
 type MoveDeps = Pick<ServiceDeps, 'clock' | 'ids' | 'settlementDelayMs'>;
 
 /** What a payment's move to `after.state` posts, if anything. `payerWallet` is the fictitious customer who paid on site. */
-export async function postPaymentMove(tx: Tx, deps: MoveDeps, from: PaymentState, after: Payment, payerWallet?: { customerId: string; refuse: () => Error }): Promise<void> {
+export async function postPaymentMove(tx: Tx, deps: MoveDeps, from: PaymentState, after: Payment, payerWallet?: { customerId: CustomerId; refuse: () => Error }): Promise<void> {
   const a = accountsOf(after.integrationId, after.mode, after.currency);
   const base = { refId: after.id, integrationId: after.integrationId, mode: after.mode, currency: after.currency };
   const fee = after.feeMinor;
@@ -52,7 +53,7 @@ export async function postPaymentMove(tx: Tx, deps: MoveDeps, from: PaymentState
 
 interface RefundMoney {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   amountMinor: number;

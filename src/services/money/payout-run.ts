@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { MerchantId, PayoutId } from '../../core/ids.js';
 /**
  * Payout runs. Each payout is one transaction (its record, its money moved to in transit, the payments
  * it settles, and in test mode the job that carries it on), so a run killed midway leaves each balance
@@ -105,7 +105,7 @@ export async function runScheduledPayouts(deps: ServiceDeps): Promise<RunResult>
  * One step of a simulated test payout: pending → in transit (and the bank's answer scheduled), then
  * paid or failed. A step that no longer applies (the operator marked it, a second worker) does nothing.
  */
-export async function advanceTestPayout(deps: ServiceDeps, payoutId: string, to: 'in_transit' | 'paid' | 'failed', outcome: 'paid' | 'failed'): Promise<void> {
+export async function advanceTestPayout(deps: ServiceDeps, payoutId: PayoutId, to: 'in_transit' | 'paid' | 'failed', outcome: 'paid' | 'failed'): Promise<void> {
   const payout = await findPayout(deps.store.db, payoutId);
   if (payout?.mode !== 'test') return;
   await deps.store.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { CustomerId, IntegrationId, MerchantId, PayoutId } from '../../core/ids.js';
 /**
  * Money leaving the merchant's available balance: payouts to their bank (a record with a status, the
  * money in transit until it is paid or fails), and transfers to a customer (PayDunya direct pay and
@@ -14,7 +14,7 @@ import { accountsOf, postMovement, transfer } from './ledger.js';
 type Deps = Pick<ServiceDeps, 'clock' | 'ids'>;
 
 export interface PayoutInput {
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   currency: Currency;
@@ -30,7 +30,7 @@ export interface PayoutInput {
  * The guarded debit comes before the payments are read, so a concurrent payout of the same balance has
  * committed (or been refused) by then and its payments are not taken twice.
  */
-export async function startPayout(tx: Tx, deps: Deps, p: PayoutInput): Promise<string> {
+export async function startPayout(tx: Tx, deps: Deps, p: PayoutInput): Promise<PayoutId> {
   const id = deps.ids.next('payout');
   const now = deps.clock.now();
   await insertPayout(tx, { id, integration_id: p.integrationId, merchant_id: p.merchantId, mode: p.mode, currency: p.currency, amount_minor: p.amountMinor, created_at: now, status: 'pending', updated_at: now, destination: p.destination ?? null });
@@ -41,7 +41,7 @@ export async function startPayout(tx: Tx, deps: Deps, p: PayoutInput): Promise<s
 }
 
 /** A payout reaches its end once: paid (the money leaves for the bank) or failed (it returns to available, its payments wait for the next payout). */
-export async function finishPayout(tx: Tx, deps: Deps, payout: { id: string; integrationId: string; mode: 'test' | 'live'; currency: string; amountMinor: number }, to: 'paid' | 'failed'): Promise<boolean> {
+export async function finishPayout(tx: Tx, deps: Deps, payout: { id: PayoutId; integrationId: IntegrationId; mode: 'test' | 'live'; currency: string; amountMinor: number }, to: 'paid' | 'failed'): Promise<boolean> {
   if (!(await setPayoutStatus(tx, payout.id, ['pending', 'in_transit'], to, deps.clock.now()))) return false;
   if (to === 'failed') await releasePayoutPayments(tx, payout.id);
   const a = accountsOf(payout.integrationId, payout.mode, payout.currency);
@@ -57,7 +57,7 @@ export async function finishPayout(tx: Tx, deps: Deps, payout: { id: string; int
 }
 
 /** Test money sent from the available balance to a customer's wallet (or out, when the alias names nobody we simulate). */
-export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'disbursement'; refId: string; integrationId: string; currency: string; amountMinor: number; customerId: string | undefined }): Promise<string | null> {
+export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'disbursement'; refId: string; integrationId: IntegrationId; currency: string; amountMinor: number; customerId: CustomerId | undefined }): Promise<string | null> {
   const a = accountsOf(t.integrationId, 'test', t.currency);
   return postMovement(tx, deps, {
     kind: t.kind,
@@ -71,7 +71,7 @@ export function sendToCustomer(tx: Tx, deps: Deps, t: { kind: 'direct_pay' | 'di
 }
 
 /** Money given to a fictitious customer from outside (their opening balance, a reload). */
-export function topUpWallet(tx: Tx, deps: Deps, c: { refId: string; integrationId: string; customerId: string; currency: string; amountMinor: number }): Promise<string | null> {
+export function topUpWallet(tx: Tx, deps: Deps, c: { refId: string; integrationId: IntegrationId; customerId: CustomerId; currency: string; amountMinor: number }): Promise<string | null> {
   const a = accountsOf(c.integrationId, 'test', c.currency);
   return postMovement(tx, deps, { kind: 'wallet_topup', refId: c.refId, integrationId: c.integrationId, mode: 'test', currency: c.currency, postings: transfer(a.world, a.wallet(c.customerId), c.amountMinor) });
 }

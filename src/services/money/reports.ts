@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId, PayoutId } from '../../core/ids.js';
 /** What a merchant reads of their money: ledger entries with cursor paging and filters, CSV, payouts; an operator's mark of a payout. */
 import { csvLine } from '../../core/csv.js';
 import { TollgateError } from '../../core/errors.js';
@@ -30,7 +30,7 @@ function decodeCursor(cursor: string): { at: number; tx: string; seq: number } {
 const encodeCursor = (e: LedgerEntry) => Buffer.from(`${e.createdAt}|${e.transactionId}|${e.seq}`, 'utf8').toString('base64url');
 
 /** One page of an integration's entries, newest first; nextCursor only when more exist. */
-export async function ledgerEntries(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, f: EntryFilter): Promise<Page<LedgerEntry>> {
+export async function ledgerEntries(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, f: EntryFilter): Promise<Page<LedgerEntry>> {
   await requireIntegration(deps, merchantId, integrationId);
   const rows = await listEntries(deps.store.db, integrationId, {
     ...(f.mode && { mode: f.mode }),
@@ -46,7 +46,7 @@ export async function ledgerEntries(deps: ServiceDeps, merchantId: MerchantId, i
 }
 
 /** Every entry matching the filter as CSV, one line per posting, oldest last as listed. */
-export async function ledgerCsv(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, f: Omit<EntryFilter, 'cursor' | 'limit'>): Promise<string> {
+export async function ledgerCsv(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, f: Omit<EntryFilter, 'cursor' | 'limit'>): Promise<string> {
   const lines = [csvLine(['created_at', 'transaction_id', 'seq', 'kind', 'ref_id', 'account', 'mode', 'currency', 'amount_minor'])];
   for (let cursor: string | null | undefined; ; ) {
     const page = await ledgerEntries(deps, merchantId, integrationId, { ...f, ...(cursor && { cursor }), limit: 1000 });
@@ -63,25 +63,25 @@ export async function payoutsPage(deps: ServiceDeps, filter: PayoutFilter, req: 
   return pageOf(rows, req.limit, (p) => ({ at: p.createdAt, id: p.id }), (p) => p);
 }
 
-export async function integrationPayouts(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, filter: Omit<PayoutFilter, 'integrationId' | 'merchantId'>, req: PageRequest): Promise<Page<Payout>> {
+export async function integrationPayouts(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, filter: Omit<PayoutFilter, 'integrationId' | 'merchantId'>, req: PageRequest): Promise<Page<Payout>> {
   await requireIntegration(deps, merchantId, integrationId);
   return payoutsPage(deps, { ...filter, integrationId }, req);
 }
 
 /** One payout of the merchant's integration and the payments it settles (released ones too: a failed payout lists what it would have settled). */
-export async function payoutDetail(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, payoutId: string): Promise<{ payout: Payout; payments: { paymentId: string; amountMinor: number; released: boolean }[] }> {
+export async function payoutDetail(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, payoutId: PayoutId): Promise<{ payout: Payout; payments: { paymentId: PaymentId; amountMinor: number; released: boolean }[] }> {
   await requireIntegration(deps, merchantId, integrationId);
   const payout = await findPayout(deps.store.db, payoutId);
   if (!payout || payout.integrationId !== integrationId) throw new TollgateError('not_found', `payout ${payoutId} not found`);
   return { payout, payments: await payoutPayments(deps.store.db, payoutId) };
 }
 
-export function allPayouts(deps: ServiceDeps, filter: { status?: PayoutStatus; integrationId?: string }): Promise<Payout[]> {
+export function allPayouts(deps: ServiceDeps, filter: { status?: PayoutStatus; integrationId?: IntegrationId }): Promise<Payout[]> {
   return listPayouts(deps.store.db, filter);
 }
 
 /** The operator marks a payout paid or failed once (a failed payout's money returns to available). */
-export async function markPayout(deps: ServiceDeps, payoutId: string, to: 'paid' | 'failed'): Promise<Payout> {
+export async function markPayout(deps: ServiceDeps, payoutId: PayoutId, to: 'paid' | 'failed'): Promise<Payout> {
   const payout = await findPayout(deps.store.db, payoutId);
   if (!payout) throw new TollgateError('not_found', `payout ${payoutId} not found`);
   const moved = await deps.store.transaction((tx) => finishPayout(tx, deps, payout, to));

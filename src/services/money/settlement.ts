@@ -1,3 +1,4 @@
+import type { PaymentId } from '../../core/ids.js';
 /**
  * The settlement delay: with one configured, a paid payment's money lands in pending and a `settle`
  * job moves it to available when the delay has passed. An escrow payment's money stays pending until
@@ -12,7 +13,7 @@ import { accountsOf, postMovement, transfer } from './ledger.js';
  * Moves a paid payment's money from pending to available, once: not while it waits in escrow, not
  * after its release, not twice (the payment's row is locked while this decides).
  */
-export async function settlePayment(deps: ServiceDeps, paymentId: string): Promise<boolean> {
+export async function settlePayment(deps: ServiceDeps, paymentId: PaymentId): Promise<boolean> {
   return deps.store.transaction(async (tx) => {
     const p = await paymentForSettlement(tx, deps.store.kind === 'postgres', paymentId);
     if (!p || p.state === 'awaiting_delivery') return false;

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { DeliveryId, MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { type Delivery, findDelivery, findMerchantDelivery, recordAttempt, resetDelivery } from '../../store/repos/deliveries.js';
 import type { ServiceDeps } from '../deps.js';
@@ -48,7 +48,7 @@ export async function attemptRequest(deps: ServiceDeps, delivery: Delivery, at: 
   return { headers: { ...delivery.headers, ...signed.headers }, body: signed.body ?? delivery.body };
 }
 
-export function loadDelivery(deps: ServiceDeps, id: string): Promise<Delivery | undefined> {
+export function loadDelivery(deps: ServiceDeps, id: DeliveryId): Promise<Delivery | undefined> {
   return findDelivery(deps.store.db, id);
 }
 
@@ -92,7 +92,7 @@ export function judgeDeliveryAttempt(
 }
 
 /** Sends a notification again by hand, whatever became of it: one more attempt, now. */
-export async function redeliver(deps: ServiceDeps, merchantId: MerchantId, deliveryId: string): Promise<void> {
+export async function redeliver(deps: ServiceDeps, merchantId: MerchantId, deliveryId: DeliveryId): Promise<void> {
   const d = await findMerchantDelivery(deps.store.db, merchantId, deliveryId);
   if (!d) throw new TollgateError('not_found', `delivery ${deliveryId} not found`);
   const now = deps.clock.now();

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { listAttempts } from '../../store/repos/deliveries.js';
@@ -11,7 +11,7 @@ import type { Delivery, DeliveryAttempt } from '../../store/repos/deliveries.js'
 
 export type DeliveryWithAttempts = Delivery & { attemptLog: DeliveryAttempt[]; forwards: DeliveryForward[] };
 
-async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 
@@ -27,7 +27,7 @@ export async function searchMerchantDeliveries(deps: ServiceDeps, merchantId: Me
 }
 
 /** Every payment event of an integration, newest first. */
-export async function integrationEventPage(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, page: PageRequest): Promise<Page<IntegrationEvent>> {
+export async function integrationEventPage(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, page: PageRequest): Promise<Page<IntegrationEvent>> {
   await requireIntegration(deps, merchantId, integrationId);
   const rows = await integrationEvents(deps.store.db, merchantId, integrationId, decodeCursor(page.cursor), page.limit);
   return pageOf(rows, page.limit, (e) => ({ at: e.at, id: e.id }), (e) => e);
@@ -44,7 +44,7 @@ export interface EndpointHealth {
 }
 
 /** Each endpoint an integration's notifications went to, with how its deliveries fared. */
-export async function integrationEndpoints(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<EndpointHealth[]> {
+export async function integrationEndpoints(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<EndpointHealth[]> {
   await requireIntegration(deps, merchantId, integrationId);
   const byUrl = new Map<string, EndpointHealth>();
   const lastOk = new Map<string, number>();

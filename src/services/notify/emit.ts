@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import { formatDecimal } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { insertDeliveries } from '../../store/repos/deliveries.js';
@@ -75,7 +76,7 @@ interface DeliverySubject {
   version: number;
   at: number;
   /** Whose sandbox clock the first attempt follows (null for live work). */
-  clock: string | null;
+  clock: IntegrationId | null;
 }
 
 /** One delivery and its job per rendered notification, first attempt after the wire's first delay. */

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { DeliveryId, MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { findMerchantDelivery } from '../../store/repos/deliveries.js';
 import { insertForward, markDeliveredByForward } from '../../store/repos/feeds.js';
@@ -19,7 +19,7 @@ export interface ForwardReport {
  * attempts. An answer the wire counts as delivered delivers a pending notification (its retries to
  * the gateway's own URL, which may be unreachable from here, stop); a failed one changes nothing else.
  */
-export async function recordForward(deps: ServiceDeps, merchantId: MerchantId, deliveryId: string, report: ForwardReport): Promise<{ id: string; delivered: boolean }> {
+export async function recordForward(deps: ServiceDeps, merchantId: MerchantId, deliveryId: DeliveryId, report: ForwardReport): Promise<{ id: string; delivered: boolean }> {
   const d = await findMerchantDelivery(deps.store.db, merchantId, deliveryId);
   if (!d) throw new TollgateError('not_found', `delivery ${deliveryId} not found`);
   const formatter = deps.formatters[d.dialect as DialectName];

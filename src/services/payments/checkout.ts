@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { MerchantId, PaymentId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { isPaymentMethod, methodTakes, PAYMENT_METHODS, type PaymentMethod } from '../../core/payment-methods.js';
 import { isOpen } from '../../core/payment-state.js';
@@ -20,7 +20,7 @@ export interface CheckoutViewer {
 
 /** What a checkout URL names: the payment, and the capability that alone lets a visitor see or act on it. */
 export interface CheckoutKey {
-  paymentId: string;
+  paymentId: PaymentId;
   capability: string;
 }
 

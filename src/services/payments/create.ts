@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TollgateError } from '../../core/errors.js';
-import { randomBytesPooled } from '../../core/ids.js';
+import { type PaymentId, randomBytesPooled } from '../../core/ids.js';
 import type { Currency } from '../../core/money.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import { deleteExpiredIdempotency, findIdempotencyRecord, insertIdempotencyRecord, type StoredResponse } from '../../store/repos/idempotency.js';
@@ -33,7 +33,7 @@ export interface CreatePaymentInput {
   /** How long the payment can be paid; the default is the caller's (each wire has its own). */
   validForMs: number;
   /** The payment's id, when the caller needs it before the insert. */
-  id?: string;
+  id?: PaymentId;
   publicId?: string | null;
   /** The hosted checkout's capability; drawn here unless a caller drew it first (a rail's draft must match the row). */
   checkoutToken?: string;
@@ -74,7 +74,7 @@ export function newCheckoutToken(): string {
 }
 
 /** The row a new payment is inserted as; also what it looks like before it exists (a rail decides on it). */
-export function newPaymentRow(input: CreatePaymentInput, id: string, now: number) {
+export function newPaymentRow(input: CreatePaymentInput, id: PaymentId, now: number) {
   return {
     id,
     integration_id: input.integration.id,

@@ -1,3 +1,4 @@
+import type { PaymentId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { methodTakes, type PaymentMethod } from '../../core/payment-methods.js';
 import { isOpen } from '../../core/payment-state.js';
@@ -119,7 +120,7 @@ function result(payment: Payment, outcome: Extract<RailOutcome, { kind: 'accepte
  * The customer pays an open payment with a method; a refusal changes nothing. `inTx` runs in the same
  * transaction on the payment as it then is (a wire's own detail kept with it).
  */
-export async function startPayment(deps: ServiceDeps, paymentId: string, method: PaymentMethod, input: RailInput, inTx?: InTx<Payment>): Promise<PayResult> {
+export async function startPayment(deps: ServiceDeps, paymentId: PaymentId, method: PaymentMethod, input: RailInput, inTx?: InTx<Payment>): Promise<PayResult> {
   const payment = await findPaymentById(deps.store.db, paymentId);
   if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
   const integration = await findIntegrationAnyMerchant(deps.store.db, payment.integrationId);

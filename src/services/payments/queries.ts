@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId } from '../../core/ids.js';
 import { constantTimeEqual } from '../../core/crypto.js';
 import { TollgateError } from '../../core/errors.js';
 import { feeSplit } from '../../core/fees.js';
@@ -14,8 +14,8 @@ export type { Payment } from '../../store/repos/payments.js';
 
 /** A payment as the management API shows it: every amount in minor units of `currency`. */
 export interface PaymentView {
-  id: string;
-  integrationId: string;
+  id: PaymentId;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   dialect: string;
   state: Payment['state'];
@@ -96,7 +96,7 @@ export function paymentView(deps: Pick<ServiceDeps, 'publicUrl'>, p: Payment): P
   };
 }
 
-export async function requirePayment(deps: ServiceDeps, merchantId: MerchantId, id: string): Promise<Payment> {
+export async function requirePayment(deps: ServiceDeps, merchantId: MerchantId, id: PaymentId): Promise<Payment> {
   const p = await findPayment(deps.store.db, merchantId, id);
   if (!p) throw new TollgateError('not_found', `payment ${id} not found`);
   return p;
@@ -107,13 +107,13 @@ export function refundView(r: Refund) {
   return { id: r.id, paymentId: r.paymentId, amount: r.amountMinor, currency: r.currency, status: r.status, reason: r.reason, createdAt: r.createdAt, updatedAt: r.updatedAt };
 }
 
-export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId, id: string) {
+export async function getPaymentDetail(deps: ServiceDeps, merchantId: MerchantId, id: PaymentId) {
   const p = await requirePayment(deps, merchantId, id);
   const [events, refunds] = await Promise.all([listPaymentEvents(deps.store.db, p.id), listRefunds(deps.store.db, p.id)]);
   return { payment: paymentView(deps, p), events, refunds: refunds.map(refundView) };
 }
 
-async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
+async function requireIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 

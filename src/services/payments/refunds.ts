@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId, PaymentId, RefundId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { PAID_STATES, REFUNDABLE_STATES } from '../../core/payment-state.js';
 import { releaseRefund, reserveRefund } from '../../store/repos/payments.js';
@@ -32,7 +32,7 @@ function smallestRefund(payment: Payment): number {
 export async function createRefund<R = undefined>(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  paymentId: string,
+  paymentId: PaymentId,
   input: { amountMinor: number; reason?: string | null; publicId?: string | null },
   idem?: IdempotencyInput,
   inTx?: InTx<Refund, R>,
@@ -103,10 +103,10 @@ export async function createRefund<R = undefined>(
 }
 
 /** The stored answer to a refund request with this key, if one was made in the last 24 h; a different request with the key is refused. */
-async function replayedRefund<R>(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
+async function replayedRefund<R>(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, idem: IdempotencyInput): Promise<{ refund: Refund; response: R; replayed: true } | undefined> {
   const stored = await findIdempotencyRecord(deps.store.db, integrationId, idem.scope, idem.key, deps.clock.now());
   if (!stored) return undefined;
-  const body = storedAnswer<{ refundId: string; response: R }>(stored, idem.request);
+  const body = storedAnswer<{ refundId: RefundId; response: R }>(stored, idem.request);
   const earlier = await findRefund(deps.store.db, merchantId, body.refundId);
   return earlier && { refund: earlier, response: body.response, replayed: true };
 }
@@ -117,7 +117,7 @@ export function refundByPublicId(deps: ServiceDeps, publicId: string): Promise<R
 }
 
 /** Only a refund still NEW can be cancelled; its amount is released. */
-export async function cancelRefund(deps: ServiceDeps, merchantId: MerchantId, refundId: string): Promise<Refund> {
+export async function cancelRefund(deps: ServiceDeps, merchantId: MerchantId, refundId: RefundId): Promise<Refund> {
   const refund = await findRefund(deps.store.db, merchantId, refundId);
   if (!refund) throw new TollgateError('not_found', `refund ${refundId} not found`);
   const payment = await requirePayment(deps, merchantId, refund.paymentId);
@@ -134,7 +134,7 @@ export async function cancelRefund(deps: ServiceDeps, merchantId: MerchantId, re
  * The worker moves a test refund along. On success the payment becomes refunded when the successful
  * refunds cover it, else partially refunded.
  */
-export async function advanceRefund(deps: ServiceDeps, refundId: string, to: 'pending' | 'successful'): Promise<void> {
+export async function advanceRefund(deps: ServiceDeps, refundId: RefundId, to: 'pending' | 'successful'): Promise<void> {
   const row = await findRefundById(deps.store.db, refundId);
   if (!row) return;
   const now = deps.clock.now();

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { countDueJobs } from '../../store/repos/jobs.js';
 import { listIntegrations } from '../../store/repos/integrations.js';
 import { type DailyVolume, dailyVolume, deliveryCounts, paymentsPerDialect } from '../../store/repos/stats.js';
@@ -14,8 +14,8 @@ const MINUTE_MS = 60_000;
 export type DayVolume = Omit<DailyVolume, 'day'> & { date: string };
 
 export type Alert =
-  | { kind: 'endpoint_failing'; integrationId: string; integrationName: string; url: string; failed: number; lastAt: number | null }
-  | { kind: 'golive_decided'; integrationId: string; integrationName: string; state: string; reason: string | null; decidedAt: number | null };
+  | { kind: 'endpoint_failing'; integrationId: IntegrationId; integrationName: string; url: string; failed: number; lastAt: number | null }
+  | { kind: 'golive_decided'; integrationId: IntegrationId; integrationName: string; state: string; reason: string | null; decidedAt: number | null };
 
 /**
  * The merchant's home: payments and amounts per day (the last `days` UTC days, each mode and currency,

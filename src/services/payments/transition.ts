@@ -1,3 +1,4 @@
+import type { CustomerId, PaymentId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { canTransition, type PaymentState } from '../../core/payment-state.js';
 import { integrationById } from '../merchants/credentials.js';
@@ -26,7 +27,7 @@ export interface TransitionInput {
   /** Other writes that must commit with the change, on the payment as moved; throwing aborts everything. */
   inTx?: InTx<Payment>;
   /** The fictitious customer whose wallet pays (on-site payment), and the refusal when it cannot. */
-  payerWallet?: { customerId: string; refuse: () => Error };
+  payerWallet?: { customerId: CustomerId; refuse: () => Error };
 }
 
 export interface TransitionResult {
@@ -35,7 +36,7 @@ export interface TransitionResult {
   changed: boolean;
 }
 
-function found(payment: Payment | undefined, paymentId: string): Payment {
+function found(payment: Payment | undefined, paymentId: PaymentId): Payment {
   if (!payment) throw new TollgateError('not_found', `payment ${paymentId} not found`);
   return payment;
 }
@@ -44,7 +45,7 @@ function found(payment: Payment | undefined, paymentId: string): Payment {
  * Whether `payment` may move as asked: false when it is already in the target state (repeating a
  * transition changes nothing); throws when it may not.
  */
-function mayMove(payment: Payment, paymentId: string, input: TransitionInput): boolean {
+function mayMove(payment: Payment, paymentId: PaymentId, input: TransitionInput): boolean {
   if (payment.state === input.to) return false;
   if (input.version !== undefined && payment.version !== input.version) {
     throw new TollgateError('conflict', `payment ${paymentId} changed since version ${input.version}`);
@@ -112,7 +113,7 @@ async function move(tx: Tx, deps: ServiceDeps, payment: Payment, input: Transiti
  * every job the change causes. Two concurrent transitions cannot both win: the loser sees the
  * version moved ('conflict').
  */
-export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
+export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: PaymentId, input: TransitionInput): Promise<TransitionResult> {
   const payment = found(await findPaymentById(tx, paymentId), paymentId);
   if (!mayMove(payment, paymentId, input)) return { payment, changed: false };
   return { payment: await move(tx, deps, payment, input, true), changed: true };
@@ -125,7 +126,7 @@ export async function transitionInTx(tx: Tx, deps: ServiceDeps, paymentId: strin
  * against the new state (once more at most): a repeated transition then reports "unchanged", not an
  * error. With `input.version` there is no second try: the caller asked for that version only.
  */
-export async function transitionPayment(deps: ServiceDeps, paymentId: string, input: TransitionInput): Promise<TransitionResult> {
+export async function transitionPayment(deps: ServiceDeps, paymentId: PaymentId, input: TransitionInput): Promise<TransitionResult> {
   for (let attempt = 0; ; attempt++) {
     const payment = found(await findPaymentById(deps.store.db, paymentId), paymentId);
     if (!mayMove(payment, paymentId, input)) return { payment, changed: false };

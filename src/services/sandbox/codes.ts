@@ -1,9 +1,10 @@
+import type { IntegrationId } from '../../core/ids.js';
 import { findFictitiousCustomer, type FictitiousCustomer } from '../../store/repos/sandbox.js';
 import type { ServiceDeps } from '../deps.js';
 import type { InTx } from '../in-tx.js';
 import { enqueueMail } from '../mail/outbox.js';
 
-export function findCustomer(deps: ServiceDeps, integrationId: string, alias: string): Promise<FictitiousCustomer | undefined> {
+export function findCustomer(deps: ServiceDeps, integrationId: IntegrationId, alias: string): Promise<FictitiousCustomer | undefined> {
   return findFictitiousCustomer(deps.store.db, integrationId, alias);
 }
 

@@ -2,7 +2,7 @@ import { TollgateError } from '../../core/errors.js';
 import type { Currency } from '../../core/money.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { shiftJobs } from '../../store/repos/jobs.js';
-import { randomAlphanumeric, type MerchantId } from '../../core/ids.js';
+import { type CustomerId, type IntegrationId, type MerchantId, type PaymentId, randomAlphanumeric } from '../../core/ids.js';
 import { shiftPaymentExpiries } from '../../store/repos/payments.js';
 import {
   addSandboxOffset,
@@ -26,7 +26,7 @@ import { transitionPayment, type TransitionResult } from '../payments/transition
 export type SandboxOutcome = 'paid' | 'failed' | 'cancelled' | 'expired';
 
 /** What a CI test does instead of clicking the checkout page: finish a test payment as it likes. */
-export async function completeTestPayment(deps: ServiceDeps, merchantId: MerchantId, paymentId: string, outcome: SandboxOutcome): Promise<TransitionResult> {
+export async function completeTestPayment(deps: ServiceDeps, merchantId: MerchantId, paymentId: PaymentId, outcome: SandboxOutcome): Promise<TransitionResult> {
   const payment = await requirePayment(deps, merchantId, paymentId);
   if (payment.mode !== 'test') throw new TollgateError('forbidden', 'sandbox controls act on test payments only');
   return transitionPayment(deps, paymentId, {
@@ -37,7 +37,7 @@ export async function completeTestPayment(deps: ServiceDeps, merchantId: Merchan
   });
 }
 
-async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string) {
+async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId) {
   const integration = await findIntegration(deps.store.db, merchantId, integrationId);
   if (!integration) throw new TollgateError('not_found', `integration ${integrationId} not found`);
   return integration;
@@ -47,13 +47,13 @@ async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, 
  * The integration a sandbox control may change: the merchant's own and still in test mode. A live
  * integration's jobs include live deliveries and expiries, which no control may move.
  */
-async function requireTestIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string) {
+async function requireTestIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId) {
   const integration = await requireOwnIntegration(deps, merchantId, integrationId);
   if (integration.mode === 'live') throw liveRefusal(integrationId);
   return integration;
 }
 
-export function liveRefusal(integrationId: string): TollgateError {
+export function liveRefusal(integrationId: IntegrationId): TollgateError {
   return new TollgateError('forbidden', `sandbox controls act on test-mode integrations only: integration ${integrationId} is live`);
 }
 
@@ -61,7 +61,7 @@ export function liveRefusal(integrationId: string): TollgateError {
  * Moves an integration's sandbox clock forward: its waiting timers, expiries and retry waits come
  * closer by `ms`, so those that fall due fire at the worker's next pass.
  */
-export async function advanceSandboxClock(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, ms: number): Promise<{ offsetMs: number; jobsMoved: number }> {
+export async function advanceSandboxClock(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, ms: number): Promise<{ offsetMs: number; jobsMoved: number }> {
   await requireTestIntegration(deps, merchantId, integrationId);
   if (!Number.isSafeInteger(ms) || ms <= 0) throw new TollgateError('validation', 'advance by a positive number of seconds');
   const jobsMoved = await deps.store.transaction(async (tx) => {
@@ -73,7 +73,7 @@ export async function advanceSandboxClock(deps: ServiceDeps, merchantId: Merchan
 }
 
 /** Readable for a live integration too: it only shows what test-mode requests carried. */
-export async function requestLog(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
+export async function requestLog(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
   await requireOwnIntegration(deps, merchantId, integrationId);
   return listTestRequests(deps, integrationId, limit);
 }
@@ -86,8 +86,8 @@ export async function requestLog(deps: ServiceDeps, merchantId: MerchantId, inte
 export async function requestLogPage(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  integrationId: string,
-  q: PageRequest & { paymentId?: string | undefined },
+  integrationId: IntegrationId,
+  q: PageRequest & { paymentId?: PaymentId | undefined },
 ): Promise<Page<RequestLogEntry> & { failedNotLogged: number }> {
   await requireOwnIntegration(deps, merchantId, integrationId);
   const marks = q.paymentId === undefined ? undefined : await paymentMarks(deps, merchantId, integrationId, q.paymentId);
@@ -96,7 +96,7 @@ export async function requestLogPage(
   return { ...pageInMemory(kept, q, (e) => ({ at: e.createdAt, id: e.id }), (e) => e), failedNotLogged };
 }
 
-async function paymentMarks(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, paymentId: string): Promise<string[]> {
+async function paymentMarks(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, paymentId: PaymentId): Promise<string[]> {
   const p = await requirePayment(deps, merchantId, paymentId);
   if (p.integrationId !== integrationId) throw new TollgateError('not_found', `payment ${paymentId} not found`);
   return [p.id, p.publicId, p.displayRef].filter((m): m is string => typeof m === 'string' && m.length >= 6);
@@ -111,7 +111,7 @@ export interface CustomerInput {
 }
 
 /** Fictitious customers of an integration, who pay test invoices from their balance. */
-export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, input: CustomerInput): Promise<FictitiousCustomer> {
+export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, input: CustomerInput): Promise<FictitiousCustomer> {
   await requireTestIntegration(deps, merchantId, integrationId);
   const id = deps.ids.next('customer');
   const now = deps.clock.now();
@@ -125,7 +125,7 @@ export async function createFictitiousCustomer(deps: ServiceDeps, merchantId: Me
   return (await findFictitiousCustomerById(deps.store.db, integrationId, id))!;
 }
 
-export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, customerId: string, amountMinor: number): Promise<FictitiousCustomer> {
+export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, customerId: CustomerId, amountMinor: number): Promise<FictitiousCustomer> {
   await requireTestIntegration(deps, merchantId, integrationId);
   const c = await findFictitiousCustomerById(deps.store.db, integrationId, customerId);
   if (!c) throw new TollgateError('not_found', `customer ${customerId} not found`);
@@ -134,7 +134,7 @@ export async function reloadFictitiousCustomer(deps: ServiceDeps, merchantId: Me
 }
 
 /** Readable for a live integration too: PayDunya's sandbox base still serves its test keys. */
-export async function fictitiousCustomers(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<FictitiousCustomer[]> {
+export async function fictitiousCustomers(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<FictitiousCustomer[]> {
   await requireOwnIntegration(deps, merchantId, integrationId);
   return listFictitiousCustomers(deps.store.db, integrationId);
 }
@@ -143,7 +143,7 @@ export async function fictitiousCustomers(deps: ServiceDeps, merchantId: Merchan
  * A test payout: takes money off the integration's test balance, as the daily payout does. What a
  * test uses to reach "insufficient balance" for a refund.
  */
-export async function sandboxPayout(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, currency: Currency, amountMinor?: number): Promise<{ paidOut: number; balance: number }> {
+export async function sandboxPayout(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, currency: Currency, amountMinor?: number): Promise<{ paidOut: number; balance: number }> {
   await requireTestIntegration(deps, merchantId, integrationId);
   const account = accountsOf(integrationId, 'test', currency).available;
   // Without an amount, everything available at this moment; the guarded debit still decides.

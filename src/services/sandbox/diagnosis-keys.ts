@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import type { CredentialSet } from '../../core/credentials.js';
 import { findCredentialByLookup } from '../../store/repos/credentials.js';
 import { findIntegrationAnyMerchant, type Integration, listIntegrations } from '../../store/repos/integrations.js';
@@ -14,7 +15,7 @@ export interface DiagnosisKeys {
   others: CredentialSet[];
 }
 
-export async function diagnosisKeys(deps: ServiceDeps, integrationId: string): Promise<DiagnosisKeys | undefined> {
+export async function diagnosisKeys(deps: ServiceDeps, integrationId: IntegrationId): Promise<DiagnosisKeys | undefined> {
   const now = deps.clock.now();
   const integration = await findIntegrationAnyMerchant(deps.store.db, integrationId);
   if (!integration) return undefined;

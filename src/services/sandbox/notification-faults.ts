@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { findFaultSettings, saveFaultSettings } from '../../store/repos/notification-faults.js';
@@ -20,14 +20,14 @@ export interface NotificationFaults {
 export const MAX_FAULT_DELAY_MS = 60_000;
 export const DEFAULT_FAULT_DELAY_MS = 2_000;
 
-async function ownIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string) {
+async function ownIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId) {
   const integration = await findIntegration(deps.store.db, merchantId, integrationId);
   if (!integration) throw new TollgateError('not_found', `integration ${integrationId} not found`);
   return integration;
 }
 
 /** The adversarial notifications of an integration (all off until set). */
-export async function notificationFaults(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<NotificationFaults> {
+export async function notificationFaults(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<NotificationFaults> {
   await ownIntegration(deps, merchantId, integrationId);
   const s = await findFaultSettings(deps.store.db, integrationId);
   return {
@@ -42,7 +42,7 @@ export async function notificationFaults(deps: ServiceDeps, merchantId: Merchant
 export async function setNotificationFaults(
   deps: ServiceDeps,
   merchantId: MerchantId,
-  integrationId: string,
+  integrationId: IntegrationId,
   change: { rates?: Partial<FaultRates>; delayMs?: number; seed?: string | null },
 ): Promise<NotificationFaults> {
   const integration = await ownIntegration(deps, merchantId, integrationId);

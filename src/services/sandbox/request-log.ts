@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import { type Batcher, createBatcher } from '../../core/batch.js';
 import { clipDiagnosis, type Diagnosis } from '../../core/diagnosis.js';
 import type { Store } from '../../store/database.js';
@@ -57,14 +58,14 @@ const FAILED_HEADER_BYTES = 256;
 /** Entries per flush: the batch rows of one flush stay well under a few megabytes. */
 const MAX_ENTRIES = 500;
 
-type Pending = { integrationId: string; entry: StoredRequestLogEntry } | { integrationId: string; notLoggedAt: number };
+type Pending = { integrationId: IntegrationId; entry: StoredRequestLogEntry } | { integrationId: IntegrationId; notLoggedAt: number };
 
 interface Writer {
   batcher: Batcher<Pending>;
   /** Failed entries stored in the current minute, per integration. */
-  failedWindow: Map<string, { start: number; n: number }>;
+  failedWindow: Map<IntegrationId, { start: number; n: number }>;
   /** When each integration was last pruned by this process, and entries written since. */
-  pruned: Map<string, { at: number; since: number }>;
+  pruned: Map<IntegrationId, { at: number; since: number }>;
 }
 
 /** One writer per store: the entries of concurrent requests share one row per integration and one commit. */
@@ -77,8 +78,8 @@ function limitsOf(deps: ServiceDeps): RequestLogLimits {
 function writerFor(deps: ServiceDeps): Writer {
   let w = writers.get(deps.store);
   if (!w) {
-    const failedWindow = new Map<string, { start: number; n: number }>();
-    const pruned = new Map<string, { at: number; since: number }>();
+    const failedWindow = new Map<IntegrationId, { start: number; n: number }>();
+    const pruned = new Map<IntegrationId, { at: number; since: number }>();
     // A developer aid, not money: a crash may lose the last moment of it, so its commit does not wait for the disk.
     const batcher = createBatcher<Pending>(async (items) => {
       // The unit may run twice (RerunnableUnit): it only computes what to remember, kept once committed.
@@ -92,11 +93,11 @@ function writerFor(deps: ServiceDeps): Writer {
 }
 
 /** Writes a batch and prunes where due; returns each written integration's prune record, to keep after the commit. */
-async function flush(tx: Tx, deps: ServiceDeps, pruned: ReadonlyMap<string, { at: number; since: number }>, items: Pending[]): Promise<Writer['pruned']> {
+async function flush(tx: Tx, deps: ServiceDeps, pruned: ReadonlyMap<IntegrationId, { at: number; since: number }>, items: Pending[]): Promise<Writer['pruned']> {
   const limits = limitsOf(deps);
   const now = deps.clock.now();
-  const entries: Array<{ integrationId: string; entry: StoredRequestLogEntry }> = [];
-  const notLogged = new Map<string, number>();
+  const entries: Array<{ integrationId: IntegrationId; entry: StoredRequestLogEntry }> = [];
+  const notLogged = new Map<IntegrationId, number>();
   for (const item of items) {
     if ('entry' in item) entries.push(item);
     else notLogged.set(item.integrationId, (notLogged.get(item.integrationId) ?? 0) + 1);
@@ -104,7 +105,7 @@ async function flush(tx: Tx, deps: ServiceDeps, pruned: ReadonlyMap<string, { at
   await insertRequestLogEntries(tx, entries);
   for (const [integrationId, count] of notLogged) await addRequestsNotLogged(tx, integrationId, count, now);
   // Pruning reads an integration's batch sizes: done after a tenth of its cap was written, or a minute on.
-  const written = new Map<string, number>();
+  const written = new Map<IntegrationId, number>();
   for (const e of entries) written.set(e.integrationId, (written.get(e.integrationId) ?? 0) + 1);
   const next: Writer['pruned'] = new Map();
   for (const [integrationId, n] of written) {
@@ -121,7 +122,7 @@ async function flush(tx: Tx, deps: ServiceDeps, pruned: ReadonlyMap<string, { at
 }
 
 /** Whether a failed request of this integration may still be stored this minute. */
-function failedAllowed(w: Writer, integrationId: string, now: number, perMinute: number): boolean {
+function failedAllowed(w: Writer, integrationId: IntegrationId, now: number, perMinute: number): boolean {
   const win = w.failedWindow.get(integrationId);
   if (!win || now - win.start >= 60_000) {
     w.failedWindow.set(integrationId, { start: now, n: 1 });
@@ -140,7 +141,7 @@ function failedAllowed(w: Writer, integrationId: string, now: number, perMinute:
 export async function recordTestRequest(
   deps: ServiceDeps,
   entry: {
-    integrationId: string;
+    integrationId: IntegrationId;
     dialect: string;
     method: string;
     path: string;
@@ -195,7 +196,7 @@ async function diagnoseSafely(deps: ServiceDeps, run: () => Promise<Diagnosis | 
 }
 
 /** The integration's newest entries within its bounds, and how many failed requests were only counted. */
-export async function listTestRequests(deps: ServiceDeps, integrationId: string, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
+export async function listTestRequests(deps: ServiceDeps, integrationId: IntegrationId, limit: number): Promise<{ requests: RequestLogEntry[]; failedNotLogged: number }> {
   const limits = limitsOf(deps);
   const requests = await listRequestLog(deps.store.db, integrationId, Math.min(limit, limits.maxEntries), deps.clock.now() - limits.maxAgeMs);
   return { requests, failedNotLogged: await requestsNotLogged(deps.store.db, integrationId) };

@@ -1,4 +1,4 @@
-import { ID_PREFIXES, type MerchantId } from '../../core/ids.js';
+import { ID_PREFIXES, type IntegrationId, type MerchantId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { findIntegration } from '../../store/repos/integrations.js';
 import { deliveriesAfter, type FeedDelivery, requestLogBatchesAfter } from '../../store/repos/feeds.js';
@@ -67,15 +67,16 @@ export class Feed<T> {
   }
 }
 
-async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: string): Promise<void> {
+async function requireOwnIntegration(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId): Promise<void> {
   if (!(await findIntegration(deps.store.db, merchantId, integrationId))) throw new TollgateError('not_found', `integration ${integrationId} not found`);
 }
 
 /** One notification as a listener forwards it: the request exactly as the gateway would send it now. */
 export interface StreamedNotification {
   id: string;
+  /** A delivery's subject: a payment, or a transfer (`po_…`). */
   paymentId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   dialect: string;
   eventVersion: number;
   /** The payment state the notification announces (null for a refund's or transfer's). */
@@ -87,7 +88,7 @@ export interface StreamedNotification {
 }
 
 /** The notifications of an integration as they are produced; `states` keeps those announcing one of them. */
-export async function notificationFeed(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, after: string | undefined, states: readonly string[] = []) {
+export async function notificationFeed(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, after: string | undefined, states: readonly string[] = []) {
   await requireOwnIntegration(deps, merchantId, integrationId);
   const feed = new Feed<FeedDelivery>(ID_PREFIXES.delivery, (afterId, limit) => deliveriesAfter(deps.store.db, integrationId, afterId, limit), (d) => d.id, after, Date.now());
   return {
@@ -119,7 +120,7 @@ export interface StreamedRequest {
 }
 
 /** The test-mode request log of an integration as requests arrive. */
-export async function requestFeed(deps: ServiceDeps, merchantId: MerchantId, integrationId: string, after: string | undefined) {
+export async function requestFeed(deps: ServiceDeps, merchantId: MerchantId, integrationId: IntegrationId, after: string | undefined) {
   await requireOwnIntegration(deps, merchantId, integrationId);
   const feed = new Feed<StoredRequestLogEntry>(ID_PREFIXES.requestLog, (afterId, limit) => requestLogBatchesAfter(deps.store.db, integrationId, afterId, limit), (e) => e.id, after, Date.now());
   return {

@@ -1,3 +1,4 @@
+import { storedId } from '../../core/ids.js';
 import { type Kysely, sql } from 'kysely';
 import { accountId, type AccountKey, mayGoNegative } from '../../core/ledger.js';
 
@@ -67,7 +68,7 @@ interface Move {
 // biome-ignore lint/suspicious/noExplicitAny: migrations run on Kysely<any> by design
 async function moveExistingMoney(db: Kysely<any>): Promise<void> {
   const moves: Move[] = [];
-  const acc = (integrationId: string, mode: 'test' | 'live', currency: string, kind: AccountKey['kind'], customerId?: string): AccountKey => ({ integrationId, mode, currency, kind, ...(customerId && { customerId }) });
+  const acc = (integrationId: string, mode: 'test' | 'live', currency: string, kind: AccountKey['kind'], customerId?: string): AccountKey => ({ integrationId: storedId('integration', integrationId), mode, currency, kind, ...(customerId && { customerId: storedId('customer', customerId) }) });
   for (const p of await db.selectFrom('payments').select(['id', 'integration_id', 'mode', 'currency', 'amount_minor', 'state', 'paid_at']).where('paid_at', 'is not', null).execute()) {
     const [i, m, c, amount, at] = [p.integration_id, p.mode, p.currency, Number(p.amount_minor), Number(p.paid_at)];
     moves.push({ kind: 'payment', ref: p.id, integrationId: i, mode: m, currency: c, at, lines: [[acc(i, m, c, 'world'), -amount], [acc(i, m, c, 'available'), amount]] });

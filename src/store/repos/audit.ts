@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -7,7 +7,7 @@ import type { AuditLogTable } from '../tables/integrations.js';
 export interface AuditEntry {
   id: string;
   merchantId: MerchantId | null;
-  integrationId: string | null;
+  integrationId: IntegrationId | null;
   actorKind: AuditLogTable['actor_kind'];
   actorId: string | null;
   action: string;
@@ -25,7 +25,7 @@ export async function listAudit(db: Db, merchantId: MerchantId, before: Keyset |
   return rows.map((r) => ({
     id: r.id,
     merchantId: r.merchant_id === null ? null : storedId('merchant', r.merchant_id),
-    integrationId: r.integration_id,
+    integrationId: r.integration_id === null ? null : storedId('integration', r.integration_id),
     actorKind: r.actor_kind,
     actorId: r.actor_id,
     action: r.action,

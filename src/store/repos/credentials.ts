@@ -1,9 +1,10 @@
+import { type IntegrationId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { CredentialsTable } from '../tables/integrations.js';
 
 export interface StoredCredential {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   slot: string;
   ciphertext: string;
   createdAt: number;
@@ -12,7 +13,7 @@ export interface StoredCredential {
 
 const toStored = (r: CredentialsTable): StoredCredential => ({
   id: r.id,
-  integrationId: r.integration_id,
+  integrationId: storedId('integration', r.integration_id),
   slot: r.slot,
   ciphertext: r.ciphertext,
   createdAt: Number(r.created_at),
@@ -24,7 +25,7 @@ export async function insertCredentials(db: Db, rows: CredentialsTable[]): Promi
 }
 
 /** Values of a slot that still verify at `now`: the current one and any inside its grace period. */
-export async function activeCredentials(db: Db, integrationId: string, now: number): Promise<StoredCredential[]> {
+export async function activeCredentials(db: Db, integrationId: IntegrationId, now: number): Promise<StoredCredential[]> {
   const rows = await db
     .selectFrom('credentials')
     .selectAll()
@@ -56,7 +57,7 @@ export async function findCredentialByLookup(
 /** Ends the current values of the given slots at `expiresAt` (now, or the end of a grace period). */
 export async function expireCurrentCredentials(
   db: Db,
-  integrationId: string,
+  integrationId: IntegrationId,
   slots: readonly string[],
   expiresAt: number,
 ): Promise<void> {

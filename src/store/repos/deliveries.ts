@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type DeliveryId, type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import { type Insertable, sql } from 'kysely';
 import { batchedByKey } from '../batched-read.js';
 import { unreadCount } from '../database.js';
@@ -7,9 +7,10 @@ import type { DeliveriesTable, DeliveryAttemptsTable } from '../tables/jobs.js';
 import { insertRows } from '../insert.js';
 
 export interface Delivery {
-  id: string;
+  id: DeliveryId;
+  /** The payment notified about, or a transfer (`po_…`) for a transfer's callback: no PaymentId. */
   paymentId: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   dialect: string;
   eventVersion: number;
@@ -39,9 +40,9 @@ export interface DeliveryAttempt {
 }
 
 export const toDelivery = (r: DeliveriesTable): Delivery => ({
-  id: r.id,
+  id: storedId('delivery', r.id),
   paymentId: r.payment_id,
-  integrationId: r.integration_id,
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   dialect: r.dialect,
   eventVersion: Number(r.event_version),
@@ -68,12 +69,12 @@ const byIdBatched = batchedByKey<DeliveriesTable>({
   keyOf: (r) => r.id,
 });
 
-export async function findDelivery(db: Db, id: string): Promise<Delivery | undefined> {
+export async function findDelivery(db: Db, id: DeliveryId): Promise<Delivery | undefined> {
   const r = await byIdBatched(db, id);
   return r && toDelivery(r);
 }
 
-export async function findMerchantDelivery(db: Db, merchantId: MerchantId, id: string): Promise<Delivery | undefined> {
+export async function findMerchantDelivery(db: Db, merchantId: MerchantId, id: DeliveryId): Promise<Delivery | undefined> {
   const r = await db.selectFrom('deliveries').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toDelivery(r);
 }
@@ -105,7 +106,7 @@ export async function recordAttempt(
 }
 
 /** Opens a delivery for `maxAttempts` in all (a manual redelivery adds one). */
-export async function resetDelivery(db: Db, id: string, now: number, maxAttempts: number): Promise<void> {
+export async function resetDelivery(db: Db, id: DeliveryId, now: number, maxAttempts: number): Promise<void> {
   await db.updateTable('deliveries').set({ status: 'pending', next_attempt_at: now, max_attempts: maxAttempts }).where('id', '=', id).execute();
 }
 

@@ -1,10 +1,10 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PayoutId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { DisbursementsTable } from '../tables/payments.js';
 
 export interface Disbursement {
-  id: string;
-  integrationId: string;
+  id: PayoutId;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   token: string;
@@ -20,8 +20,8 @@ export interface Disbursement {
 }
 
 const toDisbursement = (r: DisbursementsTable): Disbursement => ({
-  id: r.id,
-  integrationId: r.integration_id,
+  id: storedId('payout', r.id),
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   mode: r.mode,
   token: r.token,
@@ -41,13 +41,13 @@ export async function insertDisbursement(db: Db, row: DisbursementsTable): Promi
 }
 
 /** Scoped to the integration and mode that created it. */
-export async function findDisbursement(db: Db, integrationId: string, mode: 'test' | 'live', token: string): Promise<Disbursement | undefined> {
+export async function findDisbursement(db: Db, integrationId: IntegrationId, mode: 'test' | 'live', token: string): Promise<Disbursement | undefined> {
   const r = await db.selectFrom('disbursements').selectAll().where('integration_id', '=', integrationId).where('mode', '=', mode).where('token', '=', token).executeTakeFirst();
   return r && toDisbursement(r);
 }
 
 /** Moves a disbursement only from `from`, in one statement: it is sent at most once. */
-export async function setDisbursementStatus(db: Db, id: string, from: DisbursementsTable['status'], to: DisbursementsTable['status'], transactionId: string | null, now: number): Promise<boolean> {
+export async function setDisbursementStatus(db: Db, id: PayoutId, from: DisbursementsTable['status'], to: DisbursementsTable['status'], transactionId: string | null, now: number): Promise<boolean> {
   const r = await db.updateTable('disbursements').set({ status: to, transaction_id: transactionId, updated_at: now }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import { sql } from 'kysely';
 import { batchedByKey } from '../batched-read.js';
@@ -36,7 +37,7 @@ const byKeyBatched = batchedByKey<KeyRow>({
 });
 
 /** The stored answer under a key, unless it expired by `now`. */
-export async function findIdempotencyRecord(db: Db, integrationId: string, scope: string, key: string, now: number): Promise<StoredResponse | undefined> {
+export async function findIdempotencyRecord(db: Db, integrationId: IntegrationId, scope: string, key: string, now: number): Promise<StoredResponse | undefined> {
   const r = await byKeyBatched(db, keyText(integrationId, scope, key));
   return r && Number(r.expires_at) > now ? { requestHash: r.request_hash, status: Number(r.response_status), body: r.response_body } : undefined;
 }
@@ -47,7 +48,7 @@ export async function insertIdempotencyRecord(db: Db, row: IdempotencyKeysTable)
 }
 
 /** An expired record no longer counts; it is removed so the key can be used again. */
-export async function deleteExpiredIdempotency(db: Db, integrationId: string, scope: string, key: string, now: number): Promise<void> {
+export async function deleteExpiredIdempotency(db: Db, integrationId: IntegrationId, scope: string, key: string, now: number): Promise<void> {
   await db
     .deleteFrom('idempotency_keys')
     .where('integration_id', '=', integrationId)

@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../schema.js';
 import type { IntegrationsTable } from '../tables/integrations.js';
@@ -7,7 +7,7 @@ export type Mode = 'test' | 'live';
 export type GoLiveState = IntegrationsTable['golive_state'];
 
 export interface Integration {
-  id: string;
+  id: IntegrationId;
   merchantId: MerchantId;
   number: number;
   name: string;
@@ -35,7 +35,7 @@ const num = (v: number | null): number | null => (v === null ? null : Number(v))
 
 export function rowToIntegration(r: Selectable<IntegrationsTable>): Integration {
   return {
-    id: r.id,
+    id: storedId('integration', r.id),
     merchantId: storedId('merchant', r.merchant_id),
     number: Number(r.number),
     name: r.name,
@@ -64,7 +64,7 @@ export async function insertIntegration(db: Db, row: Insertable<IntegrationsTabl
 }
 
 /** Scoped: an integration of another merchant is simply not found. */
-export async function findIntegration(db: Db, merchantId: MerchantId, id: string): Promise<Integration | undefined> {
+export async function findIntegration(db: Db, merchantId: MerchantId, id: IntegrationId): Promise<Integration | undefined> {
   const r = await db
     .selectFrom('integrations')
     .selectAll()
@@ -75,7 +75,7 @@ export async function findIntegration(db: Db, merchantId: MerchantId, id: string
 }
 
 /** For operators, who see every merchant, and for resolving credentials (which prove the owner). */
-export async function findIntegrationAnyMerchant(db: Db, id: string): Promise<Integration | undefined> {
+export async function findIntegrationAnyMerchant(db: Db, id: IntegrationId): Promise<Integration | undefined> {
   const r = await db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
   return r && rowToIntegration(r);
 }
@@ -130,7 +130,7 @@ export type IntegrationPatch = Partial<
 export async function updateIntegration(
   db: Db,
   merchantId: MerchantId,
-  id: string,
+  id: IntegrationId,
   patch: IntegrationPatch,
   now: number,
 ): Promise<boolean> {

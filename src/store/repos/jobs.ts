@@ -1,3 +1,4 @@
+import { type IntegrationId, storedId } from '../../core/ids.js';
 import { sql } from 'kysely';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
@@ -8,7 +9,7 @@ export interface Job {
   id: string;
   kind: string;
   payload: unknown;
-  integrationId: string | null;
+  integrationId: IntegrationId | null;
   runAt: number;
   attempts: number;
 }
@@ -44,7 +45,7 @@ export async function claimDueJobs(
     id: r.id,
     kind: r.kind,
     payload: JSON.parse(r.payload) as unknown,
-    integrationId: r.integration_id,
+    integrationId: r.integration_id === null ? null : storedId('integration', r.integration_id),
     runAt: Number(r.run_at),
     attempts: Number(r.attempts),
   }));
@@ -66,7 +67,7 @@ export async function rescheduleJob(db: Db, id: string, owner: string, runAt: nu
 }
 
 /** The sandbox clock: an integration's waiting jobs come `ms` closer. */
-export async function shiftJobs(db: Db, integrationId: string, ms: number): Promise<number> {
+export async function shiftJobs(db: Db, integrationId: IntegrationId, ms: number): Promise<number> {
   const r = await db
     .updateTable('jobs')
     .set((eb) => ({ run_at: eb('run_at', '-', ms) }))

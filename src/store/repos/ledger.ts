@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type CustomerId, type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import { PostgresAdapter, sql } from 'kysely';
 import type { AccountKey, AccountKind } from '../../core/ledger.js';
 import { mayGoNegative } from '../../core/ledger.js';
@@ -101,19 +101,19 @@ export async function hasLedgerTransaction(db: Db, kind: string, refId: string):
 
 export interface AccountBalance {
   id: string;
-  integrationId: string;
+  integrationId: IntegrationId;
   mode: 'test' | 'live';
   currency: string;
   kind: AccountKind;
-  customerId: string | null;
+  customerId: CustomerId | null;
   balanceMinor: number;
 }
 
-export async function accountBalances(db: Db, integrationId?: string): Promise<AccountBalance[]> {
+export async function accountBalances(db: Db, integrationId?: IntegrationId): Promise<AccountBalance[]> {
   let q = db.selectFrom('ledger_accounts').select(['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', balanceOf('ledger_accounts').as('balance_minor')]);
   if (integrationId) q = q.where('integration_id', '=', integrationId);
   const rows = await q.orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, integrationId: r.integration_id, mode: r.mode, currency: r.currency, kind: r.kind as AccountKind, customerId: r.customer_id, balanceMinor: Number(r.balance_minor) }));
+  return rows.map((r) => ({ id: r.id, integrationId: storedId('integration', r.integration_id), mode: r.mode, currency: r.currency, kind: r.kind as AccountKind, customerId: r.customer_id === null ? null : storedId('customer', r.customer_id), balanceMinor: Number(r.balance_minor) }));
 }
 
 export async function accountBalance(db: Db, accountId: string): Promise<number> {
@@ -165,7 +165,7 @@ export interface LedgerEntry {
 /** Postings of one integration, newest first, after an opaque (created_at, transaction, seq) cursor. */
 export async function listEntries(
   db: Db,
-  integrationId: string,
+  integrationId: IntegrationId,
   filter: { mode?: 'test' | 'live'; currency?: string; kind?: string; accountKind?: string; refId?: string; before?: { at: number; tx: string; seq: number }; limit: number },
 ): Promise<LedgerEntry[]> {
   let q = db
@@ -203,7 +203,7 @@ export async function listEntries(
 }
 
 /** Merchants' available balances above zero, with the merchant that owns each: what a payout run pays out. */
-export async function positiveAvailable(db: Db): Promise<{ integrationId: string; merchantId: MerchantId; mode: 'test' | 'live'; currency: string; balanceMinor: number }[]> {
+export async function positiveAvailable(db: Db): Promise<{ integrationId: IntegrationId; merchantId: MerchantId; mode: 'test' | 'live'; currency: string; balanceMinor: number }[]> {
   const rows = await db
     .selectFrom('ledger_accounts')
     .innerJoin('integrations as i', 'i.id', 'ledger_accounts.integration_id')
@@ -211,11 +211,11 @@ export async function positiveAvailable(db: Db): Promise<{ integrationId: string
     .where('ledger_accounts.kind', '=', 'available')
     .orderBy('ledger_accounts.id')
     .execute();
-  return rows.filter((r) => Number(r.balance_minor) > 0).map((r) => ({ integrationId: r.integration_id, merchantId: storedId('merchant', r.merchant_id), mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
+  return rows.filter((r) => Number(r.balance_minor) > 0).map((r) => ({ integrationId: storedId('integration', r.integration_id), merchantId: storedId('merchant', r.merchant_id), mode: r.mode, currency: r.currency, balanceMinor: Number(r.balance_minor) }));
 }
 
 /** Where a payment's receipt landed: its merchant's available or pending account; null before it is paid. */
-export async function receiptLandedIn(db: Db, paymentId: string): Promise<'available' | 'pending' | null> {
+export async function receiptLandedIn(db: Db, paymentId: PaymentId): Promise<'available' | 'pending' | null> {
   const r = await db
     .selectFrom('ledger_transactions as t')
     .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
@@ -234,9 +234,9 @@ export async function receiptLandedIn(db: Db, paymentId: string): Promise<'avail
 export async function paymentForSettlement(
   db: Db,
   postgres: boolean,
-  paymentId: string,
-): Promise<{ state: string; integrationId: string; mode: 'test' | 'live'; currency: string; amountMinor: number; feeMinor: number; feePaidBy: 'merchant' | 'customer' } | undefined> {
+  paymentId: PaymentId,
+): Promise<{ state: string; integrationId: IntegrationId; mode: 'test' | 'live'; currency: string; amountMinor: number; feeMinor: number; feePaidBy: 'merchant' | 'customer' } | undefined> {
   const q = db.selectFrom('payments').select(['state', 'integration_id', 'mode', 'currency', 'amount_minor', 'fee_minor', 'fee_paid_by']).where('id', '=', paymentId);
   const r = await (postgres ? q.forUpdate() : q).executeTakeFirst();
-  return r && { state: r.state, integrationId: r.integration_id, mode: r.mode, currency: r.currency, amountMinor: Number(r.amount_minor), feeMinor: Number(r.fee_minor), feePaidBy: r.fee_paid_by };
+  return r && { state: r.state, integrationId: storedId('integration', r.integration_id), mode: r.mode, currency: r.currency, amountMinor: Number(r.amount_minor), feeMinor: Number(r.fee_minor), feePaidBy: r.fee_paid_by };
 }

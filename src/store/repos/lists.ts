@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import type { PaymentState } from '../../core/payment-state.js';
 import { type Keyset, keysetPage } from '../keyset.js';
 import type { Db } from '../schema.js';
@@ -9,7 +9,7 @@ import { type Payment, rowToPayment } from './payments.js';
 /** The management API's lists with their filters, each read newest first by keyset (lib: keyset.ts). */
 
 export interface PaymentFilter {
-  integrationId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
   states?: readonly PaymentState[] | undefined;
   dialect?: string | undefined;
   method?: string | undefined;
@@ -42,8 +42,8 @@ export async function searchPayments(db: Db, merchantId: MerchantId, f: PaymentF
 }
 
 export interface DeliveryFilter {
-  integrationId?: string | undefined;
-  paymentId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
+  paymentId?: PaymentId | undefined;
   status?: DeliveriesTable['status'] | undefined;
   /** The endpoint's URL, exactly as the deliveries were sent to it. */
   url?: string | undefined;
@@ -61,7 +61,7 @@ export async function searchDeliveries(db: Db, merchantId: MerchantId, f: Delive
 
 export interface IntegrationEvent {
   id: string;
-  paymentId: string;
+  paymentId: PaymentId;
   version: number;
   from: string | null;
   to: string;
@@ -70,7 +70,7 @@ export interface IntegrationEvent {
 }
 
 /** Every payment event of an integration, newest first. */
-export async function integrationEvents(db: Db, merchantId: MerchantId, integrationId: string, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
+export async function integrationEvents(db: Db, merchantId: MerchantId, integrationId: IntegrationId, before: Keyset | undefined, limit: number): Promise<IntegrationEvent[]> {
   const q = db
     .selectFrom('payment_events as e')
     .innerJoin('payments as p', 'p.id', 'e.payment_id')
@@ -78,11 +78,11 @@ export async function integrationEvents(db: Db, merchantId: MerchantId, integrat
     .where('p.merchant_id', '=', merchantId)
     .where('p.integration_id', '=', integrationId);
   const rows = await keysetPage(q, 'e.created_at', 'e.id', before, limit).execute();
-  return rows.map((r) => ({ id: r.id, paymentId: r.payment_id, version: Number(r.version), from: r.from_state, to: r.to_state, reason: r.reason, at: Number(r.created_at) }));
+  return rows.map((r) => ({ id: r.id, paymentId: storedId('payment', r.payment_id), version: Number(r.version), from: r.from_state, to: r.to_state, reason: r.reason, at: Number(r.created_at) }));
 }
 
 /** Endpoint health: per URL of an integration, deliveries by status and the last attempt's outcome. */
-export async function endpointHealth(db: Db, merchantId: MerchantId, integrationId: string): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
+export async function endpointHealth(db: Db, merchantId: MerchantId, integrationId: IntegrationId): Promise<Array<{ url: string; status: string; n: number; lastAt: number | null }>> {
   const rows = await db
     .selectFrom('deliveries')
     .select((eb) => ['url', 'status', eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('last_at')])

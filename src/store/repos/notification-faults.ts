@@ -1,3 +1,4 @@
+import type { IntegrationId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 
 export interface StoredFaultSettings {
@@ -7,12 +8,12 @@ export interface StoredFaultSettings {
   updatedAt: number;
 }
 
-export async function findFaultSettings(db: Db, integrationId: string): Promise<StoredFaultSettings | undefined> {
+export async function findFaultSettings(db: Db, integrationId: IntegrationId): Promise<StoredFaultSettings | undefined> {
   const r = await db.selectFrom('notification_faults').selectAll().where('integration_id', '=', integrationId).executeTakeFirst();
   return r && { rates: JSON.parse(r.rates) as Record<string, number>, delayMs: Number(r.delay_ms), seed: r.seed, updatedAt: Number(r.updated_at) };
 }
 
-export async function saveFaultSettings(db: Db, integrationId: string, s: StoredFaultSettings): Promise<void> {
+export async function saveFaultSettings(db: Db, integrationId: IntegrationId, s: StoredFaultSettings): Promise<void> {
   const row = { rates: JSON.stringify(s.rates), delay_ms: s.delayMs, seed: s.seed, updated_at: s.updatedAt };
   await db
     .insertInto('notification_faults')

@@ -1,9 +1,10 @@
+import { type OperatorId, storedId } from '../../core/ids.js';
 import type { Db } from '../schema.js';
 import type { OperatorsTable } from '../tables/accounts.js';
 import { emailKey } from './merchants.js';
 
 export interface Operator {
-  id: string;
+  id: OperatorId;
   email: string;
   createdAt: number;
 }
@@ -12,9 +13,9 @@ export async function insertOperator(db: Db, row: OperatorsTable): Promise<void>
   await db.insertInto('operators').values(row).execute();
 }
 
-export async function findOperator(db: Db, id: string): Promise<Operator | undefined> {
+export async function findOperator(db: Db, id: OperatorId): Promise<Operator | undefined> {
   const r = await db.selectFrom('operators').select(['id', 'email', 'created_at']).where('id', '=', id).executeTakeFirst();
-  return r && { id: r.id, email: r.email, createdAt: Number(r.created_at) };
+  return r && { id: storedId('operator', r.id), email: r.email, createdAt: Number(r.created_at) };
 }
 
 export async function findOperatorByEmail(db: Db, email: string): Promise<Operator | undefined> {
@@ -23,5 +24,5 @@ export async function findOperatorByEmail(db: Db, email: string): Promise<Operat
     .select(['id', 'email', 'created_at'])
     .where('email_key', '=', emailKey(email))
     .executeTakeFirst();
-  return r && { id: r.id, email: r.email, createdAt: Number(r.created_at) };
+  return r && { id: storedId('operator', r.id), email: r.email, createdAt: Number(r.created_at) };
 }

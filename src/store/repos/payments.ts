@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, storedId } from '../../core/ids.js';
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Currency } from '../../core/money.js';
 import type { PaymentState } from '../../core/payment-state.js';
@@ -17,8 +17,8 @@ export interface PaymentItem {
 }
 
 export interface Payment {
-  id: string;
-  integrationId: string;
+  id: PaymentId;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   state: PaymentState;
@@ -58,8 +58,8 @@ const n = (v: number | null): number | null => (v === null ? null : Number(v));
 
 export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
   return {
-    id: r.id,
-    integrationId: r.integration_id,
+    id: storedId('payment', r.id),
+    integrationId: storedId('integration', r.integration_id),
     merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     state: r.state as PaymentState,
@@ -95,7 +95,7 @@ export function rowToPayment(r: Selectable<PaymentsTable>): Payment {
 }
 
 // The single-payment lookups the wires make on every request, compiled once (store/prepared.ts).
-const byMerchantAndId = preparedQuery((db, p: { id: string; merchantId: MerchantId }) => db.selectFrom('payments').selectAll().where('id', '=', p.id).where('merchant_id', '=', p.merchantId));
+const byMerchantAndId = preparedQuery((db, p: { id: PaymentId; merchantId: MerchantId }) => db.selectFrom('payments').selectAll().where('id', '=', p.id).where('merchant_id', '=', p.merchantId));
 const byPublicId = preparedQuery((db, p: { publicId: string }) => db.selectFrom('payments').selectAll().where('public_id', '=', p.publicId));
 const byPublicIds = preparedQuery((db, p: { publicIds: string[] }) => db.selectFrom('payments').selectAll().where('public_id', '=', sql<string>`any(${p.publicIds})`));
 const byPublicIdBatched = batchedByKey({
@@ -103,10 +103,10 @@ const byPublicIdBatched = batchedByKey({
   many: (db, publicIds) => byPublicIds(db, { publicIds }),
   keyOf: (r) => r.public_id ?? '',
 });
-const byId = preparedQuery((db, p: { id: string }) => db.selectFrom('payments').selectAll().where('id', '=', p.id));
+const byId = preparedQuery((db, p: { id: PaymentId }) => db.selectFrom('payments').selectAll().where('id', '=', p.id));
 const byIds = preparedQuery((db, p: { ids: string[] }) => db.selectFrom('payments').selectAll().where('id', '=', sql<string>`any(${p.ids})`));
 const byIdBatched = batchedByKey({
-  one: async (db, id) => (await byId(db, { id }))[0],
+  one: async (db, id) => (await byId(db, { id: storedId('payment', id) }))[0],
   many: (db, ids) => byIds(db, { ids }),
   keyOf: (r) => r.id,
 });
@@ -118,7 +118,7 @@ export async function insertPayment(db: Db, row: Insertable<PaymentsTable>): Pro
 }
 
 /** Scoped by merchant: another merchant's payment is not found. */
-export async function findPayment(db: Db, merchantId: MerchantId, id: string): Promise<Payment | undefined> {
+export async function findPayment(db: Db, merchantId: MerchantId, id: PaymentId): Promise<Payment | undefined> {
   const [r] = await byMerchantAndId(db, { id, merchantId });
   return r && rowToPayment(r);
 }
@@ -130,7 +130,7 @@ export async function findPaymentByPublicId(db: Db, publicId: string): Promise<P
 }
 
 /** For the worker and the checkout page, which hold an id from a row they trust. */
-export async function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
+export async function findPaymentById(db: Db, id: PaymentId): Promise<Payment | undefined> {
   const r = await byIdBatched(db, id);
   return r && rowToPayment(r);
 }
@@ -145,7 +145,7 @@ export async function findPaymentByTrace(db: Db, merchantId: MerchantId, trace: 
   return r && rowToPayment(r);
 }
 
-export async function listPayments(db: Db, merchantId: MerchantId, integrationId: string, limit: number): Promise<Payment[]> {
+export async function listPayments(db: Db, merchantId: MerchantId, integrationId: IntegrationId, limit: number): Promise<Payment[]> {
   const rows = await db
     .selectFrom('payments')
     .selectAll()
@@ -159,7 +159,7 @@ export async function listPayments(db: Db, merchantId: MerchantId, integrationId
 }
 
 /** The version check: the update wins only if nobody moved the payment since it was read. */
-export async function updatePaymentIfVersion(db: Db, id: string, version: number, patch: Updateable<PaymentsTable>): Promise<boolean> {
+export async function updatePaymentIfVersion(db: Db, id: PaymentId, version: number, patch: Updateable<PaymentsTable>): Promise<boolean> {
   const r = await db.updateTable('payments').set(patch).where('id', '=', id).where('version', '=', version).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -170,7 +170,7 @@ export async function updatePaymentIfVersion(db: Db, id: string, version: number
  * every move inserts: a lost race finds that version taken (isEventVersionTaken) and fails its
  * transaction. On PostgreSQL, inside a transaction, it then costs no round trip (unreadCount).
  */
-export async function movePaymentVersion(db: Db, id: string, version: number, patch: Updateable<PaymentsTable>): Promise<void> {
+export async function movePaymentVersion(db: Db, id: PaymentId, version: number, patch: Updateable<PaymentsTable>): Promise<void> {
   await db.updateTable('payments').set(patch).where('id', '=', id).where('version', '=', version).modifyEnd(unreadCount).execute();
 }
 
@@ -194,12 +194,12 @@ export interface PaymentEvent {
   at: number;
 }
 
-export async function listPaymentEvents(db: Db, paymentId: string): Promise<PaymentEvent[]> {
+export async function listPaymentEvents(db: Db, paymentId: PaymentId): Promise<PaymentEvent[]> {
   const rows = await db.selectFrom('payment_events').selectAll().where('payment_id', '=', paymentId).orderBy('version').execute();
   return rows.map((r) => ({ version: Number(r.version), from: r.from_state as PaymentState | null, to: r.to_state as PaymentState, reason: r.reason, at: Number(r.created_at) }));
 }
 
-export async function countPayments(db: Db, integrationId: string, mode: 'test' | 'live', state: string): Promise<number> {
+export async function countPayments(db: Db, integrationId: IntegrationId, mode: 'test' | 'live', state: string): Promise<number> {
   const r = await db
     .selectFrom('payments')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -216,7 +216,7 @@ export async function countPaymentsByState(db: Db): Promise<Array<{ state: strin
 }
 
 /** Moves a payment's expiry with its integration's sandbox clock. */
-export async function shiftPaymentExpiries(db: Db, integrationId: string, ms: number): Promise<void> {
+export async function shiftPaymentExpiries(db: Db, integrationId: IntegrationId, ms: number): Promise<void> {
   await db
     .updateTable('payments')
     .set((eb) => ({ expires_at: eb('expires_at', '-', ms) }))
@@ -231,7 +231,7 @@ export async function shiftPaymentExpiries(db: Db, integrationId: string, ms: nu
  * Reserves a refund amount against a payment in one statement: it succeeds only while the total
  * refunded stays within the amount paid, so two concurrent refunds cannot both overdraw it.
  */
-export async function reserveRefund(db: Db, paymentId: string, amountMinor: number, refundableStates: readonly string[]): Promise<boolean> {
+export async function reserveRefund(db: Db, paymentId: PaymentId, amountMinor: number, refundableStates: readonly string[]): Promise<boolean> {
   const r = await db
     .updateTable('payments')
     .set((eb) => ({ refunded_minor: eb('refunded_minor', '+', amountMinor) }))
@@ -242,13 +242,13 @@ export async function reserveRefund(db: Db, paymentId: string, amountMinor: numb
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function releaseRefund(db: Db, paymentId: string, amountMinor: number): Promise<void> {
+export async function releaseRefund(db: Db, paymentId: PaymentId, amountMinor: number): Promise<void> {
   await db.updateTable('payments').set((eb) => ({ refunded_minor: eb('refunded_minor', '-', amountMinor) })).where('id', '=', paymentId).execute();
 }
 
 
 /** Adds keys to the wire-only data of a payment (what one dialect keeps and only it reads). */
-export async function mergeWireData(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+export async function mergeWireData(db: Db, id: PaymentId, patch: Record<string, unknown>): Promise<void> {
   const r = await db.selectFrom('payments').select('wire_data').where('id', '=', id).executeTakeFirst();
   if (!r) return;
   await db.updateTable('payments').set({ wire_data: JSON.stringify({ ...(JSON.parse(r.wire_data) as Record<string, unknown>), ...patch }) }).where('id', '=', id).execute();

@@ -1,4 +1,4 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, type PayoutId, storedId } from '../../core/ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import { accountId } from '../../core/ledger.js';
 import { type Keyset, keysetPage } from '../keyset.js';
@@ -8,8 +8,8 @@ import type { PayoutsTable } from '../tables/payments.js';
 export type PayoutStatus = 'pending' | 'in_transit' | 'paid' | 'failed';
 
 export interface Payout {
-  id: string;
-  integrationId: string;
+  id: PayoutId;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   mode: 'test' | 'live';
   currency: string;
@@ -25,14 +25,14 @@ export async function insertPayout(db: Db, row: Insertable<PayoutsTable>): Promi
 }
 
 /** Moves a payout on only from one of `from`: of two workers or operators, one wins. */
-export async function setPayoutStatus(db: Db, id: string, from: PayoutStatus[], to: PayoutStatus, now: number): Promise<boolean> {
+export async function setPayoutStatus(db: Db, id: PayoutId, from: PayoutStatus[], to: PayoutStatus, now: number): Promise<boolean> {
   const r = await db.updateTable('payouts').set({ status: to, updated_at: now }).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export interface PayoutFilter {
   merchantId?: MerchantId | undefined;
-  integrationId?: string | undefined;
+  integrationId?: IntegrationId | undefined;
   status?: PayoutStatus | undefined;
   mode?: 'test' | 'live' | undefined;
 }
@@ -58,15 +58,15 @@ export async function payoutPage(db: Db, filter: PayoutFilter, before: Keyset | 
   return rows.map(toPayout);
 }
 
-export async function findPayout(db: Db, id: string): Promise<Payout | undefined> {
+export async function findPayout(db: Db, id: PayoutId): Promise<Payout | undefined> {
   const r = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toPayout(r);
 }
 
 function toPayout(r: Selectable<PayoutsTable>): Payout {
   return {
-    id: r.id,
-    integrationId: r.integration_id,
+    id: storedId('payout', r.id),
+    integrationId: storedId('integration', r.integration_id),
     merchantId: storedId('merchant', r.merchant_id),
     mode: r.mode,
     currency: r.currency,
@@ -83,7 +83,7 @@ function toPayout(r: Selectable<PayoutsTable>): Payout {
  * payout settles yet: received straight into available, settled after the delay, or released from
  * escrow; not those held in escrow now.
  */
-export async function unsettledPayments(db: Db, k: { integrationId: string; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: string; amountMinor: number }[]> {
+export async function unsettledPayments(db: Db, k: { integrationId: IntegrationId; mode: 'test' | 'live'; currency: string }): Promise<{ paymentId: PaymentId; amountMinor: number }[]> {
   const available = accountId({ ...k, kind: 'available' });
   const rows = await db
     .selectFrom('ledger_transactions as t')
@@ -107,11 +107,11 @@ export async function unsettledPayments(db: Db, k: { integrationId: string; mode
     .groupBy('t.ref_id')
     .orderBy('t.ref_id')
     .execute();
-  return rows.map((r) => ({ paymentId: r.ref_id, amountMinor: Number(r.amount) }));
+  return rows.map((r) => ({ paymentId: storedId('payment', r.ref_id), amountMinor: Number(r.amount) }));
 }
 
 /** The payments a payout settles; the partial unique index refuses a payment a live payout already settles. */
-export async function attachPayoutPayments(db: Db, payoutId: string, payments: { paymentId: string; amountMinor: number }[]): Promise<void> {
+export async function attachPayoutPayments(db: Db, payoutId: PayoutId, payments: { paymentId: PaymentId; amountMinor: number }[]): Promise<void> {
   if (payments.length === 0) return;
   await db
     .insertInto('payout_payments')
@@ -120,11 +120,11 @@ export async function attachPayoutPayments(db: Db, payoutId: string, payments: {
 }
 
 /** A failed payout's payments wait for the next payout. */
-export async function releasePayoutPayments(db: Db, payoutId: string): Promise<void> {
+export async function releasePayoutPayments(db: Db, payoutId: PayoutId): Promise<void> {
   await db.updateTable('payout_payments').set({ released: 1 }).where('payout_id', '=', payoutId).execute();
 }
 
-export async function payoutPayments(db: Db, payoutId: string): Promise<{ paymentId: string; amountMinor: number; released: boolean }[]> {
+export async function payoutPayments(db: Db, payoutId: PayoutId): Promise<{ paymentId: PaymentId; amountMinor: number; released: boolean }[]> {
   const rows = await db.selectFrom('payout_payments').selectAll().where('payout_id', '=', payoutId).orderBy('payment_id').execute();
-  return rows.map((r) => ({ paymentId: r.payment_id, amountMinor: Number(r.amount_minor), released: r.released === 1 }));
+  return rows.map((r) => ({ paymentId: storedId('payment', r.payment_id), amountMinor: Number(r.amount_minor), released: r.released === 1 }));
 }

@@ -1,12 +1,12 @@
-import { type MerchantId, storedId } from '../../core/ids.js';
+import { type IntegrationId, type MerchantId, type PaymentId, type RefundId, storedId } from '../../core/ids.js';
 import { unreadCount } from '../database.js';
 import type { Db } from '../schema.js';
 import type { RefundsTable } from '../tables/payments.js';
 
 export interface Refund {
-  id: string;
-  paymentId: string;
-  integrationId: string;
+  id: RefundId;
+  paymentId: PaymentId;
+  integrationId: IntegrationId;
   merchantId: MerchantId;
   publicId: string | null;
   amountMinor: number;
@@ -18,9 +18,9 @@ export interface Refund {
 }
 
 const toRefund = (r: RefundsTable): Refund => ({
-  id: r.id,
-  paymentId: r.payment_id,
-  integrationId: r.integration_id,
+  id: storedId('refund', r.id),
+  paymentId: storedId('payment', r.payment_id),
+  integrationId: storedId('integration', r.integration_id),
   merchantId: storedId('merchant', r.merchant_id),
   publicId: r.public_id,
   amountMinor: Number(r.amount_minor),
@@ -35,18 +35,18 @@ export async function insertRefund(db: Db, row: RefundsTable): Promise<void> {
   await db.insertInto('refunds').values(row).modifyEnd(unreadCount).execute();
 }
 
-export async function listRefunds(db: Db, paymentId: string): Promise<Refund[]> {
+export async function listRefunds(db: Db, paymentId: PaymentId): Promise<Refund[]> {
   const rows = await db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute();
   return rows.map(toRefund);
 }
 
-export async function findRefund(db: Db, merchantId: MerchantId, id: string): Promise<Refund | undefined> {
+export async function findRefund(db: Db, merchantId: MerchantId, id: RefundId): Promise<Refund | undefined> {
   const r = await db.selectFrom('refunds').selectAll().where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
   return r && toRefund(r);
 }
 
 /** For the worker, which holds an id from a row it trusts. */
-export async function findRefundById(db: Db, id: string): Promise<Refund | undefined> {
+export async function findRefundById(db: Db, id: RefundId): Promise<Refund | undefined> {
   const r = await db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
   return r && toRefund(r);
 }
@@ -57,13 +57,13 @@ export async function findRefundByPublicId(db: Db, publicId: string): Promise<Re
 }
 
 /** Moves a refund only from one of the given states, in one statement (concurrent steps cannot cross). */
-export async function setRefundStatus(db: Db, id: string, from: RefundsTable['status'] | Array<RefundsTable['status']>, to: RefundsTable['status'], now: number): Promise<boolean> {
+export async function setRefundStatus(db: Db, id: RefundId, from: RefundsTable['status'] | Array<RefundsTable['status']>, to: RefundsTable['status'], now: number): Promise<boolean> {
   const r = await db.updateTable('refunds').set({ status: to, updated_at: now }).where('id', '=', id).where('status', 'in', Array.isArray(from) ? from : [from]).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 /** What counts against the paid amount: every refund not failed or cancelled. */
-export async function sumActiveRefunds(db: Db, paymentId: string): Promise<number> {
+export async function sumActiveRefunds(db: Db, paymentId: PaymentId): Promise<number> {
   const r = await db
     .selectFrom('refunds')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))

@@ -1,3 +1,4 @@
+import { type CustomerId, type IntegrationId, storedId } from '../../core/ids.js';
 import type { Diagnosis } from '../../core/diagnosis.js';
 import type { Db } from '../schema.js';
 import type { FictitiousCustomersTable, StoredRequestLogEntry } from '../tables/sandbox.js';
@@ -5,8 +6,8 @@ import { insertRows } from '../insert.js';
 import { balanceOf } from './ledger.js';
 
 export interface FictitiousCustomer {
-  id: string;
-  integrationId: string;
+  id: CustomerId;
+  integrationId: IntegrationId;
   name: string;
   email: string;
   phone: string;
@@ -16,8 +17,8 @@ export interface FictitiousCustomer {
 }
 
 const toCustomer = (r: FictitiousCustomersTable & { wallet_minor: number | null }): FictitiousCustomer => ({
-  id: r.id,
-  integrationId: r.integration_id,
+  id: storedId('customer', r.id),
+  integrationId: storedId('integration', r.integration_id),
   name: r.name,
   email: r.email,
   phone: r.phone,
@@ -38,13 +39,13 @@ function customers(db: Db) {
     .select(['c.id', 'c.integration_id', 'c.name', 'c.email', 'c.phone', 'c.balance_minor', 'c.currency', 'c.created_at', balanceOf('w').as('wallet_minor')]);
 }
 
-export async function listFictitiousCustomers(db: Db, integrationId: string): Promise<FictitiousCustomer[]> {
+export async function listFictitiousCustomers(db: Db, integrationId: IntegrationId): Promise<FictitiousCustomer[]> {
   const rows = await customers(db).where('c.integration_id', '=', integrationId).orderBy('c.created_at').orderBy('c.id').execute();
   return rows.map(toCustomer);
 }
 
 /** Finds a customer of the integration by email (case-insensitive) or phone. */
-export async function findFictitiousCustomer(db: Db, integrationId: string, alias: string): Promise<FictitiousCustomer | undefined> {
+export async function findFictitiousCustomer(db: Db, integrationId: IntegrationId, alias: string): Promise<FictitiousCustomer | undefined> {
   const a = alias.trim();
   const r = await customers(db)
     .where('c.integration_id', '=', integrationId)
@@ -53,17 +54,17 @@ export async function findFictitiousCustomer(db: Db, integrationId: string, alia
   return r && toCustomer(r);
 }
 
-export async function findFictitiousCustomerById(db: Db, integrationId: string, id: string): Promise<FictitiousCustomer | undefined> {
+export async function findFictitiousCustomerById(db: Db, integrationId: IntegrationId, id: CustomerId): Promise<FictitiousCustomer | undefined> {
   const r = await customers(db).where('c.integration_id', '=', integrationId).where('c.id', '=', id).executeTakeFirst();
   return r && toCustomer(r);
 }
 
-export async function getSandboxOffset(db: Db, integrationId: string): Promise<number> {
+export async function getSandboxOffset(db: Db, integrationId: IntegrationId): Promise<number> {
   const r = await db.selectFrom('sandbox_clocks').select('offset_ms').where('integration_id', '=', integrationId).executeTakeFirst();
   return r ? Number(r.offset_ms) : 0;
 }
 
-export async function addSandboxOffset(db: Db, integrationId: string, ms: number): Promise<void> {
+export async function addSandboxOffset(db: Db, integrationId: IntegrationId, ms: number): Promise<void> {
   await db
     .insertInto('sandbox_clocks')
     .values({ integration_id: integrationId, offset_ms: ms })
@@ -76,7 +77,7 @@ export async function addSandboxOffset(db: Db, integrationId: string, ms: number
  * transaction's inserts travel together anyway, and the one-JSON-parameter form of a multi-row insert
  * would escape and parse every entry's JSON a second time.
  */
-export async function insertRequestLogEntries(db: Db, entries: readonly { integrationId: string; entry: StoredRequestLogEntry }[]): Promise<void> {
+export async function insertRequestLogEntries(db: Db, entries: readonly { integrationId: IntegrationId; entry: StoredRequestLogEntry }[]): Promise<void> {
   const byIntegration = new Map<string, StoredRequestLogEntry[]>();
   for (const { integrationId, entry } of entries) {
     const list = byIntegration.get(integrationId);
@@ -90,7 +91,7 @@ export async function insertRequestLogEntries(db: Db, entries: readonly { integr
 }
 
 /** Counts failed requests that were not stored (they came faster than the log keeps them). */
-export async function addRequestsNotLogged(db: Db, integrationId: string, count: number, at: number): Promise<void> {
+export async function addRequestsNotLogged(db: Db, integrationId: IntegrationId, count: number, at: number): Promise<void> {
   await db
     .insertInto('request_log_counts')
     .values({ integration_id: integrationId, failed_not_logged: count, last_at: at })
@@ -98,7 +99,7 @@ export async function addRequestsNotLogged(db: Db, integrationId: string, count:
     .execute();
 }
 
-export async function requestsNotLogged(db: Db, integrationId: string): Promise<number> {
+export async function requestsNotLogged(db: Db, integrationId: IntegrationId): Promise<number> {
   const r = await db.selectFrom('request_log_counts').select('failed_not_logged').where('integration_id', '=', integrationId).executeTakeFirst();
   return r ? Number(r.failed_not_logged) : 0;
 }
@@ -108,7 +109,7 @@ export async function requestsNotLogged(db: Db, integrationId: string): Promise<
  * go, then the oldest batches beyond the newest `keep` entries (counted by each batch's `n`, never
  * reading its JSON).
  */
-export async function pruneRequestLog(db: Db, integrationId: string, keep: number, olderThan: number): Promise<void> {
+export async function pruneRequestLog(db: Db, integrationId: IntegrationId, keep: number, olderThan: number): Promise<void> {
   await db.deleteFrom('request_log_batches').where('integration_id', '=', integrationId).where('last_at', '<', olderThan).execute();
   const batches = await db.selectFrom('request_log_batches').select(['id', 'n']).where('integration_id', '=', integrationId).orderBy('last_at', 'desc').orderBy('id', 'desc').execute();
   let kept = 0;
@@ -145,7 +146,7 @@ const newestFirst = (a: StoredRequestLogEntry, b: StoredRequestLogEntry): number
  * `limit` entries are in hand, a batch whose last entry is older than the limit-th of them has nothing
  * newer to add (several processes write batches whose times overlap, so the check is by time, not count).
  */
-export async function listRequestLog(db: Db, integrationId: string, limit: number, since = 0): Promise<RequestLogEntry[]> {
+export async function listRequestLog(db: Db, integrationId: IntegrationId, limit: number, since = 0): Promise<RequestLogEntry[]> {
   const found: StoredRequestLogEntry[] = [];
   let oldestKept = Number.NEGATIVE_INFINITY;
   for (let offset = 0; ; offset += BATCH_PAGE) {

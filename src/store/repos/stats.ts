@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import type { IntegrationId, MerchantId } from '../../core/ids.js';
 import { sql } from 'kysely';
 import type { Db } from '../schema.js';
 
@@ -16,7 +16,7 @@ export interface DailyVolume {
 }
 
 /** A merchant's payments per UTC day, mode and currency since `from` (epoch ms), optionally of one integration. */
-export async function dailyVolume(db: Db, merchantId: MerchantId, from: number, integrationId?: string): Promise<DailyVolume[]> {
+export async function dailyVolume(db: Db, merchantId: MerchantId, from: number, integrationId?: IntegrationId): Promise<DailyVolume[]> {
   const day = sql<number>`(created_at / ${sql.lit(DAY_MS)})`;
   let q = db
     .selectFrom('payments')

@@ -1,3 +1,4 @@
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -56,7 +57,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const { limit, cursor, status, endpoint: url } = request.query;
-    return searchMerchantDeliveries(deps, requireMerchant(request), { paymentId: request.params.id, status, url }, { limit, cursor });
+    return searchMerchantDeliveries(deps, requireMerchant(request), { paymentId: asId('payment', request.params.id), status, url }, { limit, cursor });
   });
 
   app.get('/api/integrations/:id/deliveries', {
@@ -70,7 +71,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const { limit, cursor, status, endpoint: url, paymentId } = request.query;
-    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: request.params.id, status, url, paymentId }, { limit, cursor });
+    return searchMerchantDeliveries(deps, requireMerchant(request), { integrationId: asId('integration', request.params.id), status, url, paymentId: asOptionalId('payment', paymentId) }, { limit, cursor });
   });
 
   app.get('/api/integrations/:id/events', {
@@ -82,7 +83,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       querystring: pageQuery,
       response: { 200: page(integrationEvent, 'Events, newest first'), ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => integrationEventPage(deps, requireMerchant(request), request.params.id, request.query));
+  }, async (request) => integrationEventPage(deps, requireMerchant(request), asId('integration', request.params.id), request.query));
 
   app.get('/api/integrations/:id/endpoints', {
     schema: {
@@ -92,7 +93,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       params: integrationId,
       response: { 200: z.object({ data: z.array(endpoint) }), ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => ({ data: await integrationEndpoints(deps, requireMerchant(request), request.params.id) }));
+  }, async (request) => ({ data: await integrationEndpoints(deps, requireMerchant(request), asId('integration', request.params.id)) }));
 
   app.post('/api/deliveries/:id/redeliver', {
     schema: {
@@ -103,7 +104,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
       response: { 202: z.object({ scheduled: z.literal(true) }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request, reply) => {
-    await redeliver(deps, requireMerchant(request), request.params.id);
+    await redeliver(deps, requireMerchant(request), asId('delivery', request.params.id));
     return reply.code(202).send({ scheduled: true as const });
   });
 
@@ -127,7 +128,7 @@ export function registerDeliveryRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request, reply) => {
     const b = request.body;
-    const forward = await recordForward(deps, requireMerchant(request), request.params.id, { url: b.url, statusCode: b.statusCode, latencyMs: b.latencyMs, error: b.error, responseHead: b.responseHead });
+    const forward = await recordForward(deps, requireMerchant(request), asId('delivery', request.params.id), { url: b.url, statusCode: b.statusCode, latencyMs: b.latencyMs, error: b.error, responseHead: b.responseHead });
     return reply.code(201).send({ forward });
   });
 }

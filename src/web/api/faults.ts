@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,7 +35,7 @@ export function registerFaultRoutes(root: FastifyInstance, deps: ServiceDeps): v
       params: integrationId,
       response: { 200: faults, ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => notificationFaults(deps, requireMerchant(request), request.params.id));
+  }, async (request) => notificationFaults(deps, requireMerchant(request), asId('integration', request.params.id)));
 
   app.put('/api/integrations/:id/notification-faults', {
     schema: {
@@ -46,5 +47,5 @@ export function registerFaultRoutes(root: FastifyInstance, deps: ServiceDeps): v
       body: z.object({ rates: rates.partial().strict().optional(), delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(), seed: z.string().min(1).max(100).nullable().optional() }).strict(),
       response: { 200: faults, ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => setNotificationFaults(deps, requireMerchant(request), request.params.id, request.body));
+  }, async (request) => setNotificationFaults(deps, requireMerchant(request), asId('integration', request.params.id), request.body));
 }

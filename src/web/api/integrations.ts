@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../core/ids.js';
+import { asId, type MerchantId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -61,7 +61,7 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
       response: { 200: z.object({ integration }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return { integration: await getIntegration(deps, requireMerchant(request), request.params.id) };
+    return { integration: await getIntegration(deps, requireMerchant(request), asId('integration', request.params.id)) };
   });
 
   app.patch('/api/integrations/:id', {
@@ -75,7 +75,7 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
     },
   }, async (request) => {
     const merchantId = requireMerchant(request);
-    return { integration: await updateIntegrationSettings(deps, merchantId, request.params.id, request.body, actorOf(merchantId)) };
+    return { integration: await updateIntegrationSettings(deps, merchantId, asId('integration', request.params.id), request.body, actorOf(merchantId)) };
   });
 
   app.post('/api/integrations/:id/rotate-keys', {
@@ -94,7 +94,7 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
     const result = await rotateIntegrationKeys(
       deps,
       merchantId,
-      request.params.id,
+      asId('integration', request.params.id),
       { groups: request.body.groups as RotationGroup[] | undefined, graceSeconds: request.body.graceSeconds },
       actorOf(merchantId),
     );
@@ -111,7 +111,7 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
     },
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
-    return reply.code(202).send(await emailIntegrationKeys(deps, merchantId, request.params.id, actorOf(merchantId)));
+    return reply.code(202).send(await emailIntegrationKeys(deps, merchantId, asId('integration', request.params.id), actorOf(merchantId)));
   });
 
   app.post('/api/integrations/:id/go-live', {
@@ -124,7 +124,7 @@ export function registerIntegrationRoutes(root: FastifyInstance, deps: ServiceDe
     },
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
-    const integration = await requestGoLive(deps, merchantId, request.params.id, actorOf(merchantId));
+    const integration = await requestGoLive(deps, merchantId, asId('integration', request.params.id), actorOf(merchantId));
     return reply.code(202).send({ integration, warnings: goLiveWarnings(integration) });
   });
 

@@ -1,3 +1,4 @@
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       params: integrationId,
       response: { 200: balanceList, ...problems(...MERCHANT_RESOURCE) },
     },
-  }, async (request) => ({ data: (await merchantBalances(deps, requireMerchant(request), request.params.id)).map(balanceView) }));
+  }, async (request) => ({ data: (await merchantBalances(deps, requireMerchant(request), asId('integration', request.params.id))).map(balanceView) }));
 
   app.get('/api/integrations/:id/ledger', {
     schema: {
@@ -48,7 +49,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       response: { 200: page(ledgerEntry, 'Ledger postings'), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    const r = await ledgerEntries(deps, requireMerchant(request), request.params.id, request.query);
+    const r = await ledgerEntries(deps, requireMerchant(request), asId('integration', request.params.id), request.query);
     return { data: r.data.map(entryView), nextCursor: r.nextCursor };
   });
 
@@ -62,7 +63,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       response: { 200: z.string().meta({ 'x-content-type': 'text/csv', description: 'CSV with a header line' }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request, reply) => {
-    const csv = await ledgerCsv(deps, requireMerchant(request), request.params.id, request.query);
+    const csv = await ledgerCsv(deps, requireMerchant(request), asId('integration', request.params.id), request.query);
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="ledger-${request.params.id}.csv"`).send(csv);
   });
 
@@ -77,7 +78,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     },
   }, async (request) => {
     const { limit, cursor, ...filter } = request.query;
-    const r = await integrationPayouts(deps, requireMerchant(request), request.params.id, filter, { limit, cursor });
+    const r = await integrationPayouts(deps, requireMerchant(request), asId('integration', request.params.id), filter, { limit, cursor });
     return { data: r.data.map(payoutView), nextCursor: r.nextCursor };
   });
 
@@ -91,7 +92,7 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
       response: { 200: payoutDetailView, ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), request.params.id, request.params.payoutId);
+    const { payout: p, payments } = await payoutDetail(deps, requireMerchant(request), asId('integration', request.params.id), asId('payout', request.params.payoutId));
     return { ...payoutView(p), payments: payments.map((x) => ({ paymentId: x.paymentId, amount: x.amountMinor, currency: p.currency, released: x.released })) };
   });
 
@@ -105,8 +106,8 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     },
   }, async (request) => {
     requireOperator(request);
-    const { limit, cursor, ...filter } = request.query;
-    const r = await payoutsPage(deps, filter, { limit, cursor });
+    const { limit, cursor, integrationId: only, ...filter } = request.query;
+    const r = await payoutsPage(deps, { ...filter, integrationId: asOptionalId('integration', only) }, { limit, cursor });
     return { data: r.data.map(payoutView), nextCursor: r.nextCursor };
   });
 
@@ -136,6 +137,6 @@ export function registerMoneyRoutes(root: FastifyInstance, deps: ServiceDeps): v
     },
   }, async (request) => {
     requireOperator(request);
-    return { payout: payoutView(await markPayout(deps, request.params.id, request.body.status)) };
+    return { payout: payoutView(await markPayout(deps, asId('payout', request.params.id), request.body.status)) };
   });
 }

@@ -104,7 +104,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
     },
   }, async (request) => {
     const operatorId = requireOperator(request);
-    return { integration: await decideGoLive(deps, request.params.id, { approve: true }, { kind: 'operator', id: operatorId }) };
+    return { integration: await decideGoLive(deps, asId('integration', request.params.id), { approve: true }, { kind: 'operator', id: operatorId }) };
   });
 
   app.post('/api/operator/sandbox/load', {
@@ -137,7 +137,7 @@ export function registerOperatorRoutes(root: FastifyInstance, deps: ServiceDeps)
   }, async (request) => {
     const operatorId = requireOperator(request);
     return {
-      integration: await decideGoLive(deps, request.params.id, { approve: false, reason: request.body.reason }, { kind: 'operator', id: operatorId }),
+      integration: await decideGoLive(deps, asId('integration', request.params.id), { approve: false, reason: request.body.reason }, { kind: 'operator', id: operatorId }),
     };
   });
 

@@ -1,3 +1,4 @@
+import { asId, asOptionalId } from '../../core/ids.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -54,7 +55,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
-    const integration = await requireActiveIntegration(deps, merchantId, request.params.id);
+    const integration = await requireActiveIntegration(deps, merchantId, asId('integration', request.params.id));
     if (integration.mode === 'test') request.testLog = { integrationId: integration.id, dialect: 'tollgate', signature: null };
     const b = request.body;
     const key = request.headers['idempotency-key'];
@@ -95,7 +96,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request) => {
     const { limit, cursor, ...f } = request.query;
-    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: request.params.id }, { limit, cursor });
+    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: asId('integration', request.params.id) }, { limit, cursor });
   });
 
   app.get('/api/payments', {
@@ -108,7 +109,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request) => {
     const { limit, cursor, integrationId: only, ...f } = request.query;
-    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: only }, { limit, cursor });
+    return searchMerchantPayments(deps, requireMerchant(request), { ...toPaymentFilter(f), integrationId: asOptionalId('integration', only) }, { limit, cursor });
   });
 
   app.get('/api/payments.csv', {
@@ -122,7 +123,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
   }, async (request, reply) => {
     const merchantId = requireMerchant(request);
     const { integrationId: only, ...f } = request.query;
-    const filter = { ...toPaymentFilter(f), integrationId: only };
+    const filter = { ...toPaymentFilter(f), integrationId: asOptionalId('integration', only) };
     // Checked before the stream starts, so an unknown integration is still a 404 problem.
     await searchMerchantPayments(deps, merchantId, filter, { limit: 1 });
     return reply
@@ -140,7 +141,7 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
       response: { 200: z.object({ payment, events: z.array(paymentEvent), refunds: z.array(refund) }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return getPaymentDetail(deps, requireMerchant(request), request.params.id);
+    return getPaymentDetail(deps, requireMerchant(request), asId('payment', request.params.id));
   });
 
   app.post('/api/payments/:id/pay', {
@@ -170,9 +171,10 @@ export function registerPaymentRoutes(root: FastifyInstance, deps: ServiceDeps):
     },
   }, async (request) => {
     const merchantId = requireMerchant(request);
-    await requirePayment(deps, merchantId, request.params.id);
+    const paymentId = asId('payment', request.params.id);
+    await requirePayment(deps, merchantId, paymentId);
     const { method, ...input } = request.body;
-    const r = await startPayment(deps, request.params.id, method, input);
+    const r = await startPayment(deps, paymentId, method, input);
     return {
       payment: paymentView(deps, r.payment),
       ...(r.instructions !== undefined && { instructions: r.instructions }),

@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ export function registerRefundRoutes(root: FastifyInstance, deps: ServiceDeps): 
       response: { 201: z.object({ refund }), ...problems(...MERCHANT_RESOURCE, 409, 422) },
     },
   }, async (request, reply) => {
-    const { refund: r } = await createRefund(deps, requireMerchant(request), request.params.id, { amountMinor: request.body.amount, reason: request.body.reason ?? null });
+    const { refund: r } = await createRefund(deps, requireMerchant(request), asId('payment', request.params.id), { amountMinor: request.body.amount, reason: request.body.reason ?? null });
     return reply.code(201).send({ refund: refundView(r) });
   });
 
@@ -36,6 +37,6 @@ export function registerRefundRoutes(root: FastifyInstance, deps: ServiceDeps): 
       response: { 200: z.object({ refund }), ...problems(...MERCHANT_RESOURCE, 409) },
     },
   }, async (request) => {
-    return { refund: refundView(await cancelRefund(deps, requireMerchant(request), request.params.id)) };
+    return { refund: refundView(await cancelRefund(deps, requireMerchant(request), asId('refund', request.params.id))) };
   });
 }

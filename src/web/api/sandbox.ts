@@ -1,3 +1,4 @@
+import { asId, asOptionalId } from '../../core/ids.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: z.object({ payment, changed: z.boolean() }), ...problems(...MERCHANT_RESOURCE, 409) },
     },
   }, async (request) => {
-    const r = await completeTestPayment(deps, requireMerchant(request), request.params.id, request.body.outcome);
+    const r = await completeTestPayment(deps, requireMerchant(request), asId('payment', request.params.id), request.body.outcome);
     return { payment: paymentView(deps, r.payment), changed: r.changed };
   });
 
@@ -57,7 +58,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       },
     },
   }, async (request) => {
-    const r = await advanceSandboxClock(deps, requireMerchant(request), request.params.id, request.body.seconds * 1000);
+    const r = await advanceSandboxClock(deps, requireMerchant(request), asId('integration', request.params.id), request.body.seconds * 1000);
     const ran = await drain();
     return { offsetSeconds: r.offsetMs / 1000, jobsMoved: r.jobsMoved, jobsRun: ran };
   });
@@ -75,7 +76,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       },
     },
   }, async (request) => {
-    return { ...(await sandboxPayout(deps, requireMerchant(request), request.params.id, request.body.currency, request.body.amount)), currency: request.body.currency };
+    return { ...(await sandboxPayout(deps, requireMerchant(request), asId('integration', request.params.id), request.body.currency, request.body.amount)), currency: request.body.currency };
   });
 
   app.get('/api/integrations/:id/request-log', {
@@ -90,7 +91,8 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: page(requestLogEntry, 'Request log entries, newest first').extend({ failedNotLogged: z.number().int() }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return requestLogPage(deps, requireMerchant(request), request.params.id, request.query);
+    const { paymentId, ...page } = request.query;
+    return requestLogPage(deps, requireMerchant(request), asId('integration', request.params.id), { ...page, paymentId: asOptionalId('payment', paymentId) });
   });
 
   app.get('/api/integrations/:id/customers', {
@@ -103,7 +105,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: page(customer, 'Fictitious customers'), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    const all = await fictitiousCustomers(deps, requireMerchant(request), request.params.id);
+    const all = await fictitiousCustomers(deps, requireMerchant(request), asId('integration', request.params.id));
     return pageInMemory(all, request.query, (c) => ({ at: c.createdAt, id: c.id }), customerView);
   });
 
@@ -126,7 +128,7 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
     },
   }, async (request, reply) => {
     const b = request.body;
-    const customer = await createFictitiousCustomer(deps, requireMerchant(request), request.params.id, { name: b.name, email: b.email, phone: b.phone, balanceMinor: b.balance, currency: b.currency });
+    const customer = await createFictitiousCustomer(deps, requireMerchant(request), asId('integration', request.params.id), { name: b.name, email: b.email, phone: b.phone, balanceMinor: b.balance, currency: b.currency });
     return reply.code(201).send({ customer: customerView(customer) });
   });
 
@@ -140,6 +142,6 @@ export function registerSandboxRoutes(root: FastifyInstance, deps: ServiceDeps, 
       response: { 200: z.object({ customer }), ...problems(...MERCHANT_RESOURCE) },
     },
   }, async (request) => {
-    return { customer: customerView(await reloadFictitiousCustomer(deps, requireMerchant(request), request.params.id, request.params.customerId, request.body.amount)) };
+    return { customer: customerView(await reloadFictitiousCustomer(deps, requireMerchant(request), asId('integration', request.params.id), asId('customer', request.params.customerId), request.body.amount)) };
   });
 }

@@ -1,3 +1,4 @@
+import { asId } from '../../core/ids.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -42,7 +43,7 @@ export function registerStreamRoutes(root: FastifyInstance, deps: ServiceDeps): 
     },
   }, async (request, reply) => {
     const states = (request.query.events ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const feed = await notificationFeed(deps, requireMerchant(request), request.params.id, lastEventId(request, request.query.lastEventId), states);
+    const feed = await notificationFeed(deps, requireMerchant(request), asId('integration', request.params.id), lastEventId(request, request.query.lastEventId), states);
     stream(request, reply, open, 'notification', () => feed.poll());
   });
 
@@ -56,7 +57,7 @@ export function registerStreamRoutes(root: FastifyInstance, deps: ServiceDeps): 
       response: sseResponse,
     },
   }, async (request, reply) => {
-    const feed = await requestFeed(deps, requireMerchant(request), request.params.id, lastEventId(request, request.query.lastEventId));
+    const feed = await requestFeed(deps, requireMerchant(request), asId('integration', request.params.id), lastEventId(request, request.query.lastEventId));
     stream(request, reply, open, 'request', () => feed.poll());
   });
 }

@@ -1,8 +1,9 @@
+import { asId, isId } from '../../core/ids.js';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, isTollgateError, TollgateError } from '../../core/errors.js';
+import { type ErrorCode, isTollgateError, type TollgateError } from '../../core/errors.js';
 import { isPaymentMethod } from '../../core/payment-methods.js';
 import { TooManyRequests } from '../../http/page-throttle.js';
 import { isOpen } from '../../core/payment-state.js';
@@ -23,7 +24,6 @@ import { type CheckoutPageInput, renderCheckout } from './render-checkout.js';
 import { renderMessage, renderOutcome, renderWaiting } from './render-status.js';
 import { checkoutCsp, pageHeaders, safeHttpUrl } from './security.js';
 
-const PAYMENT_ID = /^pay_[0-9a-z]{21}$/;
 /** A checkout capability as drawn (newCheckoutToken, migration 0009). */
 const CAPABILITY = /^[0-9a-f]{32}$/;
 /** An authorization code handed to the waiting page (InnBucks, O'mari). */
@@ -59,8 +59,7 @@ const waiting = (p: Payment) => p.state === 'pending' || (p.state === 'created' 
 
 /** The payment a checkout URL names and the capability it carries; the service decides whether they match. */
 function keyOf(request: IdRequest): CheckoutKey {
-  const id = request.params.id;
-  if (!PAYMENT_ID.test(id)) throw new TollgateError('not_found', 'this payment does not exist');
+  const id = asId('payment', request.params.id, 'not_found', 'this payment does not exist');
   const capability = request.query[CHECKOUT_CAPABILITY_PARAM];
   return { paymentId: id, capability: typeof capability === 'string' ? capability : '' };
 }
@@ -146,7 +145,7 @@ async function checkoutPages(app: FastifyInstance, opts: { deps: ServiceDeps; lo
     if (csrfValid(request, formOf(request)[CSRF_FIELD])) return;
     // The way back only when the link carries a well-formed capability (it is checked when followed).
     const { paymentId, capability } = { paymentId: request.params.id, capability: request.query[CHECKOUT_CAPABILITY_PARAM] };
-    const back = PAYMENT_ID.test(paymentId) && typeof capability === 'string' && CAPABILITY.test(capability) ? checkoutPath({ id: paymentId, checkoutToken: capability }) : undefined;
+    const back = isId('payment', paymentId) && typeof capability === 'string' && CAPABILITY.test(capability) ? checkoutPath({ id: paymentId, checkoutToken: capability }) : undefined;
     send(reply, 403, null, renderMessage(messagesOf(request, null), messagesOf(request, null).formExpired, back));
     return reply;
   });

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../../src/core/ids.js';
 /**
  * What the PayDunya conformance suites share, written from the spec (sections 2–7, 9, 10) and seed 003:
  * a raw HTTP client that sends exactly the header names, values and bytes it is given (PHP's empty
@@ -103,7 +103,7 @@ export interface Shop {
   url: string;
   deps: TestServer['app']['deps'];
   merchantId: MerchantId;
-  integrationId: string;
+  integrationId: IntegrationId;
   email: string;
   password: string;
   masterKey: string;

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../../src/core/ids.js';
 /**
  * The official `paydunya` npm package (1.0.12) against the real server, its baseURL pointed at
  * Tollgate: create → pay → confirm, the IPN received by a local callback and checked as PayDunya's
@@ -27,7 +27,7 @@ for (const kind of testDatabases()) {
     let setup: { baseURL: string };
     let masterKey: string;
     let merchantId: MerchantId;
-    let integrationId: string;
+    let integrationId: IntegrationId;
 
     before(async () => {
       s = await startTestServer(kind);

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../../src/core/ids.js';
 /**
  * What the Paynow.pl conformance suites share, written from the spec and seed 001 (never from src):
  * the v3 signer, PHP's json_encode, a raw HTTP client that sends exactly the header names and bytes
@@ -205,7 +205,7 @@ export function assertError(r: WireReply, statusCode: number, errorType: string,
 export interface Shop {
   s: TestServer;
   merchantId: MerchantId;
-  integrationId: string;
+  integrationId: IntegrationId;
   sandbox: { apiKey: string; signatureKey: string };
   production: { apiKey: string; signatureKey: string };
   /** Signs with the sandbox keys. */

@@ -1,3 +1,4 @@
+import { asId } from '../../../src/core/ids.js';
 /**
  * Our own re-creation, from the spec (§9, conformance harness 1), of the checks in the official
  * Postman v3 collection, run in the collection's order against the real server with the public
@@ -137,7 +138,7 @@ for (const kind of testDatabases()) {
     test('Refund request (once the payment is CONFIRMED): 201 with refundId and status', async () => {
       // The collection refunds its still-NEW payment; a refund needs a CONFIRMED one, so the sandbox controls confirm it first.
       const row = await storedPayment(standard.s, v.paymentId ?? '');
-      await completeTestPayment(standard.s.app.deps, standard.merchantId, row?.id ?? '', 'paid');
+      await completeTestPayment(standard.s.app.deps, standard.merchantId, asId('payment', row?.id ?? ''), 'paid');
       const r = await std('POST', `/v3/payments/${v.paymentId}/refunds`, '{\n    "amount": 100\n}');
       correctResponse(r, 201);
       assert.notEqual(r.json.refundId ?? null, null);

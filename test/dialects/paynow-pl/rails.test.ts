@@ -1,3 +1,4 @@
+import { asId } from '../../../src/core/ids.js';
 /**
  * Statuses and rails as seed 001 says: the sandbox BLIK codes over White Label, validity times (the
  * default is 10 days), amount limits, and refunds (what remains, the balance, cancelling, NEW payments).
@@ -164,7 +165,7 @@ for (const kind of testDatabases()) {
       // Paid by card on the paywall (the sandbox's control stands for the customer's card form).
       const p = await shop.pl.create(paymentBody({ amount: 1000 }));
       const stored = await storedPayment(shop.s, p.paymentId);
-      await transitionPayment(shop.s.app.deps, stored!.id, { to: 'paid', reason: 'card', method: 'card' });
+      await transitionPayment(shop.s.app.deps, asId('payment', stored!.id), { to: 'paid', reason: 'card', method: 'card' });
       assertError(await refund(p.paymentId, '{"amount":99}'), 400, 'REFUND_AMOUNT_TOO_SMALL', 'amount: should be at least 100');
       assert.equal((await refund(p.paymentId, '{"amount":100}')).status, 201);
     });
@@ -232,7 +233,7 @@ for (const kind of testDatabases()) {
       const balance = () => sandboxPayout(shop.s.app.deps, shop.merchantId, shop.integrationId, 'PLN').then((o) => o.paidOut, (e) => (e.code === 'validation' ? 0 : Promise.reject(e)));
       await balance();
       const id = await confirmed(2000);
-      const internal = (await storedPayment(shop.s, id))!.id;
+      const internal = asId('payment', (await storedPayment(shop.s, id))!.id);
       await transitionPayment(shop.s.app.deps, internal, { to: 'awaiting_delivery', reason: 'escrow' });
       // In escrow the money is pending: nothing available to refund from.
       const held = await refund(id, '{"amount":100}');

@@ -1,4 +1,4 @@
-import type { MerchantId } from '../../../src/core/ids.js';
+import type { IntegrationId, MerchantId } from '../../../src/core/ids.js';
 /**
  * One verified merchant with one test-mode integration on a real server, and a minimal signed request
  * of each dialect, written from the specs (never from src): what the cross-dialect suites (hostile
@@ -20,7 +20,7 @@ export interface AnyShop {
   s: TestServer;
   email: string;
   merchantId: MerchantId;
-  integrationId: string;
+  integrationId: IntegrationId;
   zw: { id: string; key: string };
   pl: { apiKey: string; signatureKey: string };
   pd: { masterKey: string; privateKey: string; token: string };

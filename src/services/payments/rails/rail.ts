@@ -1,3 +1,4 @@
+import type { CustomerId } from '../../../core/ids.js';
 import type { PaymentMethod } from '../../../core/payment-methods.js';
 import type { PaymentState } from '../../../core/payment-state.js';
 import type { Payment } from '../../../store/repos/payments.js';
@@ -50,7 +51,7 @@ export type RailOutcome =
       instructions?: string;
       authorization?: { code: string; expiresAt: number; qrUrl?: string };
       /** The wallet rail pays from this fictitious customer's balance, in the same transaction. */
-      debitCustomerId?: string;
+      debitCustomerId?: CustomerId;
       /** Who paid, when the rail knows (a fictitious customer). */
       payer?: { name: string; email: string; phone: string };
     };
