@@ -20,21 +20,9 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
-  const values = (r: object): unknown[] | undefined => {
-    const record = r as Record<string, unknown>;
-    const keys = Object.keys(record);
-    if (keys.length !== columns.length) return undefined;
-    const out: unknown[] = [];
-    for (let i = 0; i < columns.length; i++) {
-      const v = record[columns[i] as string];
-      if (keys[i] !== columns[i] || v === undefined) return undefined;
-      out.push(v);
-    }
-    return out;
-  };
   const params: unknown[] = [];
   for (const r of rows) {
-    const v = values(r);
+    const v = rowValues(columns, r);
     if (!v) {
       await db.insertInto(table).values(rows as never).modifyEnd(unreadCount).execute();
       return;
@@ -60,6 +48,20 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
   await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
+/** A row's values in `columns` order; undefined when its keys differ from them or a value is undefined. */
+function rowValues(columns: readonly string[], r: object): unknown[] | undefined {
+  const record = r as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length !== columns.length) return undefined;
+  const out: unknown[] = [];
+  for (let i = 0; i < columns.length; i++) {
+    const v = record[columns[i] as string];
+    if (keys[i] !== columns[i] || v === undefined) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
 /** ES2024's String.prototype.isWellFormed: Node 20 has it, the ES2023 library typings do not. */
 type WellFormedCheck = string & { isWellFormed(): boolean };
 
@@ -77,7 +79,7 @@ const jsonSafe = (v: unknown): boolean =>
  * columns, so the client prepares it once per connection; Kysely's form, with a parameter per value,
  * has a new text (and a new parse and plan on the server) for every row count.
  */
-function recordsetInsert(table: string, columns: string[]): string {
+export function recordsetInsert(table: keyof Database & string, columns: readonly string[], param = '$1'): string {
   const list = columns.map((c) => `"${c}"`).join(', ');
-  return `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", $1::json)`;
+  return `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", ${param}::json)`;
 }

@@ -26,6 +26,6 @@ export function statementKind(text: string): StatementKind {
   if (head.startsWith('rollback to')) return 'undo';
   if (head.startsWith('savepoint ') || head.startsWith('release ')) return 'mark';
   if (head.startsWith('set local ')) return 'set';
-  if (text.endsWith(UNREAD_MARK) && !head.startsWith('select') && !head.startsWith('with')) return 'unread';
+  if (text.endsWith(UNREAD_MARK) && !head.startsWith('select')) return 'unread';
   return 'waited';
 }

@@ -33,6 +33,7 @@ describe('statement kinds', () => {
     ['select * from "jobs" where "id" = $1', 'waited'],
     ["select '/* unread */'", 'waited'],
     ['with x as (insert into t values (1)) select 1', 'waited'],
+    [`with x as (insert into t values (1)) insert into u values (2) ${mark}`, 'unread'],
   ];
   for (const [text, kind] of table) {
     test(`${text} → ${kind}`, () => assert.equal(statementKind(text), kind));

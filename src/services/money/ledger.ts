@@ -17,7 +17,7 @@
 import type { CustomerId, IntegrationId } from '../../core/ids.js';
 import { TollgateError } from '../../core/errors.js';
 import { type AccountKey, mayGoNegative, mergedPostings, type Posting, type TransactionKind } from '../../core/ledger.js';
-import { accountsWithDeltas, creditAccounts, debitGuarded, foldAccount, insertLedgerTransaction } from '../../store/repos/ledger.js';
+import { accountsWithDeltas, debitGuarded, foldAccount, writeMovement } from '../../store/repos/ledger.js';
 import type { Tx } from '../../store/schema.js';
 import type { ServiceDeps } from '../deps.js';
 
@@ -58,17 +58,18 @@ export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'id
   }
   const now = deps.clock.now();
   const guarded = (l: (typeof lines)[number]) => l.amountMinor < 0 && !mayGoNegative(l.account.kind);
-  const credits = lines.filter((l) => !guarded(l));
-  await creditAccounts(tx, credits.map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })), now);
-  // In account-id order, the order every transaction takes its row locks in: no deadlock between two movements.
+  // In account-id order, the order every transaction takes its row locks in: no deadlock between two
+  // movements. Credits take no row lock, so they follow, in one write with the transaction's rows.
   for (const l of lines) {
     if (guarded(l) && !(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
   }
   const id = deps.ids.next('ledgerTx');
-  await insertLedgerTransaction(
+  await writeMovement(
     tx,
+    lines.filter((l) => !guarded(l)).map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })),
     { id, integration_id: m.integrationId, mode: m.mode, currency: m.currency, kind: m.kind, ref_id: m.refId, created_at: now },
     lines.map((l, seq) => ({ transaction_id: id, seq, account_id: l.id, integration_id: m.integrationId, amount_minor: l.amountMinor, created_at: now })),
+    now,
   );
   return id;
 }
