@@ -106,32 +106,33 @@ export interface CredentialSet {
   tollgate: { webhookSecret: string | null };
 }
 
+function required(values: ReadonlyMap<CredentialSlot, string>, slot: CredentialSlot): string {
+  const v = values.get(slot);
+  if (v === undefined) throw new Error(`credential ${slot} missing`);
+  return v;
+}
+
 export function toCredentialSet(integrationId: number, values: ReadonlyMap<CredentialSlot, string>): CredentialSet {
-  const get = (slot: CredentialSlot): string => {
-    const v = values.get(slot);
-    if (v === undefined) throw new Error(`credential ${slot} missing`);
-    return v;
-  };
   return {
-    paynowZw: { integrationId, integrationKey: get('paynow_zw.integration_key') },
+    paynowZw: { integrationId, integrationKey: required(values, 'paynow_zw.integration_key') },
     paynowPl: {
-      sandbox: { apiKey: get('paynow_pl.sandbox.api_key'), signatureKey: get('paynow_pl.sandbox.signature_key') },
+      sandbox: { apiKey: required(values, 'paynow_pl.sandbox.api_key'), signatureKey: required(values, 'paynow_pl.sandbox.signature_key') },
       production: {
-        apiKey: get('paynow_pl.production.api_key'),
-        signatureKey: get('paynow_pl.production.signature_key'),
+        apiKey: required(values, 'paynow_pl.production.api_key'),
+        signatureKey: required(values, 'paynow_pl.production.signature_key'),
       },
     },
     paydunya: {
-      masterKey: get('paydunya.master_key'),
+      masterKey: required(values, 'paydunya.master_key'),
       test: {
-        privateKey: get('paydunya.test.private_key'),
-        publicKey: get('paydunya.test.public_key'),
-        token: get('paydunya.test.token'),
+        privateKey: required(values, 'paydunya.test.private_key'),
+        publicKey: required(values, 'paydunya.test.public_key'),
+        token: required(values, 'paydunya.test.token'),
       },
       live: {
-        privateKey: get('paydunya.live.private_key'),
-        publicKey: get('paydunya.live.public_key'),
-        token: get('paydunya.live.token'),
+        privateKey: required(values, 'paydunya.live.private_key'),
+        publicKey: required(values, 'paydunya.live.public_key'),
+        token: required(values, 'paydunya.live.token'),
       },
     },
     tollgate: { webhookSecret: values.get('tollgate.webhook_secret') ?? null },

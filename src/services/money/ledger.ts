@@ -49,6 +49,11 @@ export interface Movement {
   refuse?: () => Error;
 }
 
+/** A debit of an account that must not go negative: checked against its balance. */
+function isGuarded(l: { account: AccountKey; amountMinor: number }): boolean {
+  return l.amountMinor < 0 && !mayGoNegative(l.account.kind);
+}
+
 /** The ledger transaction's id, or null when the movement moved nothing (every posting zero). */
 export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'ids'>, m: Movement): Promise<string | null> {
   const lines = mergedPostings(m.postings);
@@ -57,20 +62,21 @@ export async function postMovement(tx: Tx, deps: Pick<ServiceDeps, 'clock' | 'id
     if (l.account.currency !== m.currency || l.account.mode !== m.mode) throw new TollgateError('internal', 'a ledger transaction moves one currency in one mode');
   }
   const now = deps.clock.now();
-  const guarded = (l: (typeof lines)[number]) => l.amountMinor < 0 && !mayGoNegative(l.account.kind);
-  // In account-id order, the order every transaction takes its row locks in: no deadlock between two
-  // movements. Credits take no row lock, so they follow, in one write with the transaction's rows.
-  for (const l of lines) {
-    if (guarded(l) && !(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
-  }
+  // Credits, the transaction and its postings first, in one write: a new account's row is inserted
+  // before any lock is taken, as every movement does, so two movements never wait on each other in a
+  // cycle. A refused debit throws, which undoes the caller's transaction, these rows with it.
   const id = deps.ids.next('ledgerTx');
   await writeMovement(
     tx,
-    lines.filter((l) => !guarded(l)).map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })),
+    lines.filter((l) => !isGuarded(l)).map((l) => ({ id: l.id, key: l.account, amountMinor: l.amountMinor })),
     { id, integration_id: m.integrationId, mode: m.mode, currency: m.currency, kind: m.kind, ref_id: m.refId, created_at: now },
     lines.map((l, seq) => ({ transaction_id: id, seq, account_id: l.id, integration_id: m.integrationId, amount_minor: l.amountMinor, created_at: now })),
     now,
   );
+  // In account-id order, the order every transaction takes its row locks in: no deadlock between two movements.
+  for (const l of lines) {
+    if (isGuarded(l) && !(await debitGuarded(tx, l.id, l.amountMinor))) throw m.refuse ? m.refuse() : new TollgateError('insufficient_funds', 'the balance available cannot cover this amount');
+  }
   return id;
 }
 
