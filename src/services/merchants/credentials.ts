@@ -117,25 +117,15 @@ interface LiveCredential {
 }
 
 /**
- * An integration's credentials that verified when read, decrypted, newest first, as the cache keeps them.
+ * An integration's credentials that verified when read, decrypted, newest first; filtered again by `now`.
  * `db` is the transaction when called inside one (SQLite has a single connection: reading beside it would wait forever).
  */
-function cachedCredentials(r: AuthReader, integrationId: IntegrationId, now: number, db: Db = r.store.db): Promise<readonly LiveCredential[]> {
-  return r.authCache.read(`credentials:${integrationId}`, db, async (db) =>
+async function liveCredentials(r: AuthReader, integrationId: IntegrationId, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
+  const all = await r.authCache.read(`credentials:${integrationId}`, db, async (db) =>
     (await activeCredentials(db, integrationId, now)).map((c) => ({ slot: c.slot, value: r.keyring.decrypt(c.ciphertext), expiresAt: c.expiresAt })),
   );
+  return all.filter((c) => c.expiresAt === null || c.expiresAt > now);
 }
-
-/** The cached credentials filtered again by `now`. */
-async function liveCredentials(r: AuthReader, integrationId: IntegrationId, now: number, db: Db = r.store.db): Promise<LiveCredential[]> {
-  return (await cachedCredentials(r, integrationId, now, db)).filter((c) => c.expiresAt === null || c.expiresAt > now);
-}
-
-/**
- * The signing set derived from one cached read, built once: every delivery attempt signs, and the
- * set is a pure function of the read (current values have no end, so `now` does not change it).
- */
-const signingSets = new WeakMap<readonly LiveCredential[], CredentialSet>();
 
 /** Every value of a slot that verifies now (current first, then those in a grace period). */
 export async function verifyingValues(r: AuthReader, integrationId: IntegrationId, slot: CredentialSlot, now: number): Promise<string[]> {
@@ -148,14 +138,9 @@ export function integrationById(r: AuthReader, id: IntegrationId, db: Db = r.sto
 }
 
 /** The current value of each slot, for signing what we send (cached briefly, unlike currentCredentialSet). */
-export async function signingCredentialSet(r: AuthReader, integration: Integration, now: number, db: Db = r.store.db): Promise<CredentialSet> {
-  const read = await cachedCredentials(r, integration.id, now, db);
-  let set = signingSets.get(read);
-  if (set === undefined) {
-    set = currentSet(integration, read, (c) => c.value);
-    signingSets.set(read, set);
-  }
-  return set;
+export function signingCredentialSet(r: AuthReader, integration: Integration, now: number, db: Db = r.store.db): Promise<CredentialSet> {
+  // Kept as built, beside the rows it is built from (every delivery attempt signs); dropped with them.
+  return r.authCache.read(`signing:${integration.id}`, db, async (db) => currentSet(integration, await liveCredentials(r, integration.id, now, db), (c) => c.value));
 }
 
 export type Authenticated<T> =

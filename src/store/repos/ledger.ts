@@ -5,7 +5,7 @@ import { mayGoNegative } from '../../core/ledger.js';
 import { UNREAD_MARK, unreadCount } from '../database.js';
 import { insertRows, recordsetInsert } from '../insert.js';
 import type { Db } from '../schema.js';
-import type { LedgerPostingsTable, LedgerTransactionsTable } from '../tables/ledger.js';
+import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from '../tables/ledger.js';
 
 /**
  * An account's balance: its running total plus the credits not yet folded into it (0018). Credits are
@@ -54,9 +54,9 @@ export async function accountsWithDeltas(db: Db, limit: number): Promise<string[
   return rows.map((r) => r.account_id);
 }
 
-const ACCOUNT_COLUMNS = ['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', 'balance_minor', 'may_go_negative', 'created_at'];
-const TRANSACTION_COLUMNS = ['id', 'integration_id', 'mode', 'currency', 'kind', 'ref_id', 'created_at'];
-const POSTING_COLUMNS = ['transaction_id', 'seq', 'account_id', 'integration_id', 'amount_minor', 'created_at'];
+const ACCOUNT_COLUMNS: readonly (keyof LedgerAccountsTable)[] = ['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', 'balance_minor', 'may_go_negative', 'created_at'];
+const TRANSACTION_COLUMNS: readonly (keyof LedgerTransactionsTable)[] = ['id', 'integration_id', 'mode', 'currency', 'kind', 'ref_id', 'created_at'];
+const POSTING_COLUMNS: readonly (keyof LedgerPostingsTable)[] = ['transaction_id', 'seq', 'account_id', 'integration_id', 'amount_minor', 'created_at'];
 /** writeMovement on PostgreSQL: the rows of each table travel as one JSON parameter, so the text is fixed. */
 const MOVEMENT_PG = [
   `with a as (${recordsetInsert('ledger_accounts', ACCOUNT_COLUMNS, '$1')} on conflict ("id") do nothing),`,
