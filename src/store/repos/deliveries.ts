@@ -91,15 +91,27 @@ export async function listPaymentDeliveries(db: Db, merchantId: MerchantId, paym
   return rows.map(toDelivery);
 }
 
+/** `value` for a delivery still pending, else the column as it is (SET reads the row as it was). */
+function whilePending<T>(value: T, column: 'status' | 'delivered_at' | 'next_attempt_at') {
+  return sql<T>`case when status = 'pending' then ${value} else ${sql.ref(column)} end`;
+}
+
 export async function recordAttempt(
   db: Db,
   attempt: DeliveryAttemptsTable,
   outcome: { status: DeliveriesTable['status']; deliveredAt: number | null; nextAttemptAt: number | null },
 ): Promise<void> {
   await insertRows(db, 'delivery_attempts', [attempt]);
+  // Only a delivery still pending takes the outcome: `listen` may have delivered it (a forward) while
+  // this attempt was out, and a late failure must not undo that.
   await db
     .updateTable('deliveries')
-    .set({ attempts: attempt.attempt, status: outcome.status, delivered_at: outcome.deliveredAt, next_attempt_at: outcome.nextAttemptAt })
+    .set({
+      attempts: attempt.attempt,
+      status: whilePending(outcome.status, 'status'),
+      delivered_at: whilePending(outcome.deliveredAt, 'delivered_at'),
+      next_attempt_at: whilePending(outcome.nextAttemptAt, 'next_attempt_at'),
+    })
     .where('id', '=', attempt.delivery_id)
     .modifyEnd(unreadCount)
     .execute();
