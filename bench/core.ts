@@ -25,7 +25,7 @@ import { AuthCache } from '../src/services/merchants/auth-cache.js';
 import { createIntegration } from '../src/services/merchants/integrations.js';
 import { createPayment } from '../src/services/payments/create.js';
 import { transitionPayment } from '../src/services/payments/transition.js';
-import { openStore, type Store } from '../src/store/database.js';
+import { openStore, type Store, unreadCount } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createHttpSender } from '../src/worker/http-sender.js';
 import { createWorker } from '../src/worker/worker.js';
@@ -59,18 +59,21 @@ async function receiver(): Promise<{ url: string; count: () => number; close: ()
   return { url: `http://127.0.0.1:${port}/hook`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** The ceiling: the same row writes as one payment's two transactions, on bare tables, nothing else. */
+/**
+ * The ceiling: the same row writes as one payment's two transactions, on bare tables, nothing else.
+ * Written unread (pipelined on PostgreSQL), as the payment's own writes are.
+ */
 async function ceiling(store: Store, clients: number): Promise<RunStats> {
   await sql`create table if not exists bench_rows (id text primary key, a text not null, b bigint not null)`.execute(store.db);
   await sql`delete from bench_rows`.execute(store.db);
   const row = (id: string) => ({ id, a: 'x'.repeat(200), b: Date.now() });
-  const ins = (tx: typeof store.db, id: string) => sql`insert into bench_rows (id, a, b) values (${id}, ${row(id).a}, ${row(id).b})`.execute(tx);
+  const ins = (tx: typeof store.db, id: string) => sql`insert into bench_rows (id, a, b) values (${id}, ${row(id).a}, ${row(id).b}) ${unreadCount}`.execute(tx);
   return closedLoop(clients, OPS, async (i) => {
     await store.transaction(async (tx) => {
       for (let k = 0; k < 5; k++) await ins(tx, `c${i}-${k}`);
     });
     await store.transaction(async (tx) => {
-      await sql`update bench_rows set b = b + 1 where id = ${`c${i}-0`}`.execute(tx);
+      await sql`update bench_rows set b = b + 1 where id = ${`c${i}-0`} ${unreadCount}`.execute(tx);
       for (let k = 5; k < 8; k++) await ins(tx, `c${i}-${k}`);
     });
   });

@@ -142,13 +142,19 @@ export function createWorker(w: WorkerDeps): Worker {
     handBack: () => ({ done: false, runAt: deps.clock.now() + (draining > 0 ? 0 : HAND_BACK_MS), error: null }),
   };
 
-  const runJob = async (job: Job): Promise<Ran> => {
+  /**
+   * The context of a job that follows another of its payment: it reads what it needs at once, with
+   * the rest of its claim (one statement for them all), and sends only after the job before it ran.
+   */
+  const afterInLane = (before: Promise<unknown>): HandlerContext => ({ ...ctx, sendSlot: (url) => before.then(() => ctx.sendSlot(url)) });
+
+  const runJob = async (job: Job, c: HandlerContext): Promise<Ran> => {
     try {
       const kind = job.kind as JobKind;
       const schema = JOB_PAYLOADS[kind];
       if (!schema) throw new Error(`unknown job kind ${job.kind}`);
       const payload = schema.parse(job.payload);
-      return { job, result: await (HANDLERS[kind] as (c: HandlerContext, p: unknown, j: Job) => Promise<JobResult>)(ctx, payload, job) };
+      return { job, result: await (HANDLERS[kind] as (c: HandlerContext, p: unknown, j: Job) => Promise<JobResult>)(c, payload, job) };
     } catch (err) {
       // Stopping gives the job back due at once, for whichever worker comes next.
       if (err instanceof Stopping) return { job, result: { done: false, runAt: job.runAt, error: null } };
@@ -220,7 +226,7 @@ export function createWorker(w: WorkerDeps): Worker {
     }
     const lane = laneOf(job);
     const before = lane ? lanes.get(lane) : undefined;
-    const ran = before ? before.then(() => runJob(job)) : runJob(job);
+    const ran = runJob(job, before ? afterInLane(before) : ctx);
     if (lane) {
       lanes.set(lane, ran);
       void ran.then(() => {

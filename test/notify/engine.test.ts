@@ -113,6 +113,34 @@ for (const kind of testDatabases()) {
       assert.deepEqual(await deliveriesOf(quiet.id), [], 'no target, no delivery');
     });
 
+    test('the changes of one payment claimed together are sent one after another, in version order', async () => {
+      const log: string[] = [];
+      // Version 1 is answered slowly: sent side by side, version 2 would arrive before that answer.
+      const slow = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const v = JSON.parse(Buffer.concat(chunks).toString('utf8')).payment.version;
+          log.push(`sent ${v}`);
+          setTimeout(() => {
+            log.push(`answered ${v}`);
+            res.end('ok');
+          }, v === 1 ? 300 : 0);
+        });
+      });
+      await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}/hook`;
+        const p = await createPaymentOk(shop.api, shop.integrationId, { amount: 590, currency: 'USD', notifyUrl: url });
+        await pay(shop.api, p.id, { method: 'ecocash', phone: '0771111111' });
+        await advance(shop.s, 5_000);
+        assert.deepEqual(log, ['sent 1', 'answered 1', 'sent 2', 'answered 2', 'sent 3', 'answered 3']);
+      } finally {
+        slow.closeAllConnections();
+        await new Promise((r) => slow.close(r));
+      }
+    });
+
     test('a failing receiver is retried exactly on seed 001\u2019s schedule; after 15 attempts the delivery fails; redelivery by hand works', async () => {
       assert.deepEqual([...DEFAULT_RETRY_DELAYS_MS], SEED_001);
       const failing = await startReceiver('/failing');

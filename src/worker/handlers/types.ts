@@ -11,8 +11,9 @@ export interface HandlerContext {
   log: Logger;
   onDelivery(outcome: 'delivered' | 'retry' | 'failed'): void;
   /**
-   * Waits for a send slot toward `url` (its destination's, then the global one) and returns its
-   * release; null when that destination already has a full queue, and the job should be handed back.
+   * Waits for a send slot toward `url` (after the job before it of the same payment has run, then its
+   * destination's slot, then a global one) and returns its release; null when that destination
+   * already has a full queue, and the job should be handed back.
    */
   sendSlot(url: string): Promise<(() => void) | null>;
   /** The result that gives a job back unrun, due again shortly (its destination is saturated). */
