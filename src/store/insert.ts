@@ -1,12 +1,32 @@
-import { CompiledQuery, type Insertable, PostgresAdapter } from 'kysely';
+import { CompiledQuery, type Insertable, PostgresAdapter, sql } from 'kysely';
 import { UNREAD_MARK, unreadCount } from './statement-kinds.js';
 import type { Database, Db } from './schema.js';
 
-/** Distinct statement texts kept per database dialect. */
-const MAX_SHAPES = 200;
+/** Distinct statement texts kept per table and database dialect. */
+const MAX_SHAPES_PER_TABLE = 100;
 
-/** Per dialect adapter (SQLite and PostgreSQL render differently; tests run both in one process). */
-const shapes = new WeakMap<object, Map<string, string>>();
+interface Shape {
+  rowCount: number;
+  columns: readonly string[];
+  onConflict: string;
+  text: string;
+}
+
+/**
+ * Per dialect adapter (SQLite and PostgreSQL render differently; tests run both in one process), then
+ * per table. Found by comparing the column names one by one: a key string joining them would be built
+ * and hashed on every insert, which cost more than the rest of the lookup.
+ */
+const shapes = new WeakMap<object, Map<string, Shape[]>>();
+
+function cachedShape(list: readonly Shape[], rowCount: number, columns: readonly string[], onConflict: string): Shape | undefined {
+  next: for (const s of list) {
+    if (s.rowCount !== rowCount || s.onConflict !== onConflict || s.columns.length !== columns.length) continue;
+    for (let i = 0; i < columns.length; i++) if (s.columns[i] !== columns[i]) continue next;
+    return s;
+  }
+  return undefined;
+}
 
 /**
  * Inserts rows with the statement text built once per table, column list and row count: the hot
@@ -16,7 +36,13 @@ const shapes = new WeakMap<object, Map<string, string>>();
  * on PostgreSQL take one fixed text instead (see recordsetInsert). Nobody reads their count, so each is
  * marked unreadCount: inside a PostgreSQL transaction it costs no round trip.
  */
-export async function insertRows<T extends keyof Database & string>(db: Db, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+export async function insertRows<T extends keyof Database & string>(
+  db: Db,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  /** A fixed `on conflict …` clause, part of the cached text (e.g. an upsert of running totals). */
+  onConflict = '',
+): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
@@ -24,28 +50,32 @@ export async function insertRows<T extends keyof Database & string>(db: Db, tabl
   for (const r of rows) {
     const v = rowValues(columns, r);
     if (!v) {
-      await db.insertInto(table).values(rows as never).modifyEnd(unreadCount).execute();
+      await db.insertInto(table).values(rows as never).modifyEnd(sql.raw(onConflict)).modifyEnd(unreadCount).execute();
       return;
     }
     for (const x of v) params.push(x);
   }
   const adapter = db.getExecutor().adapter;
   if (rows.length > 1 && adapter instanceof PostgresAdapter && params.every(jsonSafe)) {
-    await db.executeQuery(CompiledQuery.raw(`${recordsetInsert(table, columns)} ${UNREAD_MARK}`, [JSON.stringify(rows)]));
+    await db.executeQuery(CompiledQuery.raw(`${recordsetInsert(table, columns)} ${onConflict} ${UNREAD_MARK}`, [JSON.stringify(rows)]));
     return;
   }
-  let cache = shapes.get(adapter);
-  if (!cache) {
-    cache = new Map();
-    shapes.set(adapter, cache);
+  let byTable = shapes.get(adapter);
+  if (!byTable) {
+    byTable = new Map();
+    shapes.set(adapter, byTable);
   }
-  const key = `${table}|${rows.length}|${columns.join(',')}`;
-  let text = cache.get(key);
-  if (text === undefined) {
-    text = `${db.insertInto(table).values(rows as never).compile().sql} ${UNREAD_MARK}`;
-    if (cache.size < MAX_SHAPES) cache.set(key, text);
+  let list = byTable.get(table);
+  if (!list) {
+    list = [];
+    byTable.set(table, list);
   }
-  await db.executeQuery(CompiledQuery.raw(text, params));
+  let shape = cachedShape(list, rows.length, columns, onConflict);
+  if (!shape) {
+    shape = { rowCount: rows.length, columns, onConflict, text: `${db.insertInto(table).values(rows as never).compile().sql} ${onConflict} ${UNREAD_MARK}` };
+    if (list.length < MAX_SHAPES_PER_TABLE) list.push(shape);
+  }
+  await db.executeQuery(CompiledQuery.raw(shape.text, params));
 }
 
 /** A row's values in `columns` order; undefined when its keys differ from them or a value is undefined. */

@@ -91,5 +91,20 @@ for (const kind of testDatabases()) {
       assert.equal(back[1]?.next_attempt_at, null);
       assert.equal(back[1]?.body, 'b');
     });
+
+    test('a statement built for one column order or conflict clause is not reused for another', async () => {
+      const row = deliveryRow(970, 'ordered', null);
+      await insertRows(store.db, 'deliveries', [row]);
+      // The same columns in another order: the values must go to their own columns.
+      const reordered = Object.fromEntries(Object.entries(deliveryRow(971, 'reordered', 7)).reverse()) as unknown as DeliveriesTable;
+      await insertRows(store.db, 'deliveries', [reordered]);
+      assert.deepEqual(await readBack([row.id, reordered.id]), [row, deliveryRow(971, 'reordered', 7)]);
+      // A row already there: with a conflict clause it is skipped; without one (cached before) it fails.
+      const ignore = 'on conflict ("id") do nothing';
+      await insertRows(store.db, 'deliveries', [{ ...row, body: 'changed' }], ignore);
+      await assert.rejects(insertRows(store.db, 'deliveries', [{ ...row, body: 'changed' }]));
+      await insertRows(store.db, 'deliveries', [{ ...row, body: 'changed again' }], ignore);
+      assert.equal((await readBack([row.id]))[0]?.body, 'ordered');
+    });
   });
 }

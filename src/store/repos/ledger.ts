@@ -2,7 +2,7 @@ import { type CustomerId, type IntegrationId, type MerchantId, type PaymentId, s
 import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import type { AccountKey, AccountKind } from '../../core/ledger.js';
 import { mayGoNegative } from '../../core/ledger.js';
-import { UNREAD_MARK, unreadCount } from '../database.js';
+import { UNREAD_MARK } from '../database.js';
 import { insertRows, recordsetInsert } from '../insert.js';
 import type { Db } from '../schema.js';
 import type { LedgerAccountsTable, LedgerPostingsTable, LedgerTransactionsTable } from '../tables/ledger.js';
@@ -57,6 +57,8 @@ export async function accountsWithDeltas(db: Db, limit: number): Promise<string[
 const ACCOUNT_COLUMNS: readonly (keyof LedgerAccountsTable)[] = ['id', 'integration_id', 'mode', 'currency', 'kind', 'customer_id', 'balance_minor', 'may_go_negative', 'created_at'];
 const TRANSACTION_COLUMNS: readonly (keyof LedgerTransactionsTable)[] = ['id', 'integration_id', 'mode', 'currency', 'kind', 'ref_id', 'created_at'];
 const POSTING_COLUMNS: readonly (keyof LedgerPostingsTable)[] = ['transaction_id', 'seq', 'account_id', 'integration_id', 'amount_minor', 'created_at'];
+/** SQLite's credit: the account's row is created with it, or the credit is added to its total. */
+const ADD_TO_TOTAL = 'on conflict ("id") do update set "balance_minor" = "ledger_accounts"."balance_minor" + excluded."balance_minor"';
 /** writeMovement on PostgreSQL: the rows of each table travel as one JSON parameter, so the text is fixed. */
 const MOVEMENT_PG = [
   `with a as (${recordsetInsert('ledger_accounts', ACCOUNT_COLUMNS, '$1')} on conflict ("id") do nothing),`,
@@ -99,14 +101,7 @@ export async function writeMovement(
     await db.executeQuery(CompiledQuery.raw(MOVEMENT_PG, [accounts, deltas, [transaction], postings].map((rows) => JSON.stringify(rows))));
     return;
   }
-  if (accounts.length > 0) {
-    await db
-      .insertInto('ledger_accounts')
-      .values(accounts)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ balance_minor: sql`ledger_accounts.balance_minor + excluded.balance_minor` }))
-      .modifyEnd(unreadCount)
-      .execute();
-  }
+  await insertRows(db, 'ledger_accounts', accounts, ADD_TO_TOTAL);
   await insertRows(db, 'ledger_transactions', [transaction]);
   await insertRows(db, 'ledger_postings', postings);
 }
