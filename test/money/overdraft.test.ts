@@ -6,6 +6,7 @@
 import { asId, type IntegrationId, type PaymentId } from '../../src/core/ids.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import type { Currency } from '../../src/core/money.js';
 import { integrationById } from '../../src/services/merchants/credentials.js';
 import { createRefund } from '../../src/services/payments/refunds.js';
@@ -112,6 +113,27 @@ for (const kind of testDatabases()) {
       assert.equal((await shop.s.store.db.selectFrom('ledger_account_deltas').select('account_id').execute()).length, 0, 'a fold leaves no credit behind');
       assert.equal((await verifyLedger(deps)).ok, true);
     });
+
+    if (kind === 'postgres') {
+      test('a payment does not wait while a fold or a debit holds its accounts locked', async () => {
+        const { integrationId } = await funded(1_000);
+        const p = await createPaymentOk(shop.api, integrationId, { amount: 700, currency: 'USD' });
+        await shop.s.store.db.connection().execute(async (c) => {
+          await sql`begin`.execute(c);
+          // What a fold or a guarded debit does first: update the account's row and hold it to the commit.
+          await sql`update ledger_accounts set balance_minor = balance_minor where integration_id = ${integrationId} and kind = 'available'`.execute(c);
+          try {
+            const paid = pay(shop.api, p.id, { method: 'card', cardNumber: '4444 4444 4444 4000' });
+            const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 3_000).unref());
+            const first = await Promise.race([paid.then((r) => r.body.payment.state as string), waited]);
+            assert.equal(first, 'paid', 'the payment waited for the lock on its account');
+          } finally {
+            await sql`rollback`.execute(c);
+          }
+        });
+        assert.equal(await available(integrationId), 1_700);
+      });
+    }
 
     test(kind === 'sqlite' ? 'the fold job ends itself on SQLite, whose credits go straight to the totals' : 'the fold job folds and comes back', async () => {
       const foldJob = () => shop.s.store.db.selectFrom('jobs').select(['run_at']).where('id', '=', RECURRING_JOB_IDS.ledgerFold).executeTakeFirst();
