@@ -109,7 +109,11 @@ const jsonSafe = (v: unknown): boolean =>
  * columns, so the client prepares it once per connection; Kysely's form, with a parameter per value,
  * has a new text (and a new parse and plan on the server) for every row count.
  */
-export function recordsetInsert(table: keyof Database & string, columns: readonly string[], param = '$1'): string {
+export function recordsetInsert(table: keyof Database & string, columns: readonly string[], param = '$1', opts: { skipCommittedBy?: string } = {}): string {
   const list = columns.map((c) => `"${c}"`).join(', ');
-  return `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", ${param}::json)`;
+  const text = `insert into "${table}" (${list}) select ${list} from json_populate_recordset(null::"${table}", ${param}::json) r`;
+  const key = opts.skipCommittedBy;
+  // Rows whose key is already committed are left out before the insert: ON CONFLICT alone waits for a
+  // transaction that holds the existing row locked, to learn whether it conflicts.
+  return key ? `${text} where not exists (select 1 from "${table}" x where x."${key}" = r."${key}")` : text;
 }

@@ -61,9 +61,8 @@ const POSTING_COLUMNS: readonly (keyof LedgerPostingsTable)[] = ['transaction_id
 const ADD_TO_TOTAL = 'on conflict ("id") do update set "balance_minor" = "ledger_accounts"."balance_minor" + excluded."balance_minor"';
 /** writeMovement on PostgreSQL: the rows of each table travel as one JSON parameter, so the text is fixed. */
 const MOVEMENT_PG = [
-  // An account already committed is filtered out before the insert: ON CONFLICT alone would wait for a
-  // transaction that has the row locked (a fold, a guarded debit) to learn whether its row conflicts.
-  `with a as (${recordsetInsert('ledger_accounts', ACCOUNT_COLUMNS, '$1')} r where not exists (select 1 from ledger_accounts x where x.id = r.id) on conflict ("id") do nothing),`,
+  // A fold or a guarded debit may hold an existing account's row: a payment must not wait for it.
+  `with a as (${recordsetInsert('ledger_accounts', ACCOUNT_COLUMNS, '$1', { skipCommittedBy: 'id' })} on conflict ("id") do nothing),`,
   `d as (${recordsetInsert('ledger_account_deltas', ['account_id', 'amount_minor'], '$2')}),`,
   `t as (${recordsetInsert('ledger_transactions', TRANSACTION_COLUMNS, '$3')})`,
   `${recordsetInsert('ledger_postings', POSTING_COLUMNS, '$4')} ${UNREAD_MARK}`,
